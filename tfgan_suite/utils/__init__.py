@@ -1,0 +1,1 @@
+"""Small helpers shared across the pipeline (registries, image grids, replica-aware randomness)."""
