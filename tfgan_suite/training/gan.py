@@ -139,7 +139,9 @@ class GAN(keras.Model):
         self._d_history = self._g_history = None
         if self.historical_averaging:
             def averages(model):
-                return [keras.Variable(v.value, trainable=False, name=f"avg_{i}")
+                # a copy: keras.Variable(v.value) would alias v (same tf.Variable) and the
+                # penalty would always be 0
+                return [keras.Variable(tf.identity(v.value), trainable=False, name=f"avg_{i}")
                         for i, v in enumerate(model.trainable_variables)]
             self._d_history = averages(self.discriminator)
             self._g_history = averages(self.generator)
