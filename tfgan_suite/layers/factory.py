@@ -20,6 +20,8 @@ import math
 
 import keras
 
+from tfgan_suite.errors import UserInputError
+
 from tfgan_suite.layers import spectral_norm as sn_lib
 
 ACTIVATIONS = ("linear", "relu", "lrelu", "elu", "selu", "tanh", "sigmoid", "softplus", "swish")
@@ -62,7 +64,7 @@ _ALIASES = {"k": "kernel", "s": "strides", "act": "activation", "sn": "spectral_
 
 
 def _fail(index, op, key, value, accepted):
-    raise ValueError(f"layer {index} ({op!r}): key {key!r} has bad value {value!r}; "
+    raise UserInputError(f"layer {index} ({op!r}): key {key!r} has bad value {value!r}; "
                      f"accepted: {accepted}")
 
 
@@ -94,25 +96,25 @@ def validate(spec):
     if isinstance(spec, str):
         spec = parse(spec)
     if not isinstance(spec, (list, tuple)) or not spec:
-        raise ValueError(f"an architecture spec must be a non-empty list of layer dicts or a string, "
+        raise UserInputError(f"an architecture spec must be a non-empty list of layer dicts or a string, "
                          f"got {type(spec).__name__}")
     layers = []
     for index, layer in enumerate(spec):
         if not isinstance(layer, dict):
-            raise ValueError(f"layer {index}: expected a dict, got {type(layer).__name__} {layer!r}")
+            raise UserInputError(f"layer {index}: expected a dict, got {type(layer).__name__} {layer!r}")
         op = layer.get("op")
         if op not in OPS:
             _fail(index, op, "op", op, "one of " + ", ".join(OPS))
         schema = OPS[op]
         unknown = sorted(set(layer) - set(schema) - {"op"})
         if unknown:
-            raise ValueError(f"layer {index} ({op!r}): unknown key {unknown[0]!r}; "
+            raise UserInputError(f"layer {index} ({op!r}): unknown key {unknown[0]!r}; "
                              f"accepted keys: op, {', '.join(schema)}")
         complete = {"op": op}
         for key, (default, description) in schema.items():
             if key not in layer:
                 if default is REQUIRED:
-                    raise ValueError(f"layer {index} ({op!r}): missing key {key!r} "
+                    raise UserInputError(f"layer {index} ({op!r}): missing key {key!r} "
                                      f"({description})")
                 complete[key] = default
                 continue
@@ -152,7 +154,7 @@ def parse(text):
             key, eq, value = item.partition("=")
             if not eq:
                 if position != 0 or main_key is None:
-                    raise ValueError(f"layer {len(layers)} ({op!r}): positional value {item!r} is "
+                    raise UserInputError(f"layer {len(layers)} ({op!r}): positional value {item!r} is "
                                      f"only allowed first; write key=value")
                 key, value = main_key, item
             key = _ALIASES.get(key.strip(), key.strip())
@@ -235,7 +237,7 @@ def build(spec, input_shape, name=None):
       name: the model's name.
 
     Raises:
-      ValueError: naming the bad layer index, key and accepted values.
+      UserInputError (a ValueError): naming the bad layer index, key and accepted values.
     """
     layers = validate(spec)
     model = keras.Sequential(name=name)
@@ -245,6 +247,6 @@ def build(spec, input_shape, name=None):
             try:
                 model.add(keras_layer)
             except ValueError as error:  # shape mismatches: say which layer of the spec
-                raise ValueError(f"layer {index} ({layer['op']!r}) does not fit its input "
+                raise UserInputError(f"layer {index} ({layer['op']!r}) does not fit its input "
                                  f"{model.output_shape}: {str(error).splitlines()[0]}") from None
     return model

@@ -1,0 +1,152 @@
+"""Offline sources: ``.npz`` files and folders of images, read into one uint8 NHWC array.
+
+Memory: an array is read straight into one 64-byte-aligned buffer (so TensorFlow can wrap it without a
+copy, see :func:`aligned_empty`); no float copy of a dataset is ever made.
+"""
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from tfgan_suite.data.errors import DatasetError
+
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif")
+NPZ_KEYS = {"train": ("x_train", "images"), "test": ("x_test",)}
+_ALIGNMENT = 64  # TensorFlow wraps numpy buffers aligned to this many bytes without copying them.
+
+
+def aligned_empty(shape, dtype=np.uint8):
+    """``np.empty(shape, dtype)`` whose data pointer is a multiple of 64 bytes."""
+    dtype = np.dtype(dtype)
+    nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    raw = np.empty(nbytes + _ALIGNMENT, np.uint8)
+    offset = (-raw.ctypes.data) % _ALIGNMENT
+    return raw[offset:offset + nbytes].view(dtype).reshape(shape)
+
+
+def as_nhwc(images, origin):
+    """Adds the channel axis to ``(N, H, W)`` arrays; rejects other ranks with a one-line error."""
+    if images.ndim == 3:
+        return images[..., None]
+    if images.ndim == 4 and images.shape[-1] in (1, 3, 4):
+        return images
+    raise DatasetError(f"{origin}: expected images of shape (N, H, W) or (N, H, W, C) with C in 1, 3, 4, "
+                       f"got {images.shape}")
+
+
+def _read_npy_member(archive, member, num_examples):
+    """Reads the first ``num_examples`` rows of one ``.npy`` member of an open zip into an aligned array."""
+    with archive.open(member) as stream:
+        version = np.lib.format.read_magic(stream)
+        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                       else np.lib.format.read_array_header_2_0)
+        shape, fortran_order, dtype = read_header(stream)
+        if fortran_order or dtype.hasobject:
+            raise DatasetError(f"{member}: only C-ordered numeric arrays are supported")
+        if num_examples is not None and shape:
+            shape = (min(int(num_examples), shape[0]),) + tuple(shape[1:])
+        array = aligned_empty(shape, dtype)
+        view = memoryview(array.reshape(-1).view(np.uint8))
+        filled = 0
+        while filled < len(view):
+            count = stream.readinto(view[filled:])
+            if not count:
+                raise DatasetError(f"{member}: file is truncated")
+            filled += count
+    return array
+
+
+def npz_keys(path):
+    with zipfile.ZipFile(path) as archive:
+        return [name[:-4] for name in archive.namelist() if name.endswith(".npy")]
+
+
+def load_npz(path, split="train", num_examples=None):
+    """Returns the uint8 images of ``split`` from an ``.npz`` file (key ``x_<split>``, or ``images``).
+
+    Float arrays are returned unchanged (for low-dimensional toy data stored as npz).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DatasetError(f"dataset file {str(path)!r} does not exist")
+    try:
+        keys = npz_keys(path)
+    except zipfile.BadZipFile:
+        raise DatasetError(f"{str(path)!r} is not a valid .npz file (not a zip archive)") from None
+    candidates = NPZ_KEYS.get(split, (f"x_{split}",))
+    key = next((k for k in candidates if k in keys), None)
+    if key is None:
+        raise DatasetError(f"{str(path)!r} has no array for split {split!r}: expected key "
+                           f"{' or '.join(map(repr, candidates))}, found keys: {', '.join(keys) or 'none'}")
+    with zipfile.ZipFile(path) as archive:
+        images = _read_npy_member(archive, key + ".npy", num_examples)
+    if images.dtype != np.uint8 and not np.issubdtype(images.dtype, np.floating):
+        raise DatasetError(f"{str(path)!r}: key {key!r} has dtype {images.dtype}; expected uint8 images")
+    if images.dtype == np.uint8:
+        images = as_nhwc(images, f"{str(path)!r} key {key!r}")
+    if len(images) == 0:
+        raise DatasetError(f"{str(path)!r}: key {key!r} holds no examples")
+    return images
+
+
+def list_images(folder):
+    """All image files under ``folder`` (recursively), sorted by path."""
+    return sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() in IMAGE_EXTENSIONS and p.is_file())
+
+
+def load_folder(folder, num_examples=None, progress=True):
+    """Reads every PNG/JPEG/... under ``folder`` (recursively, sorted) into one uint8 NHWC array.
+
+    All images must have the same size. The result has 1 channel when every image is grayscale, else 3
+    (RGB; alpha is dropped, palettes are expanded).
+    """
+    from PIL import Image  # pylint: disable=import-outside-toplevel
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DatasetError(f"dataset folder {str(folder)!r} does not exist")
+    paths = list_images(folder)
+    if num_examples is not None:
+        paths = paths[:int(num_examples)]
+    if not paths:
+        raise DatasetError(f"no images ({', '.join(IMAGE_EXTENSIONS)}) found under {str(folder)!r}")
+    sizes, modes = [], set()
+    for path in paths:  # headers only: cheap
+        try:
+            with Image.open(path) as image:
+                sizes.append(image.size)
+                modes.add(image.mode)
+        except OSError as error:
+            raise DatasetError(f"cannot read image {str(path)!r}: {error}") from None
+    first = sizes[0]
+    for path, size in zip(paths, sizes):
+        if size != first:
+            raise DatasetError(f"images in {str(folder)!r} have different sizes: {str(paths[0])!r} is "
+                               f"{first[0]}x{first[1]} but {str(path)!r} is {size[0]}x{size[1]} "
+                               "(resize them to one size first)")
+    grayscale = modes <= {"1", "L", "LA", "I", "I;16", "F"}
+    mode, channels = ("L", 1) if grayscale else ("RGB", 3)
+    images = aligned_empty((len(paths), first[1], first[0], channels))
+    iterator = paths
+    if progress and len(paths) > 2000:
+        from tqdm import tqdm  # pylint: disable=import-outside-toplevel
+        iterator = tqdm(paths, desc=f"reading {folder.name}", unit="img")
+    for i, path in enumerate(iterator):
+        with Image.open(path) as image:
+            if image.mode in ("I", "I;16", "F"):
+                image = image.point(lambda v: v / 256).convert("L") if image.mode != "F" else image.convert("L")
+            pixels = np.asarray(image.convert(mode), dtype=np.uint8)
+        images[i] = pixels.reshape(images.shape[1:])
+    return images
+
+
+def find_tfds_directory(folder):
+    """The prepared tfds dataset directory (holding ``dataset_info.json``) at or under ``folder``, or None."""
+    folder = Path(folder)
+    if (folder / "dataset_info.json").is_file():
+        return folder
+    found = sorted({p.parent for depth in ("*/", "*/*/", "*/*/*/") for p in folder.glob(depth + "dataset_info.json")})
+    if len(found) > 1:
+        raise DatasetError(f"{str(folder)!r} holds several prepared tfds datasets "
+                           f"({', '.join(str(p) for p in found[:4])}); pass one of them")
+    return found[0] if found else None
