@@ -40,3 +40,25 @@ def test_margin_loss_and_generator_loss():
 def test_bad_margin_is_rejected():
     with pytest.raises(ValueError, match="margin"):
         losses.get("ebgan", margin=0.0)
+
+
+def test_autoencoder_discriminator_returns_energy_and_embedding(tmp_path):
+    import keras
+
+    from tfgan_suite import models
+
+    generator, discriminator = models.get("ebgan", width=8, embedding_dim=5)
+    x = np.random.default_rng(3).uniform(-1, 1, size=(3, 28, 28, 1)).astype(np.float32)
+    energy, embedding = discriminator(x, training=False)
+    assert energy.shape == (3,) and embedding.shape == (3, 5)
+    # energy = per-sample mean squared reconstruction error of the decoder's output
+    encoder, decoder = (discriminator.get_layer("ebgan_discriminator_encoder"),
+                        discriminator.get_layer("ebgan_discriminator_decoder"))
+    reconstruction = np.asarray(decoder(encoder(x, training=False), training=False))
+    np.testing.assert_allclose(energy, ((reconstruction - x) ** 2).mean(axis=(1, 2, 3)),
+                               rtol=1e-5)
+    path = tmp_path / "d.keras"
+    discriminator.save(path)
+    restored = keras.models.load_model(path)
+    np.testing.assert_allclose(restored(x)[0], energy, rtol=1e-5)
+    assert generator.output_shape == (None, 28, 28, 1)
