@@ -69,6 +69,9 @@ class GAN(keras.Model):
         self.latent_dim = int(latent_dim)
         self.seed = int(seed)
         self.ema_generator = None
+        # The sub-models arrive built; without this Keras would "build" the GAN by calling it on
+        # a real batch, which is not what ``call`` (z -> images) takes.
+        self.built = True
 
     # ------------------------------------------------------------------ configuration
     def compile(self, d_optimizer=None, g_optimizer=None, loss="nsgan", penalty=None, n_critic=1,
