@@ -4,12 +4,11 @@ With no flags it trains a non-saturating DCGAN on the bundled real MNIST subset.
 here only: they become a plain :class:`~tfgan_suite.training.experiment.TrainConfig`.
 Bad input (unknown loss/model/dataset, an existing workdir, ...) exits with status 2 and one line.
 """
-import os
 import sys
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from absl import app, flags, logging
 
-from absl import app, flags  # noqa: E402
+from tfgan_suite.utils.cli import start_tensorflow_quietly
 
 FLAGS = flags.FLAGS
 
@@ -74,9 +73,11 @@ def config_from_flags():
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
+    start_tensorflow_quietly()
     from tfgan_suite.errors import UserInputError
     from tfgan_suite.training import experiment
 
+    logging.set_verbosity(logging.WARNING)  # keep the SavedModel writer's INFO lines off the screen
     try:
         config = config_from_flags()
         experiment.set_global_determinism(config.seed)

@@ -142,7 +142,7 @@ def train(config):
                                     write_graph=False),
     ]
     history = gan.fit(dataset, epochs=config.steps // log_every, steps_per_epoch=log_every,
-                      callbacks=callbacks, verbose=config.verbose)
+                      callbacks=callbacks, verbose=config.verbose, shuffle=False)
     generator_path = export.export_generator(gan.sampling_generator,
                                              os.path.join(config.workdir, "generator"),
                                              gan.latent_dim)
