@@ -5,13 +5,14 @@ Discriminator ``x -> (energy, embedding)``: encoder conv(width, 4, /2) -> conv(2
 dense -> reshape -> deconv(width, 4, x2, BN) -> deconv(channels, 4, x2, tanh); energy = per-pixel
 mean squared reconstruction error. The generator is :mod:`dcgan`'s for the same image size.
 """
+from tfgan_suite.errors import UserInputError
 from tfgan_suite.models import ArchitectureSpec, dcgan, register
 
 
 @register("ebgan")
 def ebgan(latent_dim=64, image_size=28, channels=1, width=64, embedding_dim=64):
     if image_size not in (28, 32):
-        raise ValueError(f"ebgan supports image_size 28 or 32, got {image_size}")
+        raise UserInputError(f"ebgan supports image_size 28 or 32, got {image_size}")
     generator = dcgan._dcgan(image_size, 7 if image_size == 28 else 4, latent_dim, channels,
                              width, 1, False).generator
     base = image_size // 4

@@ -11,6 +11,7 @@ returns a functional ``keras.Model`` with two outputs:
 import keras
 from keras import ops
 
+from tfgan_suite.errors import UserInputError
 from tfgan_suite.layers import factory
 
 
@@ -31,13 +32,13 @@ def build_autoencoder(spec, input_shape, name=None):
     """Builds the ``(energy, embedding)`` model; raises one line on a malformed spec."""
     if not isinstance(spec, dict) or spec.get("type") != "autoencoder" or not {
             "encoder", "decoder"} <= set(spec):
-        raise ValueError(f"an autoencoder spec is a dict with type='autoencoder', 'encoder' and "
+        raise UserInputError(f"an autoencoder spec is a dict with type='autoencoder', 'encoder' and "
                          f"'decoder' layer specs; got {spec!r}")
     encoder = factory.build(spec["encoder"], input_shape, name=f"{name or 'autoencoder'}_encoder")
     decoder = factory.build(spec["decoder"], encoder.output_shape[1:],
                             name=f"{name or 'autoencoder'}_decoder")
     if tuple(decoder.output_shape[1:]) != tuple(input_shape):
-        raise ValueError(f"the decoder outputs {tuple(decoder.output_shape[1:])} but the images "
+        raise UserInputError(f"the decoder outputs {tuple(decoder.output_shape[1:])} but the images "
                          f"are {tuple(input_shape)}")
     images = keras.Input(shape=tuple(input_shape))
     code = encoder(images)

@@ -25,6 +25,8 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from tfgan_suite.errors import UserInputError
+
 METHODS = ("matrix", "conv")
 _EPSILON = 1e-12
 
@@ -48,16 +50,16 @@ class SpectralNormalization(keras.layers.Wrapper):
     def __init__(self, layer, method="matrix", gain=1.0, power_iterations=1, seed=0, **kwargs):
         super().__init__(layer, **kwargs)
         if method not in METHODS:
-            raise ValueError(f"unknown spectral norm method {method!r}; valid choices: "
+            raise UserInputError(f"unknown spectral norm method {method!r}; valid choices: "
                              f"{', '.join(METHODS)}")
         if not isinstance(layer, (keras.layers.Dense, keras.layers.Conv2D,
                                   keras.layers.Conv2DTranspose)):
-            raise ValueError(f"spectral normalization supports Dense, Conv2D and Conv2DTranspose "
+            raise UserInputError(f"spectral normalization supports Dense, Conv2D and Conv2DTranspose "
                              f"layers, got {type(layer).__name__}")
         if not gain > 0:
-            raise ValueError(f"spectral norm gain must be positive, got {gain!r}")
+            raise UserInputError(f"spectral norm gain must be positive, got {gain!r}")
         if not isinstance(power_iterations, int) or power_iterations < 1:
-            raise ValueError(f"power_iterations must be a positive int, got {power_iterations!r}")
+            raise UserInputError(f"power_iterations must be a positive int, got {power_iterations!r}")
         self.method = method
         self.gain = float(gain)
         self.power_iterations = power_iterations
@@ -74,9 +76,9 @@ class SpectralNormalization(keras.layers.Wrapper):
             shape = (1, int(kernel.shape[-1]))
         else:
             if self.layer.data_format != "channels_last":
-                raise ValueError("conv spectral norm needs data_format='channels_last'")
+                raise UserInputError("conv spectral norm needs data_format='channels_last'")
             if any(d is None for d in input_shape[1:]):
-                raise ValueError(f"conv spectral norm needs the input's spatial size; "
+                raise UserInputError(f"conv spectral norm needs the input's spatial size; "
                                  f"got input shape {tuple(input_shape)}")
             shape = (1, *(int(d) for d in input_shape[1:]))
         self.vector = self.add_weight(

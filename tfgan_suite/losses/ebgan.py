@@ -15,6 +15,7 @@ pulling-away weight 0.1 is the paper's.
 """
 import tensorflow as tf
 
+from tfgan_suite.errors import UserInputError
 from tfgan_suite.losses.registry import Objective, register
 
 METRICS = ("energy_real", "energy_fake")
@@ -64,7 +65,7 @@ def ebgan_generator_loss(generated_outputs, pt_weight=0.1):
 def ebgan(margin=1.0, pt_weight=0.1):
     """EBGAN-PT: margin loss for the autoencoder discriminator, pulling-away term for G."""
     if not margin > 0:
-        raise ValueError(f"ebgan margin must be positive, got {margin!r}")
+        raise UserInputError(f"ebgan margin must be positive, got {margin!r}")
     return Objective(
         "ebgan",
         lambda real, fake: ebgan_discriminator_loss(real, fake, margin),

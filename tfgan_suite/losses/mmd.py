@@ -38,6 +38,7 @@ import math
 
 import tensorflow as tf
 
+from tfgan_suite.errors import UserInputError
 from tfgan_suite.losses.registry import Objective, register
 
 METRICS = ("k_real_real", "k_fake_fake", "k_real_fake")
@@ -62,7 +63,7 @@ def squared_distances(a, b):
 def _sigmas(sigma):
     sigmas = tuple(float(s) for s in (sigma if isinstance(sigma, (list, tuple)) else (sigma,)))
     if not sigmas or any(not s > 0 for s in sigmas):
-        raise ValueError(f"kernel bandwidths must be positive floats, got {sigma!r}")
+        raise UserInputError(f"kernel bandwidths must be positive floats, got {sigma!r}")
     return sigmas
 
 
@@ -109,10 +110,10 @@ def check_weights(weights):
     try:
         w0, w1 = (float(w) for w in weights)
     except (TypeError, ValueError):
-        raise ValueError(f"rep_weights must be two numbers (w0, w1) with w0 - w1 = 1, "
+        raise UserInputError(f"rep_weights must be two numbers (w0, w1) with w0 - w1 = 1, "
                          f"got {weights!r}") from None
     if abs((w0 - w1) - 1.0) > 1e-6:
-        raise ValueError(f"rep_weights {weights!r} break w0 - w1 = 1 (w0 - w1 = {w0 - w1:g}); "
+        raise UserInputError(f"rep_weights {weights!r} break w0 - w1 = 1 (w0 - w1 = {w0 - w1:g}); "
                          f"valid examples: (0, -1) repulsive, (2, 1) attractive -MMD^2, "
                          f"(-1, -2)")
     return w0, w1
@@ -140,7 +141,7 @@ def bounded_repulsive_discriminator_loss(real, generated, sigma=1.0, weights=(0.
     """
     w0, w1 = check_weights(weights)
     if not 0 <= lower_bound < upper_bound:
-        raise ValueError(f"need 0 <= lower_bound < upper_bound, got {lower_bound}, {upper_bound}")
+        raise UserInputError(f"need 0 <= lower_bound < upper_bound, got {lower_bound}, {upper_bound}")
     push, pull = ("upper", float(upper_bound)), ("lower", float(lower_bound))
     real_bound = push if w1 < 0 else pull if w1 > 0 else None  # coefficient of E k(x,x') is -w1
     cross_bound = push if w0 > 0 else pull if w0 < 0 else None

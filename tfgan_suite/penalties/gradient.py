@@ -28,6 +28,7 @@ vector output is summed per sample (the gradient of ``sum_j D_j(x)``).
 """
 import tensorflow as tf
 
+from tfgan_suite.errors import UserInputError
 from tfgan_suite.penalties import register
 from tfgan_suite.utils import randomness
 
@@ -91,7 +92,7 @@ def perturb(real, seed, perturbation="symmetric_std", scale=0.5):
       scale: ``c`` (the variance) for ``gaussian``, ``C`` for the ``*_std`` variants.
     """
     if perturbation not in PERTURBATIONS:
-        raise ValueError(f"unknown dragan perturbation {perturbation!r}; valid choices: "
+        raise UserInputError(f"unknown dragan perturbation {perturbation!r}; valid choices: "
                          f"{', '.join(PERTURBATIONS)}")
     real = tf.convert_to_tensor(real, tf.float32)
     noise_seed, alpha_seed = tf.unstack(tf.random.experimental.stateless_split(seed, 2))
@@ -107,7 +108,7 @@ def perturb(real, seed, perturbation="symmetric_std", scale=0.5):
 
 def _check_weight(weight):
     if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight < 0:
-        raise ValueError(f"penalty weight must be a non-negative float, got {weight!r}")
+        raise UserInputError(f"penalty weight must be a non-negative float, got {weight!r}")
     return float(weight)
 
 
@@ -130,10 +131,10 @@ def dragan(weight=10.0, k=1.0, perturbation="symmetric_std", scale=0.5, epsilon=
     """DRAGAN: ``weight * E[(||grad D(x + delta)||_2 - k)^2]`` around perturbed real samples."""
     weight = _check_weight(weight)
     if perturbation not in PERTURBATIONS:
-        raise ValueError(f"unknown dragan perturbation {perturbation!r}; valid choices: "
+        raise UserInputError(f"unknown dragan perturbation {perturbation!r}; valid choices: "
                          f"{', '.join(PERTURBATIONS)}")
     if not scale > 0:
-        raise ValueError(f"dragan scale must be positive, got {scale!r}")
+        raise UserInputError(f"dragan scale must be positive, got {scale!r}")
 
     def penalty(discriminator, real, generated, seed):
         del generated  # DRAGAN only looks around the real data

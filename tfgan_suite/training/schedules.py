@@ -13,6 +13,8 @@ discriminator):
 """
 import keras
 
+from tfgan_suite.errors import UserInputError
+
 KINDS = ("none", "linear", "exponential")
 
 
@@ -23,18 +25,18 @@ def parse(spec):
     kind, _, value = str(spec).partition(":")
     kind = kind.strip().lower()
     if kind not in KINDS:
-        raise ValueError(f"unknown lr_decay {spec!r}; valid choices: none, linear[:END_FRACTION], "
+        raise UserInputError(f"unknown lr_decay {spec!r}; valid choices: none, linear[:END_FRACTION], "
                          f"exponential[:RATE]")
     if not value:
         return kind, None
     try:
         number = float(value)
     except ValueError:
-        raise ValueError(f"lr_decay {spec!r}: {value!r} is not a number") from None
+        raise UserInputError(f"lr_decay {spec!r}: {value!r} is not a number") from None
     if kind == "linear" and not 0 <= number <= 1:
-        raise ValueError(f"lr_decay {spec!r}: the linear end fraction must be in [0, 1]")
+        raise UserInputError(f"lr_decay {spec!r}: the linear end fraction must be in [0, 1]")
     if kind == "exponential" and not 0 < number <= 1:
-        raise ValueError(f"lr_decay {spec!r}: the exponential rate must be in (0, 1]")
+        raise UserInputError(f"lr_decay {spec!r}: the exponential rate must be in (0, 1]")
     return kind, number
 
 
@@ -45,7 +47,7 @@ def build(learning_rate, spec, total_steps):
         return float(learning_rate)
     total_steps = int(total_steps)
     if total_steps < 1:
-        raise ValueError(f"lr_decay needs a positive number of steps, got {total_steps}")
+        raise UserInputError(f"lr_decay needs a positive number of steps, got {total_steps}")
     if kind == "linear":
         end = 0.0 if value is None else value
         return keras.optimizers.schedules.PolynomialDecay(
