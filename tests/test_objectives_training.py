@@ -140,3 +140,24 @@ def test_every_registered_penalty_combines_with_every_loss_in_a_step():
             gan.compile(loss=loss, penalty=penalty)
             logs = gan.train_on_batch(real, return_dict=True)
             assert np.isfinite(logs["penalty"]) and logs["penalty"] >= 0, (loss, penalty)
+
+
+def test_runner_applies_objective_architecture_defaults():
+    from tfgan_suite.layers.spectral_norm import SpectralNormalization
+    from tfgan_suite.training.experiment import TrainConfig, build_gan, model_name
+
+    gan, _ = build_gan(TrainConfig(loss="rep", model_options={"width": 8}), image_channels=1)
+    assert any(isinstance(l, SpectralNormalization) for l in gan.discriminator.layers)
+    assert gan.discriminator.output_shape == (None, 16)
+    gan, _ = build_gan(TrainConfig(loss="rep", model_options={"width": 8, "spectral_norm": False}),
+                       image_channels=1)
+    assert not any(isinstance(l, SpectralNormalization) for l in gan.discriminator.layers)
+    assert model_name(TrainConfig(loss="ebgan")) == "ebgan"
+    assert model_name(TrainConfig(loss="nsgan")) == "dcgan28"
+    gan, _ = build_gan(TrainConfig(loss="ebgan", model_options={"width": 8}), image_channels=1)
+    assert len(gan.discriminator.outputs) == 2
+    gan, _ = build_gan(TrainConfig(loss="wgan_gp", model_options={"width": 8}), image_channels=1)
+    assert [p.__name__ for p in gan.penalties] == ["gradient_penalty"] and gan.n_critic == 5
+    gan, _ = build_gan(TrainConfig(loss="wgan_gp", penalty="none", model_options={"width": 8}),
+                       image_channels=1)
+    assert gan.penalties == []

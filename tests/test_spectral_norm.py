@@ -1,8 +1,4 @@
 """Spectral normalization: estimates against the exact SVD of the layer's linear operator."""
-import subprocess
-import sys
-import textwrap
-
 import keras
 import numpy as np
 import pytest
@@ -125,34 +121,30 @@ def test_bad_options_are_rejected():
 
 
 def test_works_under_mirrored_strategy_with_two_replicas():
-    """A GAN with conv/matrix spectral norm trains under a 2-device MirroredStrategy (subprocess:
-    the logical devices must be configured before TensorFlow initializes)."""
-    script = textwrap.dedent("""
-        import numpy as np, tensorflow as tf
-        cpu = tf.config.list_physical_devices("CPU")[0]
-        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
-        import keras
-        from tfgan_suite import layers
-        from tfgan_suite.layers.spectral_norm import SpectralNormalization
-        from tfgan_suite.training.gan import GAN
-        strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
-        assert strategy.num_replicas_in_sync == 2
-        with strategy.scope():
-            g = layers.build("dense:64,act=relu; reshape:4x4x4; deconv:1,k=4,s=2,act=tanh", (8,))
-            d = layers.build("conv:4,k=3,s=2,sn=conv,act=lrelu; flatten; dense:1,sn=matrix",
-                             (8, 8, 1))
-            gan = GAN(g, d, 8, seed=0)
-            gan.compile(loss="hinge", penalty="gradient_penalty")
-        sn = [l for l in d.layers if isinstance(l, SpectralNormalization)]
-        before = [l.vector.numpy().copy() for l in sn]
-        data = tf.data.Dataset.from_tensor_slices(
-            np.random.default_rng(0).uniform(-1, 1, (32, 8, 8, 1)).astype("float32")).batch(8)
-        history = gan.fit(data, epochs=1, verbose=0)
-        assert all(np.isfinite(v[-1]) for v in history.history.values()), history.history
-        after = [l.vector.numpy() for l in sn]
-        assert all(not np.allclose(a, b) for a, b in zip(after, before))
-        print("OK", history.history["d_loss"][-1])
-    """)
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            timeout=300)
-    assert result.returncode == 0 and "OK" in result.stdout, result.stderr[-3000:]
+    """A GAN with conv and matrix spectral norm (and a gradient penalty) trains under a two-device
+    MirroredStrategy: the singular vectors are assigned in replica context without errors."""
+    from tfgan_suite.training.gan import GAN
+
+    devices = tf.config.list_logical_devices("CPU")
+    if len(devices) < 2:
+        pytest.skip("needs two logical CPU devices (tests/conftest.py configures them)")
+    strategy = tf.distribute.MirroredStrategy([d.name for d in devices[:2]])
+    with strategy.scope():
+        g = layers.build("dense:64,act=relu; reshape:4x4x4; deconv:1,k=4,s=2,act=tanh", (8,))
+        d = layers.build("conv:4,k=3,s=2,sn=conv,act=lrelu; flatten; dense:1,sn=matrix",
+                         (8, 8, 1))
+        gan = GAN(g, d, 8, seed=0)
+        gan.compile(loss="hinge", penalty="gradient_penalty")
+    sn = [l for l in d.layers if isinstance(l, SpectralNormalization)]
+    before = [l.vector.numpy().copy() for l in sn]
+    data = tf.data.Dataset.from_tensor_slices(
+        np.random.default_rng(0).uniform(-1, 1, (32, 8, 8, 1)).astype("float32")).batch(8)
+    history = gan.fit(data, epochs=1, verbose=0, shuffle=False)
+    assert all(np.isfinite(v[-1]) for v in history.history.values()), history.history
+    after = [l.vector.numpy() for l in sn]
+    assert all(not np.allclose(a, b) for a, b in zip(after, before))
+    # the replicas agree: each replica's copy of a vector holds the same value
+    for layer in sn:
+        copies = [np.asarray(v) for v in strategy.experimental_local_results(layer.vector.value)]
+        assert len(copies) == 2
+        np.testing.assert_allclose(copies[0], copies[1], rtol=1e-6, atol=1e-7)

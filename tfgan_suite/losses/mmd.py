@@ -152,8 +152,12 @@ def bounded_repulsive_discriminator_loss(real, generated, sigma=1.0, weights=(0.
 
 
 # --------------------------------------------------------------------------- registration
+# The authors' code: Adam(beta_1=0.5, beta_2=0.999), lr 5e-4 (D) / 2e-4 (G), one D step per G
+# step, and a spectrally normalized discriminator ("model_options", applied by the runner to any
+# architecture that takes a ``spectral_norm`` option): without it the features spread until the
+# Gaussian kernel saturates (kernel means near 0).
 _REP_ADAM = {"optimizer": "adam", "lr_d": 5e-4, "lr_g": 2e-4, "beta_1": 0.5, "beta_2": 0.999,
-             "n_critic": 1}
+             "n_critic": 1, "model_options": {"spectral_norm": True}}
 
 
 def _mmd_objective(name, d_loss, sigma, defaults):

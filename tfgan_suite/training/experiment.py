@@ -81,6 +81,9 @@ def _architecture_overrides(config, objective, image_channels):
     options = dict(config.model_options)
     if "d_output_dim" in accepted:
         options.setdefault("d_output_dim", objective.discriminator_output_dim)
+    for key, value in objective.defaults.get("model_options", {}).items():  # e.g. MMD's SN
+        if key in accepted:
+            options.setdefault(key, value)
     if "channels" in accepted and image_channels is not None:
         options.setdefault("channels", image_channels)
     return options
