@@ -50,6 +50,7 @@ setup(
         "pillow>=10",
         "matplotlib>=3.8",
         "tqdm>=4.66",
+        "tensorboard>=2.16",
     ],
     extras_require={
         "test": ["pytest>=8", "torch==2.13.0"],

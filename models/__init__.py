@@ -1,0 +1,51 @@
+"""Architecture declarations, installed as ``tfgan_suite.models``.
+
+Each module here declares specs as plain data for the layer factory; ``get(name, **overrides)`` builds
+the (generator, discriminator) pair and ``specs(name, **overrides)`` returns the data itself.
+"""
+import dataclasses
+from typing import Any
+
+from tfgan_suite.utils.registry import Registry
+
+ARCHITECTURES = Registry("model")
+
+
+@dataclasses.dataclass(frozen=True)
+class ArchitectureSpec:
+    """A G/D pair as data: layer specs plus the shapes they connect."""
+
+    generator: Any
+    discriminator: Any
+    latent_dim: int
+    image_shape: tuple
+
+
+def register(name, factory=None):
+    """Registers ``factory(**overrides) -> ArchitectureSpec`` under ``name``."""
+    return ARCHITECTURES.register(name, factory)
+
+
+def names():
+    return ARCHITECTURES.names()
+
+
+def specs(name, **overrides):
+    """The :class:`ArchitectureSpec` registered under ``name``, with ``overrides`` applied."""
+    return ARCHITECTURES.build(name, **overrides)
+
+
+def get(name, **overrides):
+    """Builds ``(generator, discriminator)`` Keras models for architecture ``name``.
+
+    Example: ``g, d = tfgan_suite.models.get("sngan_cnn", d_output_dim=16)``.
+    """
+    from tfgan_suite import layers  # deferred: keeps spec declarations importable without Keras
+
+    arch = specs(name, **overrides)
+    generator = layers.build(arch.generator, (arch.latent_dim,), name=f"{name}_generator")
+    discriminator = layers.build(arch.discriminator, arch.image_shape, name=f"{name}_discriminator")
+    return generator, discriminator
+
+
+from tfgan_suite.models import dcgan, mlp, sngan  # noqa: E402,F401  (register the architectures)

@@ -1,1 +1,2 @@
-"""placeholder"""
+"""Architectures as data: ``build(spec, input_shape)`` turns a layer-dict list or string into Keras."""
+from tfgan_suite.layers.factory import ACTIVATIONS, NORMS, OPS, build, parse, validate

@@ -27,6 +27,8 @@ class Objective:
         user gives none.
       metric_names: names of the extra values the losses report.
       discriminator_output_dim: output width the discriminator needs (16 for MMD losses).
+      generator_uses_real: whether ``generator_loss`` reads ``real_outputs`` (MMD does); when False
+        the trainer passes ``None`` and skips that discriminator pass.
     """
 
     name: str
@@ -35,6 +37,7 @@ class Objective:
     defaults: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     metric_names: tuple = ()
     discriminator_output_dim: int = 1
+    generator_uses_real: bool = False
 
     def __iter__(self):
         return iter((self.discriminator_loss, self.generator_loss))

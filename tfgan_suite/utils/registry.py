@@ -1,6 +1,8 @@
 """A name -> factory registry, so a flag string can select a loss, penalty, model or dataset."""
 import inspect
 
+from tfgan_suite.errors import UserInputError
+
 
 class Registry:
     """Maps names to factories and fails with one line naming the valid choices.
@@ -31,7 +33,7 @@ class Registry:
     def lookup(self, name):
         """Returns the factory registered under ``name``."""
         if name not in self._factories:
-            raise ValueError(f"unknown {self.kind} {name!r}; valid choices: {', '.join(self.names())}")
+            raise UserInputError(f"unknown {self.kind} {name!r}; valid choices: {', '.join(self.names())}")
         return self._factories[name]
 
     def build(self, name, **kwargs):
@@ -41,6 +43,6 @@ class Registry:
         takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
         unknown = sorted(set(kwargs) - set(parameters))
         if unknown and not takes_any:
-            raise ValueError(f"{self.kind} {name!r} got unknown option(s) {unknown}; "
+            raise UserInputError(f"{self.kind} {name!r} got unknown option(s) {unknown}; "
                              f"valid options: {', '.join(parameters) or 'none'}")
         return factory(**kwargs)

@@ -1,0 +1,263 @@
+"""The layer factory: architectures declared as data, built into Keras models.
+
+A spec is a list of layer dictionaries, for example::
+
+    [{"op": "dense", "units": 7 * 7 * 128, "norm": "batch", "activation": "relu"},
+     {"op": "reshape", "shape": [7, 7, 128]},
+     {"op": "deconv", "filters": 64, "kernel": 4, "strides": 2, "norm": "batch", "activation": "relu"},
+     {"op": "deconv", "filters": 1, "kernel": 4, "strides": 2, "activation": "tanh"}]
+
+or the equivalent compact string (layers separated by ``;`` or new lines, the op's main value first,
+then ``key=value`` options; ``AxBxC`` is a shape, and its product where a number is expected)::
+
+    dense:6272,norm=batch,act=relu; reshape:7x7x128;
+    deconv:64,k=4,s=2,norm=batch,act=relu; deconv:1,k=4,s=2,act=tanh
+
+Every layer is ``op -> [spectral norm] -> [normalization] -> [activation]``. Parsing never evaluates
+code. A bad spec raises one ``ValueError`` naming the layer index, the key and the accepted values.
+"""
+import math
+import re
+
+import keras
+
+from tfgan_suite.errors import UserInputError
+
+from tfgan_suite.layers import spectral_norm as sn_lib
+
+ACTIVATIONS = ("linear", "relu", "lrelu", "elu", "selu", "tanh", "sigmoid", "softplus", "swish")
+NORMS = ("none", "batch", "layer", "instance")
+SPECTRAL_NORM = (False, True, "matrix", "conv")
+PADDINGS = ("same", "valid")
+
+_COMMON = {
+    "activation": ("linear", "one of " + ", ".join(ACTIVATIONS)),
+    "alpha": (0.2, "a float (leaky ReLU slope)"),
+    "norm": ("none", "one of " + ", ".join(NORMS)),
+    "spectral_norm": (False, "one of false, true, matrix, conv"),
+    "sn_gain": (1.0, "a positive float"),
+    "sn_iterations": (1, "a positive int"),
+    "use_bias": ("auto", "true, false or auto (no bias when a normalization follows)"),
+}
+_WEIGHTED = ("activation", "alpha", "norm", "spectral_norm", "sn_gain", "sn_iterations", "use_bias")
+# op -> {key: (default or REQUIRED, description)}; the first key is the compact form's positional value.
+REQUIRED = object()
+OPS = {
+    "dense": {"units": (REQUIRED, "a positive int"), **{k: _COMMON[k] for k in _WEIGHTED}},
+    "conv": {"filters": (REQUIRED, "a positive int"), "kernel": (3, "a positive int"),
+             "strides": (1, "a positive int"), "padding": ("same", "same or valid"),
+             **{k: _COMMON[k] for k in _WEIGHTED}},
+    "deconv": {"filters": (REQUIRED, "a positive int"), "kernel": (4, "a positive int"),
+               "strides": (2, "a positive int"), "padding": ("same", "same or valid"),
+               **{k: _COMMON[k] for k in _WEIGHTED}},
+    "reshape": {"shape": (REQUIRED, "a list of positive ints")},
+    "flatten": {},
+    "upsample": {"size": (2, "a positive int")},
+    "avgpool": {"size": (2, "a positive int")},
+    "global_sum_pool": {},
+    "dropout": {"rate": (REQUIRED, "a float in [0, 1)")},
+    "activation": {"activation": (REQUIRED, _COMMON["activation"][1]), "alpha": _COMMON["alpha"],
+},
+    "norm": {"norm": (REQUIRED, _COMMON["norm"][1])},
+}
+_ALIASES = {"k": "kernel", "s": "strides", "act": "activation", "sn": "spectral_norm", "bn": "norm",
+            "pad": "padding"}
+
+
+def _fail(index, op, key, value, accepted):
+    raise UserInputError(f"layer {index} ({op!r}): key {key!r} has bad value {value!r}; "
+                     f"accepted: {accepted}")
+
+
+def _check_value(index, op, key, value, description):
+    def positive_int(v):
+        return isinstance(v, int) and not isinstance(v, bool) and v > 0
+
+    ok = {
+        "units": positive_int, "filters": positive_int, "kernel": positive_int,
+        "strides": positive_int, "size": positive_int, "sn_iterations": positive_int,
+        "padding": lambda v: v in PADDINGS,
+        "activation": lambda v: v in ACTIVATIONS,
+        "norm": lambda v: v in NORMS,
+        "spectral_norm": lambda v: any(v is s or v == s for s in SPECTRAL_NORM) and not (
+            isinstance(v, int) and not isinstance(v, bool)),
+        "use_bias": lambda v: isinstance(v, bool) or v == "auto",
+        "alpha": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+        "sn_gain": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0,
+        "rate": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < 1,
+        "shape": lambda v: isinstance(v, (list, tuple)) and len(v) > 0 and all(
+            positive_int(d) for d in v),
+    }[key]
+    if not ok(value):
+        _fail(index, op, key, value, description)
+
+
+def validate(spec):
+    """Checks a spec and returns it as a list of complete layer dicts (defaults filled in)."""
+    if isinstance(spec, str):
+        spec = parse(spec)
+    if not isinstance(spec, (list, tuple)) or not spec:
+        raise UserInputError(f"an architecture spec must be a non-empty list of layer dicts or a string, "
+                         f"got {type(spec).__name__}")
+    layers = []
+    for index, layer in enumerate(spec):
+        if not isinstance(layer, dict):
+            raise UserInputError(f"layer {index}: expected a dict, got {type(layer).__name__} {layer!r}")
+        op = layer.get("op")
+        if op not in OPS:
+            _fail(index, op, "op", op, "one of " + ", ".join(OPS))
+        schema = OPS[op]
+        unknown = sorted(set(layer) - set(schema) - {"op"})
+        if unknown:
+            raise UserInputError(f"layer {index} ({op!r}): unknown key {unknown[0]!r}; "
+                             f"accepted keys: op, {', '.join(schema)}")
+        complete = {"op": op}
+        for key, (default, description) in schema.items():
+            if key not in layer:
+                if default is REQUIRED:
+                    raise UserInputError(f"layer {index} ({op!r}): missing key {key!r} "
+                                     f"({description})")
+                complete[key] = default
+                continue
+            _check_value(index, op, key, layer[key], description)
+            complete[key] = layer[key]
+        layers.append(complete)
+    return layers
+
+
+def _parse_scalar(text):
+    lowered = text.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if "x" in lowered and all(part.isdigit() for part in lowered.split("x")):
+        return [int(part) for part in lowered.split("x")]
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def parse(text):
+    """Parses the compact string form into a list of layer dicts (no evaluation of code)."""
+    layers = []
+    for index, chunk in enumerate(c.strip() for c in text.replace("\n", ";").split(";")):
+        if not chunk:
+            continue
+        op, _, rest = chunk.partition(":")
+        op = op.strip()
+        layer = {"op": op}
+        main_key = next(iter(OPS[op]), None) if op in OPS else None
+        for position, item in enumerate(a.strip() for a in rest.split(",") if a.strip()):
+            key, eq, value = item.partition("=")
+            if not eq:
+                if position != 0 or main_key is None:
+                    raise UserInputError(f"layer {len(layers)} ({op!r}): positional value {item!r} is "
+                                     f"only allowed first; write key=value")
+                key, value = main_key, item
+            key = _ALIASES.get(key.strip(), key.strip())
+            parsed = _parse_scalar(value.strip())
+            if key in ("units", "filters") and isinstance(parsed, list):
+                parsed = math.prod(parsed)
+            layer[key] = parsed
+        layers.append(layer)
+    return layers
+
+
+def _activation(name, alpha):
+    if name == "linear":
+        return None
+    if name == "lrelu":
+        return keras.layers.LeakyReLU(negative_slope=alpha)
+    return keras.layers.Activation(name)
+
+
+def _normalization(name):
+    if name == "batch":
+        # synchronized: under tf.distribute the statistics are those of the global batch, so a
+        # multi-replica step equals the single-device step (plain BN when there is no strategy)
+        return keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=True)
+    if name == "layer":
+        return keras.layers.LayerNormalization()
+    if name == "instance":
+        return keras.layers.GroupNormalization(groups=-1)
+    return None
+
+
+def _core_layer(layer):
+    op = layer["op"]
+    if "use_bias" in layer and layer["use_bias"] == "auto":
+        # a normalization's own shift makes the bias redundant (its gradient is exactly zero)
+        layer = {**layer, "use_bias": layer["norm"] == "none"}
+    if op == "dense":
+        return keras.layers.Dense(layer["units"], use_bias=layer["use_bias"])
+    if op == "conv":
+        return keras.layers.Conv2D(layer["filters"], layer["kernel"], layer["strides"],
+                                   padding=layer["padding"], use_bias=layer["use_bias"])
+    if op == "deconv":
+        return keras.layers.Conv2DTranspose(layer["filters"], layer["kernel"], layer["strides"],
+                                            padding=layer["padding"], use_bias=layer["use_bias"])
+    if op == "reshape":
+        return keras.layers.Reshape(tuple(layer["shape"]))
+    if op == "flatten":
+        return keras.layers.Flatten()
+    if op == "upsample":
+        return keras.layers.UpSampling2D(layer["size"])
+    if op == "avgpool":
+        return keras.layers.AveragePooling2D(layer["size"])
+    if op == "global_sum_pool":
+        return keras.layers.Lambda(lambda x: keras.ops.sum(x, axis=(1, 2)))
+    if op == "dropout":
+        return keras.layers.Dropout(layer["rate"])
+    if op == "activation":
+        return _activation(layer["activation"], layer["alpha"])
+    if op == "norm":
+        return _normalization(layer["norm"])
+    raise AssertionError(op)  # validate() has already rejected unknown ops
+
+
+def layers_for(layer):
+    """The Keras layers one (validated) layer dict expands to, in order."""
+    core = _core_layer(layer)
+    out = [core] if core is not None else []
+    if layer["op"] in ("dense", "conv", "deconv"):
+        if layer["spectral_norm"]:
+            method = "matrix" if layer["spectral_norm"] is True else layer["spectral_norm"]
+            out = [sn_lib.spectral_normalize(core, method=method, gain=layer["sn_gain"],
+                                             power_iterations=layer["sn_iterations"])]
+        norm = _normalization(layer["norm"])
+        act = _activation(layer["activation"], layer["alpha"])
+        out += [x for x in (norm, act) if x is not None]
+    return out
+
+
+def build(spec, input_shape, name=None):
+    """Builds a spec (list of dicts or compact string) into a ``keras.Sequential`` model.
+
+    Args:
+      spec: the architecture (see module docstring).
+      input_shape: shape of one example, without the batch dimension.
+      name: the model's name.
+
+    Raises:
+      UserInputError (a ValueError): naming the bad layer index, key and accepted values.
+    """
+    layers = validate(spec)
+    model = keras.Sequential(name=name)
+    model.add(keras.Input(shape=tuple(input_shape)))
+    shape = (None, *input_shape)
+    for index, layer in enumerate(layers):
+        for keras_layer in layers_for(layer):
+            try:
+                model.add(keras_layer)
+            except ValueError as error:  # shape mismatches: say which layer of the spec
+                plain = re.sub(r"\x1b\[[0-9;]*m", "", str(error))  # Keras colours its messages
+                reason = next((line for line in plain.splitlines()
+                               if line.strip() and "Exception encountered" not in line), "")
+                raise UserInputError(f"layer {index} ({layer['op']!r}) does not fit its input "
+                                     f"shape {shape}: {reason.strip()}") from None
+            shape = model.output_shape
+    return model

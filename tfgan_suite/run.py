@@ -1,0 +1,97 @@
+"""Command line: ``python -m tfgan_suite.run [--flagfile=...] [--loss=...] ...``.
+
+With no flags it trains a non-saturating DCGAN on the bundled real MNIST subset. absl FLAGS are read
+here only: they become a plain :class:`~tfgan_suite.training.experiment.TrainConfig`.
+Bad input (unknown loss/model/dataset, an existing workdir, ...) exits with status 2 and one line.
+"""
+import sys
+
+from absl import app, flags, logging
+
+from tfgan_suite.utils.cli import start_tensorflow_quietly
+
+FLAGS = flags.FLAGS
+
+flags.DEFINE_string("loss", "nsgan", "Objective name (tfgan_suite.losses.names()).")
+flags.DEFINE_string("penalty", None, "Discriminator penalty name (tfgan_suite.penalties.names()).")
+flags.DEFINE_string("model", "dcgan28", "Architecture name (tfgan_suite.models.names()).")
+flags.DEFINE_list("model_options", [], "Architecture overrides as key=value, e.g. width=32.")
+flags.DEFINE_string("dataset", None, "Dataset name or path; default: the bundled MNIST subset.")
+flags.DEFINE_string("data_dir", None, "tensorflow-datasets data_dir.")
+flags.DEFINE_integer("batch_size", 64, "Images per discriminator update.")
+flags.DEFINE_integer("steps", 3000, "Generator updates.")
+flags.DEFINE_float("lr_d", None, "Discriminator learning rate (default: the objective's).")
+flags.DEFINE_float("lr_g", None, "Generator learning rate (default: the objective's).")
+flags.DEFINE_float("beta1", None, "Adam beta_1 (default: the objective's).")
+flags.DEFINE_float("beta2", None, "Adam beta_2 (default: the objective's).")
+flags.DEFINE_integer("n_critic", None, "Discriminator updates per generator update.")
+flags.DEFINE_float("clip_value", None, "Clip critic weights to [-c, c] (default: the objective's).")
+flags.DEFINE_float("ema_decay", None, "Generator EMA decay used for samples and export.")
+flags.DEFINE_float("historical_averaging", 0.0, "Weight of the historical-averaging penalty.")
+flags.DEFINE_integer("seed", 0, "Seed of every random draw.")
+flags.DEFINE_string("workdir", "runs/default", "Output directory; must be new or empty.")
+flags.DEFINE_integer("sample_every", 500, "Steps between sample grids.")
+flags.DEFINE_integer("log_every", 100, "Steps between CSV/TensorBoard rows (one progress bar each).")
+
+
+def _parse_options(items, flag):
+    from tfgan_suite.errors import UserInputError
+
+    options = {}
+    for item in items:
+        key, eq, value = item.partition("=")
+        if not eq:
+            raise UserInputError(f"--{flag} expects key=value items, got {item!r}")
+        for cast in (int, float):
+            try:
+                value = cast(value)
+                break
+            except ValueError:
+                continue
+        else:
+            value = {"true": True, "false": False}.get(value.lower(), value)
+        options[key.strip()] = value
+    return options
+
+
+def config_from_flags():
+    """Translates FLAGS into a plain TrainConfig."""
+    from tfgan_suite.training.experiment import TrainConfig
+
+    return TrainConfig(
+        loss=FLAGS.loss, penalty=FLAGS.penalty, model=FLAGS.model,
+        model_options=_parse_options(FLAGS.model_options, "model_options"),
+        dataset=FLAGS.dataset, data_dir=FLAGS.data_dir, batch_size=FLAGS.batch_size,
+        steps=FLAGS.steps, lr_d=FLAGS.lr_d, lr_g=FLAGS.lr_g, beta_1=FLAGS.beta1,
+        beta_2=FLAGS.beta2, n_critic=FLAGS.n_critic,
+        clip_value="auto" if FLAGS.clip_value is None else FLAGS.clip_value,
+        ema_decay=FLAGS.ema_decay, historical_averaging=FLAGS.historical_averaging,
+        seed=FLAGS.seed, workdir=FLAGS.workdir, sample_every=FLAGS.sample_every,
+        log_every=FLAGS.log_every)
+
+
+def main(argv):
+    if len(argv) > 1:
+        raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
+    start_tensorflow_quietly()
+    from tfgan_suite.errors import UserInputError
+    from tfgan_suite.training import experiment
+
+    logging.set_verbosity(logging.WARNING)  # keep the SavedModel writer's INFO lines off the screen
+    try:
+        config = config_from_flags()
+        experiment.set_global_determinism(config.seed)
+        result = experiment.train(config)
+    except UserInputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"done: samples, losses.csv, tensorboard/ and generator/ are in {result['workdir']}")
+    return 0
+
+
+def run_main():
+    app.run(main)
+
+
+if __name__ == "__main__":
+    run_main()

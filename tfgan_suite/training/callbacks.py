@@ -1,0 +1,49 @@
+"""Keras callbacks for GAN runs: sample grids and step-indexed logs.
+
+Losses go through Keras's own ``CSVLogger`` and ``TensorBoard``; :class:`StepCounter` adds the
+generator-update count to the logs so those files are indexed by training step.
+"""
+import os
+
+import keras
+
+from tfgan_suite.utils.images import save_grid
+
+
+def generator_step(model):
+    """Generator updates made so far (the GAN's step counter)."""
+    return int(model.g_optimizer.iterations.numpy())
+
+
+class StepCounter(keras.callbacks.Callback):
+    """Puts ``step`` (generator updates so far) into each epoch's logs; list it before loggers."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs["step"] = generator_step(self.model)
+
+
+class SampleGrid(keras.callbacks.Callback):
+    """Saves a PNG grid of samples from fixed latent vectors every ``every_n_steps`` and at the end.
+
+    Files: ``<directory>/samples_<step>.png`` and ``<directory>/samples_final.png``.
+    """
+
+    def __init__(self, directory, every_n_steps=500, num_samples=64, seed=0):
+        super().__init__()
+        self.directory = directory
+        self.every_n_steps = int(every_n_steps)
+        self.num_samples = num_samples
+        self.seed = seed
+
+    def _save(self, name):
+        images = self.model.generate(self.num_samples, seed=self.seed)
+        return save_grid(images, os.path.join(self.directory, name))
+
+    def on_train_batch_end(self, batch, logs=None):
+        step = generator_step(self.model)
+        if self.every_n_steps and step % self.every_n_steps == 0:
+            self._save(f"samples_{step:07d}.png")
+
+    def on_train_end(self, logs=None):
+        self._save("samples_final.png")

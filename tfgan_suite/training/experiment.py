@@ -1,0 +1,156 @@
+"""One training run from a plain config: data -> architecture -> objective -> fit -> export.
+
+``run.py`` turns command-line flags into a :class:`TrainConfig`; notebooks can build one directly::
+
+    from tfgan_suite.training.experiment import TrainConfig, train
+    result = train(TrainConfig(loss="lsgan", steps=1000, workdir="runs/lsgan"))
+
+A run writes into ``workdir``: ``samples/*.png`` grids, ``losses.csv``, TensorBoard scalars under
+``tensorboard/``, ``config.json`` and the generator as a SavedModel in ``generator/``.
+"""
+import dataclasses
+import inspect
+import json
+import os
+from typing import Any, Optional
+
+import keras
+import tensorflow as tf
+
+from tfgan_suite import data as data_lib
+from tfgan_suite import export, losses, models
+from tfgan_suite.errors import UserInputError
+from tfgan_suite.training import callbacks as callbacks_lib
+from tfgan_suite.training.gan import GAN
+
+
+@dataclasses.dataclass
+class TrainConfig:
+    """Everything a run depends on. ``None`` means "the objective's paper default"."""
+
+    loss: str = "nsgan"
+    penalty: Optional[str] = None
+    model: str = "dcgan28"
+    dataset: Optional[str] = None  # None: the bundled real MNIST subset
+    data_dir: Optional[str] = None
+    batch_size: int = 64
+    steps: int = 3000
+    lr_d: Optional[float] = None
+    lr_g: Optional[float] = None
+    beta_1: Optional[float] = None
+    beta_2: Optional[float] = None
+    n_critic: Optional[int] = None
+    clip_value: Any = "auto"
+    ema_decay: Optional[float] = None
+    historical_averaging: float = 0.0
+    seed: int = 0
+    workdir: str = "runs/default"
+    sample_every: int = 500
+    log_every: int = 100
+    verbose: int = 1
+    model_options: dict = dataclasses.field(default_factory=dict)
+    loss_options: dict = dataclasses.field(default_factory=dict)
+    penalty_options: dict = dataclasses.field(default_factory=dict)
+
+
+def check_workdir(workdir):
+    """Refuses to write into a directory that already holds files (nothing is overwritten)."""
+    if os.path.isdir(workdir) and os.listdir(workdir):
+        entries = ", ".join(sorted(os.listdir(workdir))[:5])
+        raise UserInputError(f"workdir {workdir!r} already holds a run ({entries}); "
+                             f"choose a new --workdir or remove it first")
+    if os.path.exists(workdir) and not os.path.isdir(workdir):
+        raise UserInputError(f"workdir {workdir!r} exists and is not a directory")
+
+
+def _architecture_overrides(config, objective, image_channels):
+    """Model options the user left out, filled from the objective and the data."""
+    accepted = inspect.signature(models.ARCHITECTURES.lookup(config.model)).parameters
+    options = dict(config.model_options)
+    if "d_output_dim" in accepted:
+        options.setdefault("d_output_dim", objective.discriminator_output_dim)
+    if "channels" in accepted and image_channels is not None:
+        options.setdefault("channels", image_channels)
+    return options
+
+
+def make_optimizers(config, objective):
+    """Optimizers from the config, falling back on the objective's defaults (TTUR: two rates)."""
+    defaults = dict(objective.defaults)
+    name = defaults.get("optimizer", "adam")
+    lr_d = config.lr_d if config.lr_d is not None else defaults.get("lr_d", 2e-4)
+    lr_g = config.lr_g if config.lr_g is not None else defaults.get("lr_g", 2e-4)
+    beta_1 = config.beta_1 if config.beta_1 is not None else defaults.get("beta_1", 0.5)
+    beta_2 = config.beta_2 if config.beta_2 is not None else defaults.get("beta_2", 0.999)
+    if name == "rmsprop":
+        return keras.optimizers.RMSprop(lr_d), keras.optimizers.RMSprop(lr_g)
+    return (keras.optimizers.Adam(lr_d, beta_1=beta_1, beta_2=beta_2),
+            keras.optimizers.Adam(lr_g, beta_1=beta_1, beta_2=beta_2))
+
+
+def build_gan(config, image_channels=None):
+    """The compiled :class:`GAN` described by ``config`` (call inside a strategy scope if any)."""
+    objective = losses.get(config.loss, **config.loss_options)
+    arch_options = _architecture_overrides(config, objective, image_channels)
+    arch = models.specs(config.model, **arch_options)
+    generator, discriminator = models.get(config.model, **arch_options)
+    gan = GAN(generator, discriminator, arch.latent_dim, seed=config.seed)
+    d_optimizer, g_optimizer = make_optimizers(config, objective)
+    n_critic = config.n_critic or objective.defaults.get("n_critic", 1)
+    penalty = None
+    if config.penalty:
+        from tfgan_suite import penalties
+        penalty = penalties.get(config.penalty, **config.penalty_options)
+    gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=objective, penalty=penalty,
+                n_critic=n_critic, clip_value=config.clip_value, ema_decay=config.ema_decay,
+                historical_averaging=config.historical_averaging)
+    return gan, arch
+
+
+def train(config):
+    """Runs ``config`` and returns ``{"gan", "history", "workdir", "generator_path"}``."""
+    if config.steps < 1:
+        raise UserInputError(f"--steps must be positive, got {config.steps}")
+    log_every = min(config.log_every, config.steps)
+    if config.steps % log_every:
+        raise UserInputError(f"--steps={config.steps} must be a multiple of "
+                             f"--log_every={log_every}")
+    losses.get(config.loss, **config.loss_options)  # fail on a bad name before touching disk
+    models.ARCHITECTURES.lookup(config.model)
+    check_workdir(config.workdir)
+
+    probe = data_lib.load(config.dataset, split="train", batch_size=1, seed=config.seed,
+                          data_dir=config.data_dir)
+    channels = probe.element_spec.shape[-1]
+    gan, arch = build_gan(config, image_channels=channels)
+    dataset = data_lib.load(config.dataset, split="train", image_size=arch.image_shape[0],
+                            batch_size=config.batch_size * gan.n_critic, seed=config.seed,
+                            data_dir=config.data_dir)
+    if tuple(dataset.element_spec.shape[1:]) != tuple(arch.image_shape):
+        raise UserInputError(f"dataset images have shape {tuple(dataset.element_spec.shape[1:])} "
+                             f"but model {config.model!r} expects {tuple(arch.image_shape)}")
+
+    os.makedirs(config.workdir, exist_ok=True)
+    with open(os.path.join(config.workdir, "config.json"), "w") as f:
+        json.dump(dataclasses.asdict(config), f, indent=2, default=str)
+    callbacks = [
+        callbacks_lib.StepCounter(),
+        callbacks_lib.SampleGrid(os.path.join(config.workdir, "samples"), config.sample_every,
+                                 seed=config.seed),
+        keras.callbacks.CSVLogger(os.path.join(config.workdir, "losses.csv")),
+        keras.callbacks.TensorBoard(os.path.join(config.workdir, "tensorboard"),
+                                    write_graph=False),
+    ]
+    history = gan.fit(dataset, epochs=config.steps // log_every, steps_per_epoch=log_every,
+                      callbacks=callbacks, verbose=config.verbose, shuffle=False)
+    generator_path = export.export_generator(gan.sampling_generator,
+                                             os.path.join(config.workdir, "generator"),
+                                             gan.latent_dim)
+    return {"gan": gan, "history": history.history, "workdir": config.workdir,
+            "generator_path": generator_path}
+
+
+def set_global_determinism(seed):
+    """Seeds Python, NumPy and TF, and asks TF for deterministic kernels."""
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
