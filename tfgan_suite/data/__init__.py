@@ -33,7 +33,10 @@ register = DATASETS.register
 
 def bundled_mnist_path():
     """Path of ``mnist_subset.npz`` shipped in ``tfgan_suite.bundled`` (the repository's ``data/``)."""
-    return Path(str(resources.files("tfgan_suite.bundled").joinpath("mnist_subset.npz")))
+    try:
+        return Path(str(resources.files("tfgan_suite.bundled").joinpath("mnist_subset.npz")))
+    except ModuleNotFoundError:  # a source checkout on PYTHONPATH, not installed: the repository's data/
+        return Path(__file__).resolve().parents[2] / "data" / "mnist_subset.npz"
 
 
 @DATASETS.register(DEFAULT_DATASET)
