@@ -112,3 +112,19 @@ def test_check_channels_accepts_matching_shapes():
     dataset = pipeline.from_array(np.zeros((8, 28, 28, 1), np.uint8), batch_size=4)
     assert data.check_channels(dataset, (28, 28, 1)) == (28, 28, 1)
     assert data.check_channels((32, 32, 3), (None, 32, 32, 3)) == (32, 32, 3)
+
+
+def test_second_load_of_live_data_reuses_the_array(tmp_path, monkeypatch):
+    np.savez(tmp_path / "x.npz", x_train=np.arange(16 * 4, dtype=np.uint8).reshape(16, 2, 2, 1))
+    calls = []
+    original = sources.load_npz
+    monkeypatch.setattr(sources, "load_npz", lambda *a, **k: calls.append(a) or original(*a, **k))
+    probe = data.load(tmp_path / "x.npz", batch_size=1)
+    again = data.load(str(tmp_path / "x.npz"), batch_size=4, shuffle=False)  # probe alive: reused
+    assert len(calls) == 1 and probe is not None
+    np.testing.assert_allclose(next(iter(again)).numpy()[:, 0, 0, 0], np.arange(4) * 4 / 127.5 - 1, atol=1e-6)
+    del probe, again
+    import gc
+    gc.collect()
+    data.load(tmp_path / "x.npz", batch_size=4)
+    assert len(calls) == 2  # nothing kept once no pipeline holds the array
