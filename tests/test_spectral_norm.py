@@ -120,16 +120,12 @@ def test_bad_options_are_rejected():
         spectral_normalize(keras.layers.Conv2D(2, 3), method="conv").build((None, None, None, 3))
 
 
-def test_works_under_mirrored_strategy_with_two_replicas():
+def test_works_under_mirrored_strategy_with_two_replicas(mirrored_strategy):
     """A GAN with conv and matrix spectral norm (and a gradient penalty) trains under a two-device
     MirroredStrategy: the singular vectors are assigned in replica context without errors."""
     from tfgan_suite.training.gan import GAN
 
-    devices = tf.config.list_logical_devices("CPU")
-    if len(devices) < 2:
-        pytest.skip("needs two logical CPU devices (tests/conftest.py configures them)")
-    strategy = tf.distribute.MirroredStrategy([d.name for d in devices[:2]])
-    with strategy.scope():
+    with mirrored_strategy.scope():
         g = layers.build("dense:64,act=relu; reshape:4x4x4; deconv:1,k=4,s=2,act=tanh", (8,))
         d = layers.build("conv:4,k=3,s=2,sn=conv,act=lrelu; flatten; dense:1,sn=matrix",
                          (8, 8, 1))
@@ -145,6 +141,6 @@ def test_works_under_mirrored_strategy_with_two_replicas():
     assert all(not np.allclose(a, b) for a, b in zip(after, before))
     # the replicas agree: each replica's copy of a vector holds the same value
     for layer in sn:
-        copies = [np.asarray(v) for v in strategy.experimental_local_results(layer.vector.value)]
+        copies = [np.asarray(v) for v in mirrored_strategy.experimental_local_results(layer.vector.value)]
         assert len(copies) == 2
         np.testing.assert_allclose(copies[0], copies[1], rtol=1e-6, atol=1e-7)
