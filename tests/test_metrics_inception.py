@@ -25,7 +25,9 @@ def monkeypatch_module():
 
 @pytest.fixture(scope="module")
 def extractor(cache):
-    return inception.InceptionExtractor(shared_file(TORCHSCRIPT))
+    from tfgan_suite.metrics import api
+
+    return api.feature_network("inception", str(shared_file(TORCHSCRIPT)))._impl  # shared with other tests
 
 
 def _reference_features(images_uint8):
@@ -68,6 +70,7 @@ def test_features_agree_with_torchscript_reference(extractor):
     ref = _reference_features(images)
     rel = np.linalg.norm(ours - ref, axis=1) / np.linalg.norm(ref, axis=1)
     assert ours.shape == (6, 2048) and rel.max() < 1e-3, rel
+    assert ref.min() >= 0 and np.abs(ref).max() > 1  # real (non-trivial, post-ReLU) features
 
 
 def test_missing_and_corrupt_weights_give_one_clear_error(tmp_path, cache):
@@ -136,8 +139,7 @@ def test_fid_from_our_features_matches_reference_cifar_vs_mnist(extractor):
     n = 250
     cifar = np.load(shared_file("cifar10.npz"))["x_test"][:n]
     mnist = np.load(shared_file("mnist.npz"))["x_test"][:n]
-    ours_c, ours_m = np.concatenate([extractor(cifar[i:i + 50]) for i in range(0, n, 50)]), \
-        np.concatenate([extractor(mnist[i:i + 50]) for i in range(0, n, 50)])
+    ours_c, ours_m = extractor(cifar), extractor(mnist)
     ref_c, ref_m = _reference_features(cifar), _reference_features(mnist)
     for ours, ref in ((ours_c, ref_c), (ours_m, ref_m)):
         rel = np.linalg.norm(ours - ref, axis=1) / np.linalg.norm(ref, axis=1)

@@ -368,12 +368,15 @@ class InceptionExtractor:
       inception_weights: see :func:`resolve_inception_weights`.
       with_logits: see :func:`load_inception`.
       jit_compile: compile the forward pass with XLA (see benchmarks/metric_speed.py for the choice).
+      batch_size: largest batch run at once (larger inputs are chunked).
     """
 
-    def __init__(self, inception_weights=None, with_logits=None, jit_compile=False):
+    def __init__(self, inception_weights=None, with_logits=None, jit_compile=False, batch_size=50):
         import tensorflow as tf
 
-        self.model = load_inception(inception_weights, with_logits=with_logits)
+        self.batch_size = int(batch_size)
+        self.weights_path = resolve_inception_weights(inception_weights)
+        self.model = load_inception(self.weights_path, with_logits=with_logits)
         self.has_logits = isinstance(self.model.output, (list, tuple))
         self._forward = tf.function(self._preprocess_and_run, jit_compile=jit_compile)
 
@@ -387,12 +390,30 @@ class InceptionExtractor:
         return self.model(x, training=False)
 
     def __call__(self, images_0_255):
-        """Returns ``features [N, 2048]`` or ``(features, logits [N, 1008])`` as float32 numpy arrays."""
+        """Returns ``features [N, 2048]`` or ``(features, logits [N, 1008])`` as float32 numpy arrays.
+
+        Inputs larger than ``batch_size`` run in chunks of ``batch_size`` (the last one zero-padded), so
+        the traced graph is reused; smaller inputs run as they are.
+        """
         images = np.asarray(images_0_255)
         if images.ndim != 4 or images.shape[-1] not in (1, 3):
             raise ValueError(f"expected NHWC images with 1 or 3 channels, got shape {images.shape}")
         if images.shape[-1] == 1:
             images = np.repeat(images, 3, axis=-1)
+        n, bs = len(images), self.batch_size
+        if n <= bs:
+            return self._run(images)
+        parts = []
+        for i in range(0, n, bs):
+            chunk = images[i:i + bs]
+            if len(chunk) < bs:
+                chunk = np.concatenate([chunk, np.zeros((bs - len(chunk),) + chunk.shape[1:], chunk.dtype)])
+            parts.append(self._run(chunk))
+        if self.has_logits:
+            return tuple(np.concatenate([p[k] for p in parts])[:n] for k in range(2))
+        return np.concatenate(parts)[:n]
+
+    def _run(self, images):
         out = self._forward(images)
         if self.has_logits:
             return tuple(np.asarray(o) for o in out)
