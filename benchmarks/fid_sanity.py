@@ -3,8 +3,8 @@
     python benchmarks/fid_sanity.py [--num_train=10000] [--features_dir=runs/fid_sanity]
 
 Inception features are computed in chunks of 500 images and saved under ``--features_dir`` (re-runs
-resume). Prints FID and KID for: test[0::2] vs test[1::2] (two disjoint halves, 5000 each), and
-train[:N] vs test (N = --num_train). Compare only with numbers computed on this same file: it is
+resume). Prints FID and KID for: test[0::2] vs test[1::2] (two disjoint halves of the first
+--num_test test images), train[:N] vs test (N = --num_train), and train vs one test half at equal N. Compare only with numbers computed on this same file: it is
 JPEG-degraded, so published CIFAR-10 FIDs do not apply.
 """
 import argparse
@@ -62,6 +62,9 @@ def main():
               f"{metrics.frechet_classifier_distance_from_activations(f_train, f_test):.3f}")
         kid, std = metrics.kernel_classifier_distance_and_std_from_activations(f_train, f_test, num_subsets=100)
         print(f"KID train vs test: {kid:.5f} +- {std:.5f}")
+        n = min(len(half_a), len(f_train))  # same N as the halves: FID is biased by N
+        print(f"FID train[:{n}] vs test[0::2][:{n}] (same N as the halves): "
+              f"{metrics.frechet_classifier_distance_from_activations(f_train[:n], half_a[:n]):.3f}")
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 

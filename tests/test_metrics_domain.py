@@ -29,17 +29,16 @@ def test_shipped_classifier_is_small_and_accurate(data, dataset, min_accuracy):
 
 def test_domain_frechet_distance_separates_real_from_wrong_and_noise(data):
     test, _, train = data["mnist"]
+    test, train = test[:500], train[:500]
     as_unit = lambda a: a.astype(np.float32) / 127.5 - 1.0
-    real_vs_real = metrics.domain_frechet_distance(as_unit(test[:1000]), as_unit(train))
-    real_vs_fashion = metrics.domain_frechet_distance(as_unit(test[:1000]), as_unit(data["fashion_mnist"][2]))
-    noise = np.random.default_rng(0).uniform(-1, 1, size=(1000, 28, 28, 1)).astype(np.float32)
-    real_vs_noise = metrics.domain_frechet_distance(as_unit(test[:1000]), noise)
+    real_vs_real = metrics.domain_frechet_distance(as_unit(test), as_unit(train))
+    real_vs_fashion = metrics.domain_frechet_distance(as_unit(test), as_unit(data["fashion_mnist"][2][:500]))
+    noise = np.random.default_rng(0).uniform(-1, 1, size=(500, 28, 28, 1)).astype(np.float32)
+    real_vs_noise = metrics.domain_frechet_distance(as_unit(test), noise)
     assert real_vs_real < 0.05 * real_vs_fashion and real_vs_real < 0.05 * real_vs_noise
-    # same numbers from uint8 input and from the activation-level function
-    feats = metrics.domain_features(test[:1000]), metrics.domain_features(train)
-    assert metrics.domain_frechet_distance(test[:1000], train) == pytest.approx(
-        metrics.frechet_classifier_distance_from_activations(*feats), rel=1e-9)
-    assert metrics.domain_frechet_distance(test[:1000], train) == pytest.approx(real_vs_real, rel=1e-4)
+    # uint8 input gives the same number, and it is the activation-level formula on the 128-d features
+    feats = metrics.domain_features(test), metrics.domain_features(train)
+    assert metrics.frechet_classifier_distance_from_activations(*feats) == pytest.approx(real_vs_real, rel=1e-4)
 
 
 def test_domain_classifier_score_is_high_for_real_digits_and_low_for_one_class(data):

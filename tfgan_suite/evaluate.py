@@ -56,18 +56,11 @@ def evaluate(generator, dataset=None, metrics=("fid",), num_samples=10000, num_r
     common = dict(batch_size=batch_size, seed=seed, classifier=classifier, inception_weights=inception_weights,
                   progress=progress)
     if "fid" in metrics:
-        stats = api._stats_from(dataset)  # pylint: disable=protected-access
-        real = stats if stats is not None else dataset
-        net = api.feature_network(classifier, inception_weights)
-        if stats is None and api._is_dataset_name(dataset):  # pylint: disable=protected-access
-            real = api.reference_statistics(dataset, split, num_real, classifier, inception_weights, batch_size,
-                                            progress=progress)
-        elif stats is None:
-            moments = api.extract(dataset, net, num_real, batch_size, 0, split, progress=progress, desc="real")
-            real = (moments["moments"].mean, moments["moments"].covariance)
-        results["fid"] = api.fid(real, generator, num_samples=num_samples, split=split, **common)
+        results["fid"] = api.fid(dataset, generator, num_samples=num_samples, num_real=num_real, split=split,
+                                 **common)
     if "kid" in metrics:
-        mean, std = api.kid(dataset, generator, num_samples=num_samples, split=split, num_subsets=kid_subsets,
+        mean, std = api.kid(dataset, generator, num_samples=num_samples, num_real=num_real, split=split,
+                            num_subsets=kid_subsets,
                             max_subset_size=kid_subset_size, return_std=True, **common)
         results["kid"], results["kid_std"] = mean, std
     if "is" in metrics:

@@ -191,23 +191,19 @@ def _path_tag(path):
 
 
 # ----------------------------------------------------------------------------- metrics
-def _real_moments(real, net, num_samples, batch_size, split, progress, cache_reference):
+def _real_moments(real, net, inception_weights, num_samples, batch_size, split, progress, cache_reference):
     stats = _stats_from(real)
     if stats is not None:
         return stats
     if _is_dataset_name(real):
-        return reference_statistics(real, split, num_samples, net.name, None if net.name != "inception" else
-                                    _weights_arg(net), batch_size, cache_reference, progress)
+        return reference_statistics(real, split, num_samples, net.name, inception_weights, batch_size,
+                                    cache_reference, progress)
     moments = extract(real, net, num_samples, batch_size, 0, split, progress=progress, desc="real")["moments"]
     return moments.mean, moments.covariance
 
 
-def _weights_arg(net):
-    return getattr(net._impl, "weights_path", None)
-
-
 def fid(real, generated, num_samples=None, batch_size=50, seed=0, classifier="inception", inception_weights=None,
-        split="train", progress=True, cache_reference=True):
+        split="train", progress=True, cache_reference=True, num_real=None):
     """Fréchet Inception Distance between two image sources (streamed; float64 moments).
 
     ``FID = |m_r - m_g|^2 + Tr(C_r + C_g - 2 (C_r C_g)^(1/2))`` on pool_3 features.
@@ -222,15 +218,18 @@ def fid(real, generated, num_samples=None, batch_size=50, seed=0, classifier="in
       classifier: "inception", or "mnist"/"fashion_mnist" for the fast domain Fréchet distance.
       inception_weights: path to the weights (see :mod:`tfgan_suite.metrics.inception`).
       split: split of a dataset name / ``x_<split>`` npz key for the real side.
+      cache_reference: cache the statistics of a dataset name (see :func:`reference_statistics`).
+      num_real: real images to use (default: ``num_samples``).
     """
     net = feature_network(classifier, inception_weights)
-    mu_r, sigma_r = _real_moments(real, net, num_samples, batch_size, split, progress, cache_reference)
+    mu_r, sigma_r = _real_moments(real, net, inception_weights, num_real or num_samples, batch_size, split,
+                                  progress, cache_reference)
     gen = extract(generated, net, num_samples, batch_size, seed, split, progress=progress, desc="generated")
     return distances.frechet_distance_from_statistics(mu_r, sigma_r, gen["moments"].mean, gen["moments"].covariance)
 
 
 def kid(real, generated, num_samples=None, batch_size=50, seed=0, classifier="inception", inception_weights=None,
-        split="train", num_subsets=100, max_subset_size=1000, progress=True, return_std=False):
+        split="train", num_subsets=100, max_subset_size=1000, progress=True, return_std=False, num_real=None):
     """Kernel Inception Distance (unbiased MMD^2, cubic polynomial kernel) between two sources.
 
     Uses the KID paper's protocol by default (``num_subsets`` random subsets of at most
@@ -238,7 +237,7 @@ def kid(real, generated, num_samples=None, batch_size=50, seed=0, classifier="in
     Returns the mean, or ``(mean, std)`` with ``return_std``.
     """
     net = feature_network(classifier, inception_weights)
-    real_f = extract(real, net, num_samples, batch_size, 0, split, keep_features=True, progress=progress,
+    real_f = extract(real, net, num_real or num_samples, batch_size, 0, split, keep_features=True, progress=progress,
                      desc="real")["features"]
     gen_f = extract(generated, net, num_samples, batch_size, seed, split, keep_features=True, progress=progress,
                     desc="generated")["features"]
