@@ -5,5 +5,5 @@ PYTHON ?= python
 train:  ## install, then train the default non-saturating DCGAN on the bundled MNIST subset
 	$(PYTHON) -m pip install -e . && $(PYTHON) -m tfgan_suite.run --workdir=runs/default-$$(date +%Y%m%d-%H%M%S)
 
-test:   ## install with test extras, then run the fast test suite
-	$(PYTHON) -m pip install -e ".[test]" && $(PYTHON) -m pytest -q
+test:   ## install with test extras, then run the fast suite and the reference-agreement checks
+	$(PYTHON) -m pip install -e ".[test]" && $(PYTHON) -m pytest -q -m "not slow or reference"

@@ -134,6 +134,7 @@ def test_inception_score_without_logits_says_what_to_provide(cache):
 
 
 @pytest.mark.slow
+@pytest.mark.reference  # CI runs it: `make test` selects "not slow or reference"
 def test_fid_from_our_features_matches_reference_cifar_vs_mnist(extractor):
     """CIFAR-10 test vs MNIST (as RGB), 250 images each: FID from ours vs reference within 0.1%."""
     n = 250
