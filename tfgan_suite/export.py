@@ -16,12 +16,12 @@ def export_generator(generator, path, latent_dim):
     latent_dim = int(latent_dim)
 
     def serve(z):
-        return {"images": generator(z, training=False)}
+        return {"images": tf.cast(generator(z, training=False), tf.float32)}
 
     def sample(n, seed):
         z = tf.random.stateless_normal(tf.stack([n, latent_dim]),
                                        seed=tf.stack([seed, tf.constant(0, tf.int64)]))
-        return {"images": generator(z, training=False)}
+        return {"images": tf.cast(generator(z, training=False), tf.float32)}
 
     archive = keras.export.ExportArchive()
     archive.track(generator)
