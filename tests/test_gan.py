@@ -102,7 +102,10 @@ def test_mirrored_strategy_first_step_equals_default_strategy(shared_data):
     generator, discriminator = models.get("dcgan28", width=8, latent_dim=16)
     weights = (generator.get_weights(), discriminator.get_weights())
     logs_default, after_default = _one_step(tf.distribute.get_strategy(), weights, real)
-    mirrored = tf.distribute.MirroredStrategy([d.name for d in devices[:2]])
+    # one MirroredStrategy per process and devices (training.distribute caches it): two strategies
+    # over the same devices would hand out clashing collective keys
+    from tfgan_suite.training import distribute
+    mirrored = distribute.make_strategy("mirrored", devices=[d.name for d in devices[:2]])
     logs_mirrored, after_mirrored = _one_step(mirrored, weights, real)
     for key in ("d_loss", "g_loss"):
         np.testing.assert_allclose(logs_mirrored[key], logs_default[key], atol=1e-5)

@@ -37,6 +37,8 @@ def names():
 def make_strategy(name="default", **options):
     """The ``tf.distribute.Strategy`` registered under ``name`` (cached per process and options)."""
     STRATEGIES.lookup(name)  # unknown name: one line listing the valid ones
+    if name == "mirrored":
+        options["devices"] = tuple(_mirrored_devices(options.get("devices")))
     key = (name, tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
                               for k, v in options.items())))
     if key not in _CACHE:
@@ -49,12 +51,16 @@ def _default():
     return tf.distribute.get_strategy()
 
 
-@STRATEGIES.register("mirrored")
-def _mirrored(devices=None):
+def _mirrored_devices(devices=None):
     if devices is None:
         gpus = tf.config.list_logical_devices("GPU")
         devices = [d.name for d in (gpus or tf.config.list_logical_devices("CPU"))]
-    return tf.distribute.MirroredStrategy(list(devices))
+    return [tf.DeviceSpec.from_string(d).to_string() for d in devices]
+
+
+@STRATEGIES.register("mirrored")
+def _mirrored(devices=None):
+    return tf.distribute.MirroredStrategy(_mirrored_devices(devices))
 
 
 @STRATEGIES.register("multi_worker")
