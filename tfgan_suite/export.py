@@ -20,7 +20,7 @@ def export_generator(generator, path, latent_dim):
 
     def sample(n, seed):
         z = tf.random.stateless_normal(tf.stack([n, latent_dim]),
-                                       seed=tf.stack([seed, tf.constant(0, tf.int64)]))
+                                       seed=tf.stack([seed, tf.constant(0, tf.int64)]), alg="philox")
         return {"images": tf.cast(generator(z, training=False), tf.float32)}
 
     archive = keras.export.ExportArchive()

@@ -72,7 +72,8 @@ class TrainConfig:
 
 
 # Fields that may differ when a run is resumed: they do not change the state being trained.
-RESUMABLE_CHANGES = ("steps", "verbose", "workdir", "strategy", "jit_compile", "checkpoint_every",
+# (jit_compile is not among them: XLA draws a different noise stream from the same seeds.)
+RESUMABLE_CHANGES = ("steps", "verbose", "workdir", "strategy", "checkpoint_every",
                      "keep_checkpoints", "sample_every", "on_nan")
 ON_NAN = ("stop", "restore")
 MAX_NAN_RESTORES = 3

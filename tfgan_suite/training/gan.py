@@ -234,7 +234,8 @@ class GAN(keras.Model):
     def generate(self, n, seed=0, use_ema=True, batch_size=256):
         """Returns ``n`` images in [-1, 1] as a float32 numpy array, reproducible from ``seed``."""
         generator = self.sampling_generator if use_ema else self.generator
-        z = tf.random.stateless_normal([int(n), self.latent_dim], seed=[int(seed), 0])
+        z = tf.random.stateless_normal([int(n), self.latent_dim], seed=[int(seed), 0],
+                                       alg=randomness.ALG)
         chunks = [generator(z[i:i + batch_size], training=False) for i in range(0, int(n), batch_size)]
         return np.clip(np.concatenate([np.asarray(c, np.float32) for c in chunks]), -1.0, 1.0)
 
