@@ -155,3 +155,15 @@ def distribute_batches(strategy, dataset, n_critic=1):
 
     options = tf.distribute.InputOptions(experimental_fetch_to_device=True)
     return strategy.distribute_datasets_from_function(dataset_fn, options)
+
+
+def step_logs(logs):
+    """Prepares a train step's ``{name: scalar}`` logs for Keras's cross-replica reduction.
+
+    Keras reduces logs under ``MultiWorkerMirroredStrategy`` with ``strategy.reduce(MEAN, v,
+    axis=0)``, which rejects scalars; there each value becomes shape ``[1]`` (reduced to a scalar
+    mean). Elsewhere the logs are returned unchanged.
+    """
+    if isinstance(tf.distribute.get_strategy(), tf.distribute.MultiWorkerMirroredStrategy):
+        return {name: tf.reshape(value, [1]) for name, value in logs.items()}
+    return logs

@@ -20,6 +20,7 @@ import tensorflow as tf
 
 from tfgan_suite import losses as losses_lib
 from tfgan_suite import penalties as penalties_lib
+from tfgan_suite.training import distribute
 from tfgan_suite.utils import randomness
 
 _SALT_GENERATOR = 101  # salts keep the critic, generator and penalty draws of a step independent
@@ -228,7 +229,8 @@ class GAN(keras.Model):
             logs["penalty"] = penalty
         for name, value in logs.items():
             self._trackers[name].update_state(value)
-        return {name: tracker.result() for name, tracker in self._trackers.items()}
+        return distribute.step_logs(
+            {name: tracker.result() for name, tracker in self._trackers.items()})
 
     # ------------------------------------------------------------------ sampling
     def generate(self, n, seed=0, use_ema=True, batch_size=256):
