@@ -85,9 +85,29 @@ def config_from_flags():
         on_nan=FLAGS.on_nan)
 
 
+def _start_multi_worker():
+    """Creates the MultiWorkerMirroredStrategy before TensorFlow initializes its devices (it must
+    configure collective ops first); returns an error line or None. train() reuses it (cached)."""
+    from tfgan_suite.errors import UserInputError
+    from tfgan_suite.utils.cli import native_stderr_silenced
+
+    with native_stderr_silenced():
+        from tfgan_suite.training import distribute
+    try:
+        distribute.make_strategy("multi_worker")
+    except UserInputError as error:
+        return str(error)
+    return None
+
+
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
+    if FLAGS.strategy == "multi_worker":  # scale (issue 8)
+        error = _start_multi_worker()
+        if error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
     start_tensorflow_quietly()
     from tfgan_suite.errors import UserInputError
     from tfgan_suite.training import experiment
