@@ -43,6 +43,7 @@ setup(
         "tensorflow==2.21.*",
         "keras>=3.10",
         "tensorflow-datasets>=4.9",
+        "importlib_resources",  # tfds imports it (via etils.epath) to download/prepare, undeclared
         "absl-py>=2.0",
         "numpy>=1.26",
         "scipy>=1.11",

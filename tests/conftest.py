@@ -27,3 +27,18 @@ def shared_data():
     if not (path / "mnist.npz").exists():
         pytest.skip(f"real data not found at {path} (set TFGAN_SUITE_SHARED_DATA)")
     return path
+
+
+@pytest.fixture(scope="session")
+def mirrored_strategy():
+    """One two-replica MirroredStrategy over the logical CPUs for the whole session.
+
+    Several MirroredStrategy instances in one process make CPU collective ops fail intermittently
+    ("CollectiveReduceV2 ... error from a previous operation"), so tests share this one, which also
+    reduces through one device instead of collectives.
+    """
+    devices = tf.config.list_logical_devices("CPU")
+    if len(devices) < 2:
+        pytest.skip("needs two logical CPU devices (configured in conftest before TF starts)")
+    return tf.distribute.MirroredStrategy(
+        [d.name for d in devices[:2]], cross_device_ops=tf.distribute.ReductionToOneDevice())

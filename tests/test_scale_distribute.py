@@ -45,13 +45,6 @@ def test_interleave_gives_each_replica_its_share_of_every_critic_batch():
     np.testing.assert_array_equal(same, np.arange(8))
 
 
-def _mirrored():
-    devices = tf.config.list_logical_devices("CPU")
-    if len(devices) < 2:
-        pytest.skip("needs two logical CPU devices (configured in conftest before TF starts)")
-    return distribute.make_strategy("mirrored", devices=[d.name for d in devices[:2]])
-
-
 def gradient_penalty(discriminator, real, generated, seed):
     """WGAN-GP (weight 10) on interpolates drawn with replica-invariant noise."""
     eps = randomness.replica_uniform([tf.shape(real)[0], 1, 1, 1], seed)
@@ -104,8 +97,7 @@ def _train(strategy, init, compile_kwargs, real, steps, critic_spec):
     return history, state, (generator.get_weights(), discriminator.get_weights())
 
 
-def _check_mirrored_equals_one_device(name, compile_kwargs, critic_spec):
-    strategy = _mirrored()
+def _check_mirrored_equals_one_device(strategy, name, compile_kwargs, critic_spec):
     rng = np.random.default_rng(0)
     n_critic = compile_kwargs.get("n_critic", 1)
     size = 4 if critic_spec == TINY else 28
@@ -124,18 +116,18 @@ def _check_mirrored_equals_one_device(name, compile_kwargs, critic_spec):
     assert moved > 1e-3  # three steps changed the state: the equality is not the initial weights
 
 
-def test_every_trick_under_mirrored_equals_one_device():
+def test_every_trick_under_mirrored_equals_one_device(mirrored_strategy):
     # weight clipping, EMA, historical averaging, gradient penalty, spectral norm and batch norm
     # at once; n_critic=2: each critic update sees its own real batch on both replicas
     _check_mirrored_equals_one_device(
-        "clip+ema+historical+GP+SN+BN, n_critic=2",
+        mirrored_strategy, "clip+ema+historical+GP+SN+BN, n_critic=2",
         dict(loss="wgan", n_critic=2, clip_value=0.05, ema_decay=0.9, historical_averaging=0.1,
              penalty=gradient_penalty), TINY)
 
 
 @pytest.mark.slow
-def test_conv_critic_with_every_trick_under_mirrored_equals_one_device():
+def test_conv_critic_with_every_trick_under_mirrored_equals_one_device(mirrored_strategy):
     _check_mirrored_equals_one_device(
-        "conv: clip+ema+historical+GP+SN, n_critic=2",
+        mirrored_strategy, "conv: clip+ema+historical+GP+SN, n_critic=2",
         dict(loss="wgan", n_critic=2, clip_value=0.05, ema_decay=0.9, historical_averaging=0.1,
              penalty=gradient_penalty), SN_CRITIC)
