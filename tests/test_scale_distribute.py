@@ -46,7 +46,8 @@ def test_interleave_gives_each_replica_its_share_of_every_critic_batch():
 
 
 def gradient_penalty(discriminator, real, generated, seed):
-    """WGAN-GP (weight 10) on interpolates drawn with replica-invariant noise."""
+    """A hand-written WGAN-GP (weight 10) on interpolates drawn with replica-invariant noise (a
+    user penalty callable, beside the registered ones)."""
     eps = randomness.replica_uniform([tf.shape(real)[0], 1, 1, 1], seed)
     mixed = real + eps * (generated - real)
     with tf.GradientTape() as tape:
@@ -117,12 +118,13 @@ def _check_mirrored_equals_one_device(strategy, name, compile_kwargs, critic_spe
 
 
 def test_every_trick_under_mirrored_equals_one_device(mirrored_strategy):
-    # weight clipping, EMA, historical averaging, gradient penalty, spectral norm and batch norm
-    # at once; n_critic=2: each critic update sees its own real batch on both replicas
+    # weight clipping, EMA, historical averaging, the registered WGAN-GP and DRAGAN penalties
+    # (per-replica noise, all-reduced batch std), spectral norm and batch norm at once;
+    # n_critic=2: each critic update sees its own real batch on both replicas
     _check_mirrored_equals_one_device(
-        mirrored_strategy, "clip+ema+historical+GP+SN+BN, n_critic=2",
+        mirrored_strategy, "clip+ema+historical+GP+DRAGAN+SN+BN, n_critic=2",
         dict(loss="wgan", n_critic=2, clip_value=0.05, ema_decay=0.9, historical_averaging=0.1,
-             penalty=gradient_penalty), TINY)
+             penalty=["gradient_penalty", "dragan"]), TINY)
 
 
 @pytest.mark.slow

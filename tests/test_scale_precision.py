@@ -11,7 +11,7 @@ from tfgan_suite.training import precision
 REAL = np.random.default_rng(0).uniform(-1, 1, (16, 28, 28, 1)).astype(np.float32)
 
 
-def _step(mixed_precision=None, jit_compile=False, init=None):
+def _step(mixed_precision=None, jit_compile=False, init=None, penalty=None):
     with precision.precision_policy(mixed_precision):
         generator, discriminator = models.get("dcgan28", width=8, latent_dim=16)
         if init is not None:
@@ -21,7 +21,7 @@ def _step(mixed_precision=None, jit_compile=False, init=None):
         gan.compile(
             d_optimizer=precision.wrap_optimizer(keras.optimizers.SGD(0.01), mixed_precision),
             g_optimizer=precision.wrap_optimizer(keras.optimizers.SGD(0.01), mixed_precision),
-            loss="nsgan", jit_compile=jit_compile)
+            loss="nsgan", penalty=penalty, jit_compile=jit_compile)
     logs = gan.train_on_batch(REAL, return_dict=True)
     return gan, {k: float(v) for k, v in logs.items()}
 
@@ -81,9 +81,32 @@ def test_mixed_precision_step_matches_float32(float32_step, mixed_precision, rto
     assert keras.config.dtype_policy().name == "float32"
 
 
+@pytest.mark.slow  # ~20 s: two more XLA compilations
 def test_float16_with_xla_matches_float32_with_xla(float32_step, xla_step):
     init, _, _ = float32_step
     _, logs = xla_step
     _, mixed_logs = _step("float16", jit_compile=True, init=init)
     for key in logs:
         np.testing.assert_allclose(mixed_logs[key], logs[key], rtol=5e-3, err_msg=key)
+
+
+@pytest.mark.parametrize("mixed_precision, rtol", [
+    pytest.param("bfloat16", 3e-2, marks=pytest.mark.slow), ("float16", 5e-3)])
+def test_gradient_penalties_under_mixed_precision_match_float32(float32_step, mixed_precision,
+                                                                 rtol):
+    init, _, _ = float32_step
+    penalties = ["gradient_penalty", "dragan"]
+    _, logs = _step(init=init, penalty=penalties)
+    gan, mixed_logs = _step(mixed_precision, init=init, penalty=penalties)
+    assert logs["penalty"] > 1
+    # the critic loss and the penalties are evaluated before any update: they must agree
+    for key in ("d_loss", "penalty"):
+        np.testing.assert_allclose(mixed_logs[key], logs[key], rtol=rtol, err_msg=key)
+    if mixed_precision == "float16":
+        # the penalty's gradients times the initial loss scale 2^15 overflow float16: dynamic loss
+        # scaling skips that critic update and halves the scale (applied updates keep the scale)
+        applied = int(gan.d_optimizer.iterations.numpy())
+        scale = float(gan.d_optimizer.dynamic_scale.numpy())
+        assert (applied, scale) in ((1, 2.0 ** 15), (0, 2.0 ** 14))
+    else:
+        np.testing.assert_allclose(mixed_logs["g_loss"], logs["g_loss"], rtol=rtol)
