@@ -7,7 +7,6 @@ import textwrap
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 import tfgan_suite
 from tfgan_suite import export, layers, models

@@ -21,6 +21,7 @@ newest checkpoint is always a good one.
 import math
 import os
 import re
+import shutil
 import sys
 import tempfile
 
@@ -125,6 +126,12 @@ class RunCheckpoints:
             raise UserInputError(f"no readable checkpoint in {self.directory} (all {len(paths)} "
                                  f"are corrupt); remove the workdir or choose a new --workdir")
         return 0
+
+    def close(self):
+        """Removes a non-chief worker's throw-away checkpoint directory."""
+        if self._scratch:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
 
     def save(self, step):
         """Saves the state as ``ckpt-<step>`` unless a weight is non-finite; returns the path."""

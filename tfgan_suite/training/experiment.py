@@ -320,6 +320,7 @@ def train(config):
     path = _export(gan, strategy, generator_path) if chief else None
     if not chief:
         shutil.rmtree(out_dir, ignore_errors=True)
+        checkpoints.close()
     return {"gan": gan, "history": history, "workdir": workdir, "generator_path": path}
 
 
