@@ -6,9 +6,16 @@ Signatures:
     with a stateless RNG keyed by ``seed`` (the same ``z`` as ``GAN.generate(n, seed)``).
 
 Load with ``tf.saved_model.load(path).signatures["serving_default"](z=z)["images"]``.
+
+User-supplied ``.keras`` files are loaded with :func:`load_keras_model`, which never runs code stored
+in the file (Keras safe mode: ``Lambda`` layers and other pickled Python are refused).
 """
+import os
+
 import keras
 import tensorflow as tf
+
+from tfgan_suite.errors import UserInputError
 
 
 def export_generator(generator, path, latent_dim):
@@ -16,12 +23,12 @@ def export_generator(generator, path, latent_dim):
     latent_dim = int(latent_dim)
 
     def serve(z):
-        return {"images": generator(z, training=False)}
+        return {"images": tf.cast(generator(z, training=False), tf.float32)}
 
     def sample(n, seed):
         z = tf.random.stateless_normal(tf.stack([n, latent_dim]),
-                                       seed=tf.stack([seed, tf.constant(0, tf.int64)]))
-        return {"images": generator(z, training=False)}
+                                       seed=tf.stack([seed, tf.constant(0, tf.int64)]), alg="philox")
+        return {"images": tf.cast(generator(z, training=False), tf.float32)}
 
     archive = keras.export.ExportArchive()
     archive.track(generator)
@@ -32,3 +39,25 @@ def export_generator(generator, path, latent_dim):
                                           tf.TensorSpec([], tf.int64, name="seed")])
     archive.write_out(path, verbose=False)
     return path
+
+
+def load_keras_model(path):
+    """Loads a ``.keras`` model file in Keras safe mode (no arbitrary code from the file).
+
+    Layers registered with ``keras.saving.register_keras_serializable`` (all of ``tfgan_suite``'s)
+    load normally. A file that needs unsafe deserialization (a ``Lambda`` layer's pickled Python)
+    raises :class:`~tfgan_suite.errors.UserInputError` in one line instead of running it.
+    """
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise UserInputError(f"Keras model file {path!r} not found")
+    try:
+        return keras.saving.load_model(path, safe_mode=True, compile=False)
+    except ValueError as error:
+        text = str(error)
+        if "safe_mode" in text or "unsafe" in text.lower() or "lambda" in text.lower():
+            raise UserInputError(f"refusing to load {path!r}: it holds Python code (e.g. a Lambda "
+                                 f"layer) that only unsafe deserialization would run; rebuild the "
+                                 f"model with registered layers or load it yourself if you trust "
+                                 f"it") from None
+        raise

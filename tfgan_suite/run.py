@@ -32,9 +32,20 @@ flags.DEFINE_float("clip_value", None, "Clip critic weights to [-c, c] (default:
 flags.DEFINE_float("ema_decay", None, "Generator EMA decay used for samples and export.")
 flags.DEFINE_float("historical_averaging", 0.0, "Weight of the historical-averaging penalty.")
 flags.DEFINE_integer("seed", 0, "Seed of every random draw.")
-flags.DEFINE_string("workdir", "runs/default", "Output directory; must be new or empty.")
+flags.DEFINE_string("workdir", "runs/default", "Output directory: new or empty, or a checkpointed "
+                    "run of the same flags, which is resumed.")
 flags.DEFINE_integer("sample_every", 500, "Steps between sample grids.")
 flags.DEFINE_integer("log_every", 100, "Steps between CSV/TensorBoard rows (one progress bar each).")
+# --- scale and fault tolerance (issue 8; docs/scale.md) ---
+flags.DEFINE_enum("strategy", "default", ["default", "mirrored", "multi_worker", "tpu"],
+                  "tf.distribute strategy; multi_worker reads the cluster from TF_CONFIG.")
+flags.DEFINE_bool("jit_compile", False, "Compile the train step with XLA.")
+flags.DEFINE_enum("mixed_precision", "float32", ["float32", "bfloat16", "float16"],
+                  "Compute dtype (float16 adds dynamic loss scaling); variables stay float32.")
+flags.DEFINE_integer("checkpoint_every", None, "Steps between checkpoints (a multiple of "
+                     "--log_every; default: the multiple nearest above 1000).")
+flags.DEFINE_enum("on_nan", "stop", ["stop", "restore"], "On a NaN/Inf loss: stop, or roll back "
+                  "to the last good checkpoint and halve both learning rates.")
 
 # ---- objective and penalty options (issue 3); None means "the objective's default"
 flags.DEFINE_float("penalty_weight", None, "Penalty weight lambda (default: 10 for "
@@ -86,7 +97,11 @@ def config_from_flags():
         clip_value="auto" if FLAGS.clip_value is None else FLAGS.clip_value,
         ema_decay=FLAGS.ema_decay, historical_averaging=FLAGS.historical_averaging,
         seed=FLAGS.seed, workdir=FLAGS.workdir, sample_every=FLAGS.sample_every,
-        log_every=FLAGS.log_every, lr_decay=FLAGS.lr_decay, **_objective_options())
+        log_every=FLAGS.log_every, lr_decay=FLAGS.lr_decay, **_objective_options(),
+        # scale and fault tolerance
+        strategy=FLAGS.strategy, jit_compile=FLAGS.jit_compile,
+        mixed_precision=FLAGS.mixed_precision, checkpoint_every=FLAGS.checkpoint_every,
+        on_nan=FLAGS.on_nan)
 
 
 def _floats(values, flag):
@@ -122,12 +137,33 @@ def _objective_options():
     return {"loss_options": loss_options, "penalty_options": penalty_options}
 
 
+def _start_multi_worker():
+    """Creates the MultiWorkerMirroredStrategy before TensorFlow initializes its devices (it must
+    configure collective ops first); returns an error line or None. train() reuses it (cached)."""
+    from tfgan_suite.errors import UserInputError
+    from tfgan_suite.utils.cli import native_stderr_silenced
+
+    with native_stderr_silenced():
+        from tfgan_suite.training import distribute
+    try:
+        distribute.make_strategy("multi_worker")
+    except UserInputError as error:
+        return str(error)
+    return None
+
+
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
+    if FLAGS.strategy == "multi_worker":  # scale (issue 8)
+        error = _start_multi_worker()
+        if error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
     start_tensorflow_quietly()
     from tfgan_suite.errors import UserInputError
     from tfgan_suite.training import experiment
+    from tfgan_suite.training.checkpointing import TrainingDiverged
 
     logging.set_verbosity(logging.WARNING)  # keep the SavedModel writer's INFO lines off the screen
     try:
@@ -137,6 +173,9 @@ def main(argv):
     except UserInputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except TrainingDiverged as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 3
     print(f"done: samples, losses.csv, tensorboard/ and generator/ are in {result['workdir']}")
     return 0
 

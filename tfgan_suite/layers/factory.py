@@ -167,6 +167,27 @@ def parse(text):
     return layers
 
 
+@keras.saving.register_keras_serializable(package="tfgan_suite")
+class GlobalSumPooling2D(keras.layers.Layer):
+    """Sums NHWC features over height and width: ``(N, H, W, C) -> (N, C)``.
+
+    A registered layer (not a ``Lambda``) so saved models load with ``safe_mode=True``.
+    """
+
+    def call(self, inputs):
+        return keras.ops.sum(inputs, axis=(1, 2))
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], input_shape[-1])
+
+
+def _keep_float32(keras_layer):
+    """Makes ``keras_layer`` (and a wrapped inner layer) compute in float32 under mixed precision."""
+    for target in (keras_layer, getattr(keras_layer, "layer", None)):
+        if target is not None:
+            target.dtype_policy = "float32"
+
+
 def _activation(name, alpha):
     if name == "linear":
         return None
@@ -209,7 +230,7 @@ def _core_layer(layer):
     if op == "avgpool":
         return keras.layers.AveragePooling2D(layer["size"])
     if op == "global_sum_pool":
-        return keras.layers.Lambda(lambda x: keras.ops.sum(x, axis=(1, 2)))
+        return GlobalSumPooling2D()
     if op == "dropout":
         return keras.layers.Dropout(layer["rate"])
     if op == "activation":
@@ -249,8 +270,13 @@ def build(spec, input_shape, name=None):
     model = keras.Sequential(name=name)
     model.add(keras.Input(shape=tuple(input_shape)))
     shape = (None, *input_shape)
+    # mixed precision: the last spec layer (the generator's tanh output, the discriminator's final
+    # dense) computes in float32
+    mixed = keras.config.dtype_policy().compute_dtype != "float32"
     for index, layer in enumerate(layers):
         for keras_layer in layers_for(layer):
+            if mixed and index == len(layers) - 1:
+                _keep_float32(keras_layer)
             try:
                 model.add(keras_layer)
             except ValueError as error:  # shape mismatches: say which layer of the spec

@@ -6,12 +6,22 @@
     result = train(TrainConfig(loss="lsgan", steps=1000, workdir="runs/lsgan"))
 
 A run writes into ``workdir``: ``samples/*.png`` grids, ``losses.csv``, TensorBoard scalars under
-``tensorboard/``, ``config.json`` and the generator as a SavedModel in ``generator/``.
+``tensorboard/``, ``config.json``, checkpoints under ``checkpoints/`` and the generator as a
+SavedModel in ``generator/``.
+
+Scale and fault tolerance (docs/scale.md): ``strategy`` picks a ``tf.distribute`` strategy
+(``training.distribute``), ``jit_compile`` XLA, ``mixed_precision`` a Keras dtype policy
+(``training.precision``). Running the same config on the same workdir again resumes exactly from
+the newest readable checkpoint (``training.checkpointing``); a workdir holding anything else is
+refused. A NaN/Inf loss stops the run (``on_nan="stop"``) or rolls it back to the last good
+checkpoint with halved learning rates (``on_nan="restore"``).
 """
 import dataclasses
 import inspect
 import json
 import os
+import shutil
+import tempfile
 from typing import Any, Optional
 
 import keras
@@ -21,7 +31,7 @@ from tfgan_suite import data as data_lib
 from tfgan_suite import export, losses, models
 from tfgan_suite.errors import UserInputError
 from tfgan_suite.training import callbacks as callbacks_lib
-from tfgan_suite.training import schedules
+from tfgan_suite.training import checkpointing, distribute, precision, schedules
 from tfgan_suite.training.gan import GAN
 
 
@@ -53,16 +63,67 @@ class TrainConfig:
     model_options: dict = dataclasses.field(default_factory=dict)
     loss_options: dict = dataclasses.field(default_factory=dict)
     penalty_options: dict = dataclasses.field(default_factory=dict)
+    # --- scale and fault tolerance (issue 8) ---
+    strategy: str = "default"  # default | mirrored | multi_worker | tpu (training.distribute)
+    jit_compile: bool = False  # XLA
+    mixed_precision: Optional[str] = None  # None/float32 | bfloat16 | float16
+    checkpoint_every: Optional[int] = None  # None: the multiple of log_every nearest above 1000
+    keep_checkpoints: int = 3
+    on_nan: str = "stop"  # stop | restore (roll back to the last good checkpoint, halve both LRs)
 
 
-def check_workdir(workdir):
-    """Refuses to write into a directory that already holds files (nothing is overwritten)."""
-    if os.path.isdir(workdir) and os.listdir(workdir):
-        entries = ", ".join(sorted(os.listdir(workdir))[:5])
-        raise UserInputError(f"workdir {workdir!r} already holds a run ({entries}); "
-                             f"choose a new --workdir or remove it first")
+# Fields that may differ when a run is resumed: they do not change the state being trained.
+# (jit_compile is not among them: XLA draws a different noise stream from the same seeds.)
+RESUMABLE_CHANGES = ("steps", "verbose", "workdir", "strategy", "checkpoint_every",
+                     "keep_checkpoints", "sample_every", "on_nan")
+ON_NAN = ("stop", "restore")
+MAX_NAN_RESTORES = 3
+
+
+def _comparable(config):
+    return json.loads(json.dumps(dataclasses.asdict(config), default=str))
+
+
+def check_workdir(workdir, config=None):
+    """Decides whether ``workdir`` starts a new run (``"new"``) or resumes one (``"resume"``).
+
+    New: the directory is absent or empty. Resume: it holds ``config.json`` of the same config
+    (fields in ``RESUMABLE_CHANGES`` may differ). Anything else (other files, a different config)
+    raises ``UserInputError`` in one line; nothing is ever overwritten.
+    """
     if os.path.exists(workdir) and not os.path.isdir(workdir):
         raise UserInputError(f"workdir {workdir!r} exists and is not a directory")
+    if not os.path.isdir(workdir) or not os.listdir(workdir):
+        return "new"
+    saved_path = os.path.join(workdir, "config.json")
+    entries = ", ".join(sorted(os.listdir(workdir))[:5])
+    if config is None or not os.path.isfile(saved_path):
+        raise UserInputError(f"workdir {workdir!r} already holds a run or other files ({entries}) "
+                             f"that are not a resumable run of this config; choose a new --workdir "
+                             f"or remove it first")
+    try:
+        with open(saved_path) as f:
+            saved = json.load(f)
+    except ValueError:
+        raise UserInputError(f"workdir {workdir!r} already holds a run whose config.json is "
+                             f"unreadable; choose a new --workdir") from None
+    current = _comparable(config)
+    changed = [f"{key}: {saved.get(key)!r} -> {value!r}" for key, value in current.items()
+               if key not in RESUMABLE_CHANGES and saved.get(key) != value]
+    if changed:
+        raise UserInputError(f"workdir {workdir!r} already holds a run with a different config "
+                             f"({'; '.join(changed[:4])}); resume with the same flags or choose a "
+                             f"new --workdir")
+    return "resume"
+
+
+def _checkpoint_every(config, log_every):
+    if config.checkpoint_every is None:
+        return log_every * max(1, -(-1000 // log_every))
+    if config.checkpoint_every < 1 or config.checkpoint_every % log_every:
+        raise UserInputError(f"--checkpoint_every={config.checkpoint_every} must be a positive "
+                             f"multiple of --log_every={log_every}")
+    return config.checkpoint_every
 
 
 def model_name(config, objective=None):
@@ -115,6 +176,8 @@ def build_gan(config, image_channels=None):
     generator, discriminator = models.get(model_name(config, objective), **arch_options)
     gan = GAN(generator, discriminator, arch.latent_dim, seed=config.seed)
     d_optimizer, g_optimizer = make_optimizers(config, objective)
+    d_optimizer = precision.wrap_optimizer(d_optimizer, config.mixed_precision)
+    g_optimizer = precision.wrap_optimizer(g_optimizer, config.mixed_precision)
     n_critic = config.n_critic or objective.defaults.get("n_critic", 1)
     # None: the objective's default penalty (wgan_gp, dragan); "none": no penalty at all
     penalty = "auto" if config.penalty is None else (
@@ -122,52 +185,143 @@ def build_gan(config, image_channels=None):
     gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=objective, penalty=penalty,
                 penalty_options=config.penalty_options, n_critic=n_critic,
                 clip_value=config.clip_value, ema_decay=config.ema_decay,
-                historical_averaging=config.historical_averaging)
+                historical_averaging=config.historical_averaging, jit_compile=config.jit_compile)
     return gan, arch
 
 
-def train(config):
-    """Runs ``config`` and returns ``{"gan", "history", "workdir", "generator_path"}``."""
+def _validate(config):
     if config.steps < 1:
         raise UserInputError(f"--steps must be positive, got {config.steps}")
     log_every = min(config.log_every, config.steps)
     if config.steps % log_every:
         raise UserInputError(f"--steps={config.steps} must be a multiple of "
                              f"--log_every={log_every}")
+    if config.on_nan not in ON_NAN:
+        raise UserInputError(f"unknown --on_nan {config.on_nan!r}; valid choices: "
+                             f"{', '.join(ON_NAN)}")
+    precision.policy_name(config.mixed_precision)
+    distribute.STRATEGIES.lookup(config.strategy)
     losses.get(config.loss, **config.loss_options)  # fail on a bad name before touching disk
     models.ARCHITECTURES.lookup(model_name(config))
     schedules.parse(config.lr_decay)
-    check_workdir(config.workdir)
+    if config.on_nan == "restore" and schedules.parse(config.lr_decay)[0] != "none":
+        raise UserInputError(f"--on_nan=restore lowers constant learning rates; it cannot be "
+                             f"combined with --lr_decay={config.lr_decay} (use --on_nan=stop)")
+    return log_every, _checkpoint_every(config, log_every)
+
+
+def _export(gan, strategy, path):
+    """Exports the sampling generator (EMA when enabled) atomically: written beside, then renamed."""
+    generator = gan.sampling_generator
+    if strategy is not tf.distribute.get_strategy():
+        # a plain copy outside the strategy, so the SavedModel holds ordinary variables
+        copy = keras.models.clone_model(generator)
+        copy.set_weights(generator.get_weights())
+        generator = copy
+    staging = path + ".partial"
+    shutil.rmtree(staging, ignore_errors=True)
+    export.export_generator(generator, staging, gan.latent_dim)
+    shutil.rmtree(path, ignore_errors=True)
+    os.replace(staging, path)
+    return path
+
+
+def train(config):
+    """Runs (or resumes) ``config``; returns ``{"gan", "history", "workdir", "generator_path"}``.
+
+    Raises:
+      UserInputError: bad config or a workdir holding something else (one line).
+      checkpointing.TrainingDiverged: a NaN/Inf loss (one line naming the step and the last good
+        checkpoint, which is kept).
+    """
+    log_every, checkpoint_every = _validate(config)
+    strategy = distribute.make_strategy(config.strategy)  # first: multi-worker needs it early
+    chief = distribute.is_chief(strategy)
+    workdir = config.workdir
+    mode = check_workdir(workdir, config) if chief else "worker"
 
     probe = data_lib.load(config.dataset, split="train", batch_size=1, seed=config.seed,
                           data_dir=config.data_dir)
     channels = probe.element_spec.shape[-1]
-    gan, arch = build_gan(config, image_channels=channels)
-    dataset = data_lib.load(config.dataset, split="train", image_size=arch.image_shape[0],
-                            batch_size=config.batch_size * gan.n_critic, seed=config.seed,
-                            data_dir=config.data_dir)
-    if tuple(dataset.element_spec.shape[1:]) != tuple(arch.image_shape):
-        raise UserInputError(f"dataset images have shape {tuple(dataset.element_spec.shape[1:])} "
-                             f"but model {model_name(config)!r} expects {tuple(arch.image_shape)}")
+    keras.utils.set_random_seed(config.seed)  # initial weights are a function of the seed
+    with precision.precision_policy(config.mixed_precision), strategy.scope():
+        gan, arch = build_gan(config, image_channels=channels)
+    global_batch = config.batch_size * gan.n_critic
 
-    os.makedirs(config.workdir, exist_ok=True)
-    with open(os.path.join(config.workdir, "config.json"), "w") as f:
-        json.dump(dataclasses.asdict(config), f, indent=2, default=str)
-    callbacks = [
-        callbacks_lib.StepCounter(),
-        callbacks_lib.SampleGrid(os.path.join(config.workdir, "samples"), config.sample_every,
-                                 seed=config.seed),
-        keras.callbacks.CSVLogger(os.path.join(config.workdir, "losses.csv")),
-        keras.callbacks.TensorBoard(os.path.join(config.workdir, "tensorboard"),
-                                    write_graph=False),
-    ]
-    history = gan.fit(dataset, epochs=config.steps // log_every, steps_per_epoch=log_every,
+    def dataset_from(step):
+        dataset = data_lib.load(config.dataset, split="train", image_size=arch.image_shape[0],
+                                batch_size=global_batch, seed=config.seed,
+                                data_dir=config.data_dir)
+        if tuple(dataset.element_spec.shape[1:]) != tuple(arch.image_shape):
+            raise UserInputError(f"dataset images have shape "
+                                 f"{tuple(dataset.element_spec.shape[1:])} but model "
+                                 f"{model_name(config)!r} expects {tuple(arch.image_shape)}")
+        # exact resume: the pipeline is a function of the seed; skip the batches already used
+        return distribute.distribute_batches(strategy, dataset.skip(step), gan.n_critic)
+
+    dataset_from(0)  # shape check before writing anything
+    # non-chief workers write their (unused) copies into a scratch directory
+    out_dir = workdir if chief else tempfile.mkdtemp(prefix="tfgan_worker_")
+    os.makedirs(out_dir, exist_ok=True)
+    checkpoints = checkpointing.RunCheckpoints(gan, os.path.join(workdir, "checkpoints"),
+                                               config.keep_checkpoints, write=chief)
+    start_step = checkpoints.restore_latest() if mode != "new" else 0
+    if mode == "new" or chief:
+        with open(os.path.join(out_dir, "config.json"), "w") as f:
+            json.dump(dataclasses.asdict(config), f, indent=2, default=str)
+    if start_step == 0 and mode != "worker":
+        checkpoints.save(0)  # "restore" always has a good checkpoint to go back to
+    generator_path = os.path.join(out_dir, "generator")
+    if start_step >= config.steps:
+        if os.path.isdir(generator_path):
+            raise UserInputError(f"workdir {workdir!r} holds a finished run of {start_step} steps; "
+                                 f"raise --steps to continue it or choose a new --workdir")
+        return {"gan": gan, "history": {}, "workdir": workdir,
+                "generator_path": _export(gan, strategy, generator_path) if chief else None}
+
+    csv_path = os.path.join(out_dir, "losses.csv")
+    checkpointing.truncate_csv(csv_path, start_step)
+    guard = checkpointing.DivergenceGuard(log_every)
+    callbacks = [callbacks_lib.StepCounter(), guard]
+    if chief:
+        callbacks += [
+            callbacks_lib.SampleGrid(os.path.join(out_dir, "samples"), config.sample_every,
+                                     seed=config.seed),
+            keras.callbacks.CSVLogger(csv_path, append=True),
+            keras.callbacks.TensorBoard(os.path.join(out_dir, "tensorboard"), write_graph=False),
+        ]
+    callbacks.append(checkpointing.PeriodicCheckpoint(checkpoints, checkpoint_every, log_every,
+                                                      config.steps, guard))
+    history, restores = {}, 0
+    while True:
+        fit = gan.fit(dataset_from(start_step), initial_epoch=start_step // log_every,
+                      epochs=config.steps // log_every, steps_per_epoch=log_every,
                       callbacks=callbacks, verbose=config.verbose, shuffle=False)
-    generator_path = export.export_generator(gan.sampling_generator,
-                                             os.path.join(config.workdir, "generator"),
-                                             gan.latent_dim)
-    return {"gan": gan, "history": history.history, "workdir": config.workdir,
-            "generator_path": generator_path}
+        for key, values in fit.history.items():
+            history.setdefault(key, []).extend(values)
+        if guard.diverged_at is None:
+            break
+        step, last_good = guard.diverged_at, checkpoints.last_good
+        if config.on_nan == "stop" or restores >= MAX_NAN_RESTORES:
+            raise checkpointing.TrainingDiverged(
+                f"training diverged: non-finite {guard.bad_metric} at step {step}; stopped "
+                f"(last good checkpoint: {last_good or 'none'}, kept)"
+                + (f" after {restores} roll-backs" if restores else ""))
+        start_step = checkpoints.restore_latest()
+        rates = checkpointing.scale_learning_rates((gan.d_optimizer, gan.g_optimizer), 0.5)
+        restores += 1
+        checkpointing.warn(f"non-finite {guard.bad_metric} at step {step}; rolled back to "
+                           f"{checkpoints.last_good} and halved the learning rates to "
+                           f"d={rates[0]:.3g}, g={rates[1]:.3g}")
+        checkpointing.truncate_csv(csv_path, start_step)
+        guard.diverged_at = None
+        gan.stop_training = False
+
+    path = _export(gan, strategy, generator_path) if chief else None
+    if not chief:
+        shutil.rmtree(out_dir, ignore_errors=True)
+        checkpoints.close()
+    return {"gan": gan, "history": history, "workdir": workdir, "generator_path": path}
 
 
 def set_global_determinism(seed):

@@ -20,6 +20,7 @@ import tensorflow as tf
 
 from tfgan_suite import losses as losses_lib
 from tfgan_suite import penalties as penalties_lib
+from tfgan_suite.training import distribute
 from tfgan_suite.utils import randomness
 
 _SALT_GENERATOR = 101  # salts keep the critic, generator and penalty draws of a step independent
@@ -37,6 +38,12 @@ def _split_loss(value):
     if isinstance(value, (tuple, list)):
         return value[0], dict(value[1])
     return value, {}
+
+
+def _float32(outputs):
+    """Discriminator outputs in float32 (mixed precision computes them in 16 bits): losses,
+    penalties and their gradients stay in float32."""
+    return tf.nest.map_structure(lambda t: tf.cast(t, tf.float32), outputs)
 
 
 def default_optimizers(objective):
@@ -179,14 +186,16 @@ class GAN(keras.Model):
         num_replicas = tf.distribute.get_strategy().num_replicas_in_sync
         fake = self.generator(z, training=True)
         with tf.GradientTape() as tape:
-            real_out = self.discriminator(real, training=True)
-            fake_out = self.discriminator(fake, training=True)
+            real_out = _float32(self.discriminator(real, training=True))
+            fake_out = _float32(self.discriminator(fake, training=True))
             loss, extra = _split_loss(self.objective.discriminator_loss(real_out, fake_out))
             penalty = tf.constant(0.0)
             for index, penalty_fn in enumerate(self.penalties):
-                penalty += penalty_fn(self.discriminator, real, fake, seed + [0, index + 1])
+                penalty += tf.cast(penalty_fn(self.discriminator, real, fake, seed + [0, index + 1]),
+                                   tf.float32)
             total = loss + penalty + self._historical_penalty(self.discriminator, self._d_history)
-            scaled = total / num_replicas
+            # loss scaling: identity unless d_optimizer is a LossScaleOptimizer (float16)
+            scaled = self.d_optimizer.scale_loss(total / num_replicas)
         grads = tape.gradient(scaled, self.discriminator.trainable_variables)
         self.d_optimizer.apply(grads, self.discriminator.trainable_variables)
         if self.clip_value:
@@ -197,13 +206,13 @@ class GAN(keras.Model):
 
     def _generator_step(self, real, z):
         num_replicas = tf.distribute.get_strategy().num_replicas_in_sync
-        real_out = (self.discriminator(real, training=True)
+        real_out = (_float32(self.discriminator(real, training=True))
                     if self.objective.generator_uses_real else None)
         with tf.GradientTape() as tape:
-            fake_out = self.discriminator(self.generator(z, training=True), training=True)
+            fake_out = _float32(self.discriminator(self.generator(z, training=True), training=True))
             loss, extra = _split_loss(self.objective.generator_loss(real_out, fake_out))
             total = loss + self._historical_penalty(self.generator, self._g_history)
-            scaled = total / num_replicas
+            scaled = self.g_optimizer.scale_loss(total / num_replicas)
         grads = tape.gradient(scaled, self.generator.trainable_variables)
         self.g_optimizer.apply(grads, self.generator.trainable_variables)
         self._update_history(self.generator, self._g_history, self.g_optimizer.iterations)
@@ -242,15 +251,17 @@ class GAN(keras.Model):
             logs["penalty"] = penalty
         for name, value in logs.items():
             self._trackers[name].update_state(value)
-        return {name: tracker.result() for name, tracker in self._trackers.items()}
+        return distribute.step_logs(
+            {name: tracker.result() for name, tracker in self._trackers.items()})
 
     # ------------------------------------------------------------------ sampling
     def generate(self, n, seed=0, use_ema=True, batch_size=256):
         """Returns ``n`` images in [-1, 1] as a float32 numpy array, reproducible from ``seed``."""
         generator = self.sampling_generator if use_ema else self.generator
-        z = tf.random.stateless_normal([int(n), self.latent_dim], seed=[int(seed), 0])
+        z = tf.random.stateless_normal([int(n), self.latent_dim], seed=[int(seed), 0],
+                                       alg=randomness.ALG)
         chunks = [generator(z[i:i + batch_size], training=False) for i in range(0, int(n), batch_size)]
-        return np.clip(np.concatenate([np.asarray(c) for c in chunks]), -1.0, 1.0)
+        return np.clip(np.concatenate([np.asarray(c, np.float32) for c in chunks]), -1.0, 1.0)
 
     # ------------------------------------------------------------------ serialization
     def get_config(self):

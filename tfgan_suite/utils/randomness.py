@@ -5,10 +5,16 @@ for the **global** batch before each replica keeps its own slice. Consequences:
 
 * the same seed gives the same run, whatever the number of replicas (a two-device
   ``MirroredStrategy`` sees exactly the noise the default strategy sees);
+* XLA (``jit_compile``) draws another stream from the same seed (see ``ALG``);
 * resuming from a checkpoint restores the random stream with the step counter, so no RNG state
   needs saving.
 """
 import tensorflow as tf
+
+# One counter-based algorithm everywhere ("auto_select" may pick another one per device). Note:
+# under XLA a seed that is not a compile-time constant goes through XLA's own bits->float
+# conversion, so an XLA train step draws different (equally distributed) noise than a plain one.
+ALG = "philox"
 
 
 def step_seed(seed, step, salt):
@@ -39,11 +45,13 @@ def _draw_for_replica(draw, local_shape, seed):
 def replica_normal(local_shape, seed, dtype=tf.float32):
     """N(0, 1) samples of ``local_shape``: this replica's slice of one global stateless draw."""
     return _draw_for_replica(
-        lambda shape, s: tf.random.stateless_normal(shape, s, dtype=dtype), local_shape, seed)
+        lambda shape, s: tf.random.stateless_normal(shape, s, dtype=dtype, alg=ALG), local_shape,
+        seed)
 
 
 def replica_uniform(local_shape, seed, minval=0.0, maxval=1.0, dtype=tf.float32):
     """U[minval, maxval) samples of ``local_shape``, sliced from one global stateless draw."""
     return _draw_for_replica(
-        lambda shape, s: tf.random.stateless_uniform(shape, s, minval, maxval, dtype=dtype),
+        lambda shape, s: tf.random.stateless_uniform(shape, s, minval, maxval, dtype=dtype,
+                                                     alg=ALG),
         local_shape, seed)

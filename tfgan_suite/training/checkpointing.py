@@ -1,0 +1,229 @@
+"""Exact resume and the divergence guard.
+
+A run's state is saved with ``tf.train.CheckpointManager`` under ``<workdir>/checkpoints/ckpt-<step>``
+(``step`` = train steps done, a multiple of ``log_every``): generator, discriminator (including
+batch-norm statistics and spectral-norm power-iteration vectors), both optimizers (slots,
+``iterations``, learning rate, loss scale), the EMA generator and the historical averages.
+
+Nothing else needs saving for an exact resume:
+
+* **RNG**: every draw in a train step is stateless, keyed by ``(seed, g_optimizer.iterations)``
+  (:mod:`tfgan_suite.utils.randomness`), so restoring the optimizer restores the random stream.
+* **Data position**: the input pipeline is a pure function of the seed (a stateless permutation per
+  epoch, see ``data.pipeline``); a resumed run rebuilds it and skips the ``step`` batches already
+  consumed (``dataset.skip(step)``, deterministic, recomputed rather than stored). This works the
+  same under every strategy, where tf.data iterator checkpoints do not.
+
+A checkpoint that cannot be read back (truncated, corrupted, partially written) is reported in one
+warning line and the previous one is used. A state with a non-finite weight is never saved, so the
+newest checkpoint is always a good one.
+"""
+import math
+import os
+import re
+import shutil
+import sys
+import tempfile
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from tfgan_suite.errors import UserInputError
+
+
+class TrainingDiverged(RuntimeError):
+    """A loss became NaN/Inf; the message is one line naming the step and the last good checkpoint."""
+
+
+def checkpoint_objects(model):
+    """The trackable state of a GAN-like model, by name (a model may define its own method)."""
+    if hasattr(model, "checkpoint_objects"):
+        return dict(model.checkpoint_objects())
+    objects = {"generator": model.generator, "discriminator": model.discriminator,
+               "d_optimizer": model.d_optimizer, "g_optimizer": model.g_optimizer}
+    if getattr(model, "ema_generator", None) is not None:
+        objects["ema_generator"] = model.ema_generator
+    for name in ("_d_history", "_g_history"):
+        if getattr(model, name, None):
+            objects[name.strip("_")] = list(getattr(model, name))
+    return objects
+
+
+def state_is_finite(model):
+    """True when every variable of the model's checkpointed state is finite."""
+    variables = []
+    for obj in checkpoint_objects(model).values():
+        variables += list(obj) if isinstance(obj, list) else list(obj.variables)
+    return all(_finite(v) for v in variables)
+
+
+def _finite(variable):
+    value = variable.numpy() if hasattr(variable, "numpy") else np.asarray(variable)
+    return not np.issubdtype(value.dtype, np.floating) or bool(np.all(np.isfinite(value)))
+
+
+def _step_of(path):
+    match = re.search(r"ckpt-(\d+)$", path)
+    return int(match.group(1)) if match else 0
+
+
+def warn(message):
+    print(f"warning: {message}", file=sys.stderr, flush=True)
+
+
+class RunCheckpoints:
+    """Saves and restores a model's state under ``directory`` (``tf.train.CheckpointManager``).
+
+    Args:
+      model: a ``GAN`` (or anything :func:`checkpoint_objects` understands).
+      directory: where checkpoints are read from (the chief's directory in multi-worker runs).
+      max_to_keep: newest checkpoints kept.
+      write: False for non-chief workers: they write into a throw-away directory, as every worker
+        must take part in a save under ``MultiWorkerMirroredStrategy``.
+    """
+
+    def __init__(self, model, directory, max_to_keep=3, write=True):
+        self.model = model
+        self.directory = directory
+        self.checkpoint = tf.train.Checkpoint(**checkpoint_objects(model))
+        self.checkpoint.save_counter  # pylint: disable=pointless-statement  (created now, restorable)
+        self.manager = tf.train.CheckpointManager(self.checkpoint, directory, max_to_keep,
+                                                  checkpoint_name="ckpt")
+        self._scratch = None
+        if write:
+            self.writer = self.manager
+        else:
+            self._scratch = tempfile.mkdtemp(prefix="tfgan_worker_ckpt_")
+            self.writer = tf.train.CheckpointManager(self.checkpoint, self._scratch, 1,
+                                                     checkpoint_name="ckpt")
+        self.last_good = None
+
+    def checkpoints(self):
+        """Recorded checkpoint paths, oldest first (re-read from disk)."""
+        state = tf.train.get_checkpoint_state(self.directory)
+        return list(state.all_model_checkpoint_paths) if state else []
+
+    def restore_latest(self):
+        """Restores the newest readable checkpoint; returns its step (0 when there is none).
+
+        Unreadable checkpoints are skipped with a one-line warning each.
+        """
+        paths = self.checkpoints()
+        for path in reversed(paths):
+            if not os.path.isabs(path):
+                path = os.path.join(self.directory, path)
+            try:
+                self.checkpoint.read(path).assert_existing_objects_matched()
+            except Exception as error:  # pylint: disable=broad-except  (any read failure: skip it)
+                reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
+                warn(f"checkpoint {path} is unreadable ({type(error).__name__}: {reason}); "
+                     f"using the previous one")
+                continue
+            self.last_good = path
+            return _step_of(path)
+        if paths:
+            raise UserInputError(f"no readable checkpoint in {self.directory} (all {len(paths)} "
+                                 f"are corrupt); remove the workdir or choose a new --workdir")
+        return 0
+
+    def close(self):
+        """Removes a non-chief worker's throw-away checkpoint directory."""
+        if self._scratch:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+
+    def save(self, step):
+        """Saves the state as ``ckpt-<step>`` unless a weight is non-finite; returns the path."""
+        if not state_is_finite(self.model):
+            warn(f"state at step {step} has non-finite weights; not saved (last good "
+                 f"checkpoint: {self.last_good})")
+            return None
+        path = self.writer.save(checkpoint_number=step)
+        if self.writer is self.manager:
+            self.last_good = path
+        return path
+
+
+class PeriodicCheckpoint(keras.callbacks.Callback):
+    """Saves ``checkpoints`` at the end of every epoch whose step is a multiple of ``every``
+    (``steps_per_epoch`` train steps per epoch) and at the last epoch. List it after the loggers."""
+
+    def __init__(self, checkpoints, every, steps_per_epoch, total_steps, guard=None):
+        super().__init__()
+        self.checkpoints = checkpoints
+        self.every = int(every)
+        self.steps_per_epoch = int(steps_per_epoch)
+        self.total_steps = int(total_steps)
+        self.guard = guard
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.guard is not None and self.guard.diverged_at is not None:
+            return
+        step = (epoch + 1) * self.steps_per_epoch
+        if step % self.every == 0 or step >= self.total_steps:
+            self.checkpoints.save(step)
+
+
+class DivergenceGuard(keras.callbacks.Callback):
+    """Stops ``fit`` at the first train step whose logged losses are not finite.
+
+    ``diverged_at`` is then that step (1-based count of train steps); the caller decides whether
+    to stop for good or roll back (``--on_nan``).
+    """
+
+    def __init__(self, steps_per_epoch):
+        super().__init__()
+        self.steps_per_epoch = int(steps_per_epoch)
+        self.diverged_at = None
+        self._epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.diverged_at is not None or not logs:
+            return
+        for name, value in logs.items():
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                continue
+            if not math.isfinite(number):
+                self.diverged_at = self._epoch * self.steps_per_epoch + batch + 1
+                self.bad_metric = name
+                self.model.stop_training = True
+                return
+
+
+def scale_learning_rates(optimizers, factor):
+    """Multiplies each optimizer's (constant) learning rate by ``factor``; returns the new rates."""
+    rates = []
+    for optimizer in optimizers:
+        inner = getattr(optimizer, "inner_optimizer", optimizer)
+        if isinstance(inner.learning_rate, keras.optimizers.schedules.LearningRateSchedule) or not \
+                isinstance(inner._learning_rate, keras.Variable):  # pylint: disable=protected-access
+            raise UserInputError("--on_nan=restore needs constant learning rates (a schedule "
+                                 "cannot be lowered); use --on_nan=stop")
+        inner.learning_rate.assign(inner.learning_rate * factor)
+        rates.append(float(inner.learning_rate.numpy()))
+    return rates
+
+
+def truncate_csv(path, step):
+    """Drops rows of a Keras ``CSVLogger`` file whose ``step`` column exceeds ``step`` (a resumed
+    run writes them again)."""
+    if not os.path.exists(path):
+        return
+    with open(path) as f:
+        lines = f.read().splitlines()
+    if not lines:
+        return
+    header = lines[0].split(",")
+    if "step" not in header:
+        return
+    column = header.index("step")
+    kept = [lines[0]] + [line for line in lines[1:]
+                         if line and float(line.split(",")[column]) <= step]
+    with open(path, "w") as f:
+        f.write("\n".join(kept) + "\n")

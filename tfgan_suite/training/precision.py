@@ -1,0 +1,62 @@
+"""Mixed precision (``--mixed_precision=bfloat16|float16``) through Keras dtype policies.
+
+* ``float32`` (default): everything in float32.
+* ``bfloat16``: policy ``mixed_bfloat16``: layers compute in bfloat16, variables stay float32.
+  bfloat16 has float32's exponent range, so no loss scaling is needed.
+* ``float16``: policy ``mixed_float16``; both optimizers are wrapped in
+  ``keras.optimizers.LossScaleOptimizer`` (dynamic loss scaling: the loss is multiplied by a scale
+  before differentiation, gradients are unscaled before the update, and a step whose gradients are
+  not finite is skipped while the scale halves).
+
+What stays float32: variables (kernels), the layers of each network's last spec layer (the
+generator's final ``tanh`` output and the discriminator's final dense; see ``layers.factory``),
+the discriminator outputs (``GAN`` casts them before the loss), losses and gradient penalties.
+
+The policy is global Keras state: models must be *built* under it. Use
+``with precision_policy(name): ...build the GAN...``.
+"""
+import contextlib
+
+import keras
+
+from tfgan_suite.errors import UserInputError
+
+POLICIES = {"float32": "float32", "bfloat16": "mixed_bfloat16", "float16": "mixed_float16"}
+
+
+def names():
+    return sorted(POLICIES)
+
+
+def policy_name(precision):
+    """``None``/``float32``/``bfloat16``/``float16`` -> the Keras policy name."""
+    precision = precision or "float32"
+    if precision not in POLICIES:
+        raise UserInputError(f"unknown mixed precision {precision!r}; valid choices: "
+                             f"{', '.join(names())}")
+    return POLICIES[precision]
+
+
+@contextlib.contextmanager
+def precision_policy(precision):
+    """Sets the global Keras dtype policy for ``precision`` inside the block, then restores it."""
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(policy_name(precision))
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(previous)
+
+
+def is_mixed():
+    """True when the current global policy computes in a 16-bit float."""
+    return keras.config.dtype_policy().compute_dtype in ("float16", "bfloat16")
+
+
+def wrap_optimizer(optimizer, precision):
+    """Wraps ``optimizer`` in a ``LossScaleOptimizer`` for float16 (once); unchanged otherwise."""
+    if policy_name(precision) != "mixed_float16":
+        return optimizer
+    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return optimizer
+    return keras.optimizers.LossScaleOptimizer(optimizer)
