@@ -93,6 +93,15 @@ def test_messengers_are_recreated_from_their_local_discriminator_every_step():
         assert (int(trained.messenger_optimizers[i].iterations)
                 == int(trained.local_d_optimizers[i].iterations) + 1)
 
+    # With a synchronisation period the copies persist in between: re-created at steps 0, 2, ...
+    periodic = build(messenger_steps=1, sync_every=2)
+    iterations = []
+    for _ in range(3):
+        fit(periodic, steps=1)
+        iterations.append(int(periodic.messenger_optimizers[0].iterations))
+    # step 0: copy of D_1 after 1 update, +1 -> 2; step 1: kept, +1 -> 3; step 2: copy (3) + 1 -> 4
+    assert iterations == [2, 3, 4]
+
     # Independent after creation: changing a messenger leaves D_i alone; re-creation copies again.
     local_before = [np.array(w) for w in trained.local_discriminators[0].weights]
     for w in trained.messengers[0].weights:

@@ -33,6 +33,10 @@ flags.DEFINE_integer("seed", 0, "Seed of every random draw.")
 flags.DEFINE_string("workdir", "runs/default", "Output directory; must be new or empty.")
 flags.DEFINE_integer("sample_every", 500, "Steps between sample grids.")
 flags.DEFINE_integer("log_every", 100, "Steps between CSV/TensorBoard rows (one progress bar each).")
+# --- ensembles (issue 6)
+flags.DEFINE_string("ensemble", "none", "none: one GAN; sgan: SGAN (Chavdarova & Fleuret, 2018), "
+                    "--num_pairs local pairs and a global pair; G_0 is sampled and exported.")
+flags.DEFINE_integer("num_pairs", 5, "Local G/D pairs of --ensemble=sgan.")
 
 
 def _parse_options(items, flag):
@@ -68,7 +72,7 @@ def config_from_flags():
         clip_value="auto" if FLAGS.clip_value is None else FLAGS.clip_value,
         ema_decay=FLAGS.ema_decay, historical_averaging=FLAGS.historical_averaging,
         seed=FLAGS.seed, workdir=FLAGS.workdir, sample_every=FLAGS.sample_every,
-        log_every=FLAGS.log_every)
+        log_every=FLAGS.log_every, ensemble=FLAGS.ensemble, num_pairs=FLAGS.num_pairs)
 
 
 def main(argv):

@@ -51,6 +51,9 @@ class TrainConfig:
     model_options: dict = dataclasses.field(default_factory=dict)
     loss_options: dict = dataclasses.field(default_factory=dict)
     penalty_options: dict = dataclasses.field(default_factory=dict)
+    # --- ensembles (issue 6): "none" trains one GAN; "sgan" an SGAN of num_pairs local pairs.
+    ensemble: str = "none"
+    num_pairs: int = 5
 
 
 def check_workdir(workdir):
@@ -107,6 +110,45 @@ def build_gan(config, image_channels=None):
     return gan, arch
 
 
+ENSEMBLES = ("none", "sgan")
+
+
+def check_ensemble(config):
+    """One line for a bad --ensemble / --num_pairs or an option SGAN does not support."""
+    if config.ensemble not in ENSEMBLES:
+        raise UserInputError(f"unknown ensemble {config.ensemble!r}; valid choices: "
+                             f"{', '.join(ENSEMBLES)}")
+    if config.ensemble == "sgan":
+        if config.num_pairs < 1:
+            raise UserInputError(f"--num_pairs must be positive, got {config.num_pairs}")
+        if config.ema_decay or config.historical_averaging:
+            raise UserInputError("--ema_decay and --historical_averaging are not supported with "
+                                 "--ensemble=sgan")
+
+
+def build_sgan(config, image_channels=None):
+    """The compiled :class:`~tfgan_suite.training.sgan.SGAN` described by ``config``: every pair
+    is ``config.model``; with several GPUs the pairs are spread over them."""
+    from tfgan_suite.training.sgan import SGAN  # pylint: disable=import-outside-toplevel
+
+    objective = losses.get(config.loss, **config.loss_options)
+    arch_options = _architecture_overrides(config, objective, image_channels)
+    arch = models.specs(config.model, **arch_options)
+    gpus = [d.name for d in tf.config.list_logical_devices("GPU")]
+    sgan = SGAN(lambda: models.get(config.model, **arch_options), num_pairs=config.num_pairs,
+                latent_dim=arch.latent_dim, seed=config.seed,
+                devices=gpus if len(gpus) > 1 else None)
+    d_optimizer, g_optimizer = make_optimizers(config, objective)
+    penalty = None
+    if config.penalty:
+        from tfgan_suite import penalties
+        penalty = penalties.get(config.penalty, **config.penalty_options)
+    sgan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=objective, penalty=penalty,
+                 n_critic=config.n_critic or objective.defaults.get("n_critic", 1),
+                 clip_value=config.clip_value)
+    return sgan, arch
+
+
 def train(config):
     """Runs ``config`` and returns ``{"gan", "history", "workdir", "generator_path"}``."""
     if config.steps < 1:
@@ -117,12 +159,14 @@ def train(config):
                              f"--log_every={log_every}")
     losses.get(config.loss, **config.loss_options)  # fail on a bad name before touching disk
     models.ARCHITECTURES.lookup(config.model)
+    check_ensemble(config)
     check_workdir(config.workdir)
 
     probe = data_lib.load(config.dataset, split="train", batch_size=1, seed=config.seed,
                           data_dir=config.data_dir)
     channels = probe.element_spec.shape[-1]
-    gan, arch = build_gan(config, image_channels=channels)
+    build = build_sgan if config.ensemble == "sgan" else build_gan
+    gan, arch = build(config, image_channels=channels)
     dataset = data_lib.load(config.dataset, split="train", image_size=arch.image_shape[0],
                             batch_size=config.batch_size * gan.n_critic, seed=config.seed,
                             data_dir=config.data_dir)
@@ -141,6 +185,10 @@ def train(config):
         keras.callbacks.TensorBoard(os.path.join(config.workdir, "tensorboard"),
                                     write_graph=False),
     ]
+    if config.ensemble == "sgan":  # G_0 and every G_i side by side
+        from tfgan_suite.training.sgan import EnsembleGrid  # pylint: disable=import-outside-toplevel
+        callbacks.append(EnsembleGrid(os.path.join(config.workdir, "samples"),
+                                      config.sample_every, seed=config.seed))
     history = gan.fit(dataset, epochs=config.steps // log_every, steps_per_epoch=log_every,
                       callbacks=callbacks, verbose=config.verbose)
     generator_path = export.export_generator(gan.sampling_generator,

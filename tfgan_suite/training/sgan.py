@@ -24,8 +24,12 @@ of B. Choices, written down because the summaries of the paper differ:
   copy of ``D_i`` (the paper's "messenger discriminator") and, like any discriminator paired with a
   generator, is updated against ``G_0`` before ``G_0`` is updated against it. ``messenger_steps=0``
   gives the variant where ``G_0`` is trained against frozen copies of the local discriminators.
-  Messengers are re-created every iteration, so a degraded ``D_i`` influences ``G_0`` for one
-  iteration only, and nothing flows back from the global pair into a local one.
+  By default messengers are re-created every iteration, so a degraded ``D_i`` influences ``G_0`` for
+  one iteration only, and nothing flows back from the global pair into a local one. The paper
+  synchronises every I iterations; ``sync_every=I`` re-creates them every I steps and lets them keep
+  training against ``G_0`` in between (a messenger then learns what ``G_0`` misses: with
+  ``sync_every=1`` it never sees ``G_0`` for more than ``messenger_steps`` updates, and on the toy
+  mixtures ``G_0`` can collapse, see ``benchmarks/sgan_modes.py``).
 * **Samples for ``D_0``** are the ones the local discriminators were just trained on (step 1), so
   ``D_0`` costs no extra generator pass and never runs a local generator itself (a local generator's
   batch-norm statistics would otherwise be updated by the global pair).
@@ -50,6 +54,7 @@ over the devices (model parallelism) instead of every pair being replicated on e
 SGAN is built *outside* ``strategy.scope()`` and Keras runs its step as a single program.
 """
 import contextlib
+import os
 
 import keras
 import numpy as np
@@ -194,7 +199,7 @@ class SGAN(keras.Model):
 
     # ------------------------------------------------------------------ configuration
     def compile(self, d_optimizer=None, g_optimizer=None, loss="nsgan", penalty=None, n_critic=1,
-                clip_value="auto", loss_options=None, messenger_steps=1, **kwargs):
+                clip_value="auto", loss_options=None, messenger_steps=1, sync_every=1, **kwargs):
         """Configures the game, as :meth:`GAN.compile`: every network gets its own optimizer.
 
         Args:
@@ -208,6 +213,9 @@ class SGAN(keras.Model):
           clip_value: weight clipping of every discriminator; ``"auto"``: the objective's default.
           messenger_steps: updates of each re-created messenger against ``G_0`` before ``G_0`` is
             updated against it (0: ``G_0`` faces exact copies of the local discriminators).
+          sync_every: re-create the messengers from the local discriminators every ``sync_every``
+            steps (the paper's synchronisation period); in between they keep training against
+            ``G_0``. 1: fresh copies every iteration.
           **kwargs: passed to ``keras.Model.compile``.
         """
         kwargs.setdefault("jit_compile", False)
@@ -220,8 +228,14 @@ class SGAN(keras.Model):
             raise ValueError(f"n_critic must be a positive int, got {n_critic!r}")
         if not isinstance(messenger_steps, int) or messenger_steps < 0:
             raise ValueError(f"messenger_steps must be a non-negative int, got {messenger_steps!r}")
+        if not isinstance(sync_every, int) or sync_every < 1:
+            raise ValueError(f"sync_every must be a positive int, got {sync_every!r}")
+        if sync_every > 1 and not messenger_steps:
+            raise ValueError("sync_every > 1 needs messenger_steps >= 1 (frozen messengers would "
+                             "just be stale copies)")
         self.n_critic = n_critic
         self.messenger_steps = messenger_steps
+        self.sync_every = sync_every
         self.clip_value = self.objective.defaults.get("clip_value") if clip_value == "auto" else (
             clip_value)
 
@@ -273,6 +287,10 @@ class SGAN(keras.Model):
                 for target, source in zip(self.messenger_optimizers[i].variables,
                                           self.local_d_optimizers[i].variables):
                     target.assign(source)
+
+    def _recreate_messengers_op(self):
+        self.recreate_messengers()
+        return tf.constant(True)
 
     def _d_update(self, discriminator, optimizer, real, fake, seed):
         with tf.GradientTape() as tape:
@@ -346,7 +364,11 @@ class SGAN(keras.Model):
             real_slices = tf.split(real_batches[-1], sizes, num=self.num_pairs)
 
         # 3. messengers: fresh copies of the local discriminators, trained against G_0.
-        self.recreate_messengers()
+        if self.sync_every == 1:
+            self.recreate_messengers()
+        else:
+            tf.cond(tf.equal(step % self.sync_every, 0),
+                    lambda: self._recreate_messengers_op(), lambda: tf.constant(False))
         messenger_losses = []
         for k in range(self.messenger_steps):
             with _device(self.global_device):
@@ -424,3 +446,45 @@ class SGAN(keras.Model):
     def from_config(cls, config):
         raise NotImplementedError("SGAN is rebuilt from its make_pair callable: "
                                   "SGAN(make_pair, **config); then load weights")
+
+
+# ---------------------------------------------------------------------- sample grids
+def ensemble_grid_images(model, num_samples=8, seed=0):
+    """Images for a side-by-side grid: row r holds sample r of G_0, G_1, ..., G_N (same latent).
+
+    Returns ``(num_samples * (N + 1), H, W, C)`` images in [-1, 1]; tile with ``ncols = N + 1``.
+    """
+    per_generator = np.stack(model.generate_all(num_samples, seed=seed), axis=1)  # (n, N+1, ...)
+    return per_generator.reshape((-1,) + per_generator.shape[2:])
+
+
+def save_ensemble_grid(model, path, num_samples=8, seed=0):
+    """Writes a PNG whose first column is the global generator G_0 and column i is G_i."""
+    from tfgan_suite.utils.images import save_grid  # pylint: disable=import-outside-toplevel
+
+    return save_grid(ensemble_grid_images(model, num_samples, seed), path,
+                     ncols=model.num_pairs + 1)
+
+
+class EnsembleGrid(keras.callbacks.Callback):
+    """Saves ``<directory>/ensemble_<step>.png`` every ``every_n_steps`` and ``ensemble_final.png``:
+    G_0 (first column) and every local G_i side by side on the same latent vectors."""
+
+    def __init__(self, directory, every_n_steps=500, num_samples=8, seed=0):
+        super().__init__()
+        self.directory = directory
+        self.every_n_steps = int(every_n_steps)
+        self.num_samples = num_samples
+        self.seed = seed
+
+    def _save(self, name):
+        return save_ensemble_grid(self.model, os.path.join(self.directory, name),
+                                  self.num_samples, self.seed)
+
+    def on_train_batch_end(self, batch, logs=None):
+        step = int(self.model.g_optimizer.iterations.numpy())
+        if self.every_n_steps and step % self.every_n_steps == 0:
+            self._save(f"ensemble_{step:07d}.png")
+
+    def on_train_end(self, logs=None):
+        self._save("ensemble_final.png")
