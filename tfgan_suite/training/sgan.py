@@ -18,7 +18,9 @@ the global pair never affects the local ones.* One :meth:`SGAN.train_step` is on
          theta_G0 <- opt_G0(grad mean_i g_loss(Di_msg(x_i), Di_msg(G0(z)_i)))
 
 where ``x_i`` / ``G0(z)_i`` is the i-th of N slices (sizes ``B_i``, differing by at most one) of a batch
-of B. Choices, written down because the summaries of the paper differ:
+of B. Source note: the rules quoted above are the paper's (abstract and introduction); the exact text
+of its Algorithm 1 was not at hand when this was written, so the schedule below follows those rules
+and the issue's summary, and every choice that goes beyond them is written down here:
 
 * **Messengers are trained, then used.** ``D_i`` never sees ``G_0``: a messenger starts as an exact
   copy of ``D_i`` (the paper's "messenger discriminator") and, like any discriminator paired with a
