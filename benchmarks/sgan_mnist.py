@@ -1,6 +1,6 @@
 """MNIST: is SGAN's global generator G_0 at least as good as the median local G_i at equal steps?
 
-    python benchmarks/sgan_mnist.py [--steps=600] [--num_pairs=3] [--width=16] [--sync=1]
+    python benchmarks/sgan_mnist.py [--steps=600] [--num_pairs=3] [--width=16] [--sync=100]
 
 Trains one SGAN (``dcgan28`` pairs, non-saturating loss, DCGAN Adam) on the bundled real MNIST
 subset and, every ``--eval_every`` steps, measures the domain Fréchet distance
@@ -36,7 +36,7 @@ def main():
     parser.add_argument("--num_pairs", type=int, default=3)
     parser.add_argument("--width", type=int, default=16)
     parser.add_argument("--batch_size", type=int, default=64)
-    parser.add_argument("--sync", type=int, default=1, help="SGAN sync_every")
+    parser.add_argument("--sync", type=int, default=100, help="SGAN sync_every")
     parser.add_argument("--num_samples", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="runs/sgan_mnist")
