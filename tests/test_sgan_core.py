@@ -209,3 +209,14 @@ def test_pairs_spread_over_two_logical_cpu_devices():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
                           timeout=300)
     assert done.returncode == 0 and "OK" in done.stdout, done.stdout + done.stderr[-3000:]
+
+
+def test_weights_round_trip(tmp_path):
+    source, target = build(seed=1), build(seed=2)
+    path = str(tmp_path / "sgan.weights.h5")
+    source.save_weights(path)
+    target.load_weights(path)
+    for a, b in zip(source.get_weights(), target.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(source.generate(3, pair=2, clip=False),
+                                  target.generate(3, pair=2, clip=False))

@@ -179,6 +179,7 @@ class SGAN(keras.Model):
         self.local_discriminators = local_d
         self.messengers = messengers
         self.latent_dim = int(latent_dim or g0.input_shape[-1])
+        self.built = True  # every network is built by make_pair(): weights can be saved at once
 
     # ------------------------------------------------------------------ placement
     def pair_device(self, i):
