@@ -43,12 +43,14 @@ setup(
         "tensorflow==2.21.*",
         "keras>=3.10",
         "tensorflow-datasets>=4.9",
+        "importlib_resources",  # tfds imports it (via etils.epath) to download/prepare, undeclared
         "absl-py>=2.0",
         "numpy>=1.26",
         "scipy>=1.11",
         "pillow>=10",
         "matplotlib>=3.8",
         "tqdm>=4.66",
+        "tensorboard>=2.16",
     ],
     extras_require={
         "test": ["pytest>=8", "torch==2.13.0"],

@@ -44,8 +44,15 @@ def get(name, **overrides):
 
     arch = specs(name, **overrides)
     generator = layers.build(arch.generator, (arch.latent_dim,), name=f"{name}_generator")
-    discriminator = layers.build(arch.discriminator, arch.image_shape, name=f"{name}_discriminator")
+    if isinstance(arch.discriminator, dict):  # {"type": "autoencoder", ...}: EBGAN's (energy, code)
+        from tfgan_suite.layers.autoencoder import build_autoencoder
+        discriminator = build_autoencoder(arch.discriminator, arch.image_shape,
+                                          name=f"{name}_discriminator")
+    else:
+        discriminator = layers.build(arch.discriminator, arch.image_shape,
+                                     name=f"{name}_discriminator")
     return generator, discriminator
 
 
 from tfgan_suite.models import dcgan, mlp, sngan, toy  # noqa: E402,F401  (register the architectures)
+from tfgan_suite.models import ebgan  # noqa: E402,F401  (autoencoder discriminator)

@@ -1,9 +1,4 @@
 """SGAN: independent pairs, re-created messengers, one step updates every pair, device placement."""
-import os
-import subprocess
-import sys
-import textwrap
-
 import keras
 import numpy as np
 import pytest
@@ -166,49 +161,34 @@ def test_generate_and_errors():
         tfgan_suite.SGAN(lambda: (g, d), num_pairs=2)
 
 
-def test_pairs_spread_over_two_logical_cpu_devices():
-    """Run in a fresh process: logical devices must be configured before TensorFlow starts."""
-    script = textwrap.dedent("""
-        import numpy as np, keras, tensorflow as tf
-        cpu = tf.config.list_physical_devices("CPU")[0]
-        tf.config.set_logical_device_configuration(
-            cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
-        import tfgan_suite
-        from tfgan_suite import models
-        make = lambda: models.get("toy_mlp", latent_dim=4, hidden=8, depth=1)
-        strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
-        with strategy.scope():
-            try:
-                tfgan_suite.SGAN(make, num_pairs=3)
-                raise SystemExit("no error inside strategy.scope()")
-            except ValueError as error:
-                assert "outside strategy.scope()" in str(error)
-        x = np.random.default_rng(0).normal(size=(24, 2)).astype("float32")
-        results = []
-        for kwargs in ({"strategy": strategy}, {}):
-            keras.utils.set_random_seed(0)
-            model = tfgan_suite.SGAN(make, num_pairs=3, seed=0, **kwargs)
-            model.compile(loss="nsgan")
-            model.fit(x, batch_size=12, epochs=1, verbose=0, shuffle=False)
-            results.append(model)
-        spread = results[0]
-        def device(v):
-            return v.value.device.split("device:")[-1]
-        for i in range(3):
-            want = f"CPU:{i % 2}"
-            for net in (spread.local_generators[i], spread.local_discriminators[i],
-                        spread.messengers[i]):
-                assert {device(v) for v in net.weights} == {want}, (i, net.name)
-            assert {device(v) for v in spread.local_d_optimizers[i].variables} == {want}
-        assert {device(v) for v in spread.generator.weights} == {"CPU:1"}  # 3 % 2
-        for a, b in zip(spread.get_weights(), results[1].get_weights()):
-            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
-        print("OK")
-    """)
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
-                          timeout=300)
-    assert done.returncode == 0 and "OK" in done.stdout, done.stdout + done.stderr[-3000:]
+def test_pairs_spread_over_two_logical_cpu_devices(mirrored_strategy):
+    """Pair i lives and runs on device i % 2 (conftest makes two logical CPUs); same numbers as on
+    one device."""
+    with mirrored_strategy.scope():
+        with pytest.raises(ValueError, match="outside strategy.scope()"):
+            tfgan_suite.SGAN(make_pair, num_pairs=3)
+    x = np.random.default_rng(0).normal(size=(24, 2)).astype("float32")
+    results = []
+    for kwargs in ({"strategy": mirrored_strategy}, {}):
+        keras.utils.set_random_seed(0)
+        model = tfgan_suite.SGAN(make_pair, num_pairs=3, seed=0, **kwargs)
+        model.compile(loss="nsgan", sync_every=1)
+        model.fit(x, batch_size=12, epochs=1, verbose=0, shuffle=False)
+        results.append(model)
+    spread = results[0]
+
+    def device(v):
+        return v.value.device.split("device:")[-1]
+
+    for i in range(3):
+        want = f"CPU:{i % 2}"
+        for net in (spread.local_generators[i], spread.local_discriminators[i],
+                    spread.messengers[i]):
+            assert {device(v) for v in net.weights} == {want}, (i, net.name)
+        assert {device(v) for v in spread.local_d_optimizers[i].variables} == {want}
+    assert {device(v) for v in spread.generator.weights} == {"CPU:1"}  # global: 3 % 2
+    for a, b in zip(spread.get_weights(), results[1].get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
 def test_weights_round_trip(tmp_path):

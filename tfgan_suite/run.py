@@ -4,18 +4,20 @@ With no flags it trains a non-saturating DCGAN on the bundled real MNIST subset.
 here only: they become a plain :class:`~tfgan_suite.training.experiment.TrainConfig`.
 Bad input (unknown loss/model/dataset, an existing workdir, ...) exits with status 2 and one line.
 """
-import os
 import sys
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from absl import app, flags, logging
 
-from absl import app, flags  # noqa: E402
+from tfgan_suite.utils.cli import start_tensorflow_quietly
 
 FLAGS = flags.FLAGS
 
 flags.DEFINE_string("loss", "nsgan", "Objective name (tfgan_suite.losses.names()).")
-flags.DEFINE_string("penalty", None, "Discriminator penalty name (tfgan_suite.penalties.names()).")
-flags.DEFINE_string("model", "dcgan28", "Architecture name (tfgan_suite.models.names()).")
+flags.DEFINE_string("penalty", None, "Discriminator penalty name (tfgan_suite.penalties.names()); "
+                    "default: the objective's own (gradient_penalty for wgan_gp, dragan for "
+                    "dragan, none otherwise); 'none' turns it off.")
+flags.DEFINE_string("model", None, "Architecture name (tfgan_suite.models.names()); default: the "
+                    "objective's (ebgan for --loss=ebgan), else dcgan28.")
 flags.DEFINE_list("model_options", [], "Architecture overrides as key=value, e.g. width=32.")
 flags.DEFINE_string("dataset", None, "Dataset name or path; default: the bundled MNIST subset.")
 flags.DEFINE_string("data_dir", None, "tensorflow-datasets data_dir.")
@@ -37,6 +39,22 @@ flags.DEFINE_integer("log_every", 100, "Steps between CSV/TensorBoard rows (one 
 flags.DEFINE_string("ensemble", "none", "none: one GAN; sgan: SGAN (Chavdarova & Fleuret, 2018), "
                     "--num_pairs local pairs and a global pair; G_0 is sampled and exported.")
 flags.DEFINE_integer("num_pairs", 5, "Local G/D pairs of --ensemble=sgan.")
+
+# ---- objective and penalty options (issue 3); None means "the objective's default"
+flags.DEFINE_float("penalty_weight", None, "Penalty weight lambda (default: 10 for "
+                   "gradient_penalty and dragan).")
+flags.DEFINE_enum("dragan_perturbation", None, ["gaussian", "uniform_std", "symmetric_std"],
+                  "DRAGAN perturbation (default symmetric_std: zero-mean, scaled by std(x)).")
+flags.DEFINE_float("dragan_scale", None, "DRAGAN perturbation size: C for *_std, the variance c "
+                   "for gaussian (default 0.5).")
+flags.DEFINE_list("mmd_sigmas", None, "Gaussian kernel bandwidth(s) of mmd/rep/rmb, e.g. 1,2,4 "
+                  "(default: 1,1.41,2,2.83,4 for mmd, 1 for rep/rmb).")
+flags.DEFINE_list("rep_weights", None, "rep/rmb discriminator weights w0,w1 with w0 - w1 = 1 "
+                  "(default 0,-1: repulsive; 2,1: attractive -MMD^2).")
+flags.DEFINE_string("lr_decay", None, "Learning-rate decay of both players: none, "
+                    "linear[:END_FRACTION] or exponential[:RATE] over the run.")
+flags.DEFINE_list("loss_options", [], "Other objective options as key=value, e.g. margin=2.")
+flags.DEFINE_list("penalty_options", [], "Other penalty options as key=value, e.g. one_sided=true.")
 
 
 def _parse_options(items, flag):
@@ -72,15 +90,51 @@ def config_from_flags():
         clip_value="auto" if FLAGS.clip_value is None else FLAGS.clip_value,
         ema_decay=FLAGS.ema_decay, historical_averaging=FLAGS.historical_averaging,
         seed=FLAGS.seed, workdir=FLAGS.workdir, sample_every=FLAGS.sample_every,
-        log_every=FLAGS.log_every, ensemble=FLAGS.ensemble, num_pairs=FLAGS.num_pairs)
+        log_every=FLAGS.log_every, lr_decay=FLAGS.lr_decay, ensemble=FLAGS.ensemble,
+        num_pairs=FLAGS.num_pairs, **_objective_options())
+
+
+def _floats(values, flag):
+    from tfgan_suite.errors import UserInputError
+
+    try:
+        return [float(v) for v in values]
+    except ValueError:
+        raise UserInputError(f"--{flag} expects comma-separated numbers, got "
+                             f"{','.join(values)!r}") from None
+
+
+def _objective_options():
+    """The loss_options / penalty_options the objective flags stand for."""
+    from tfgan_suite.errors import UserInputError
+
+    loss_options = _parse_options(FLAGS.loss_options, "loss_options")
+    penalty_options = _parse_options(FLAGS.penalty_options, "penalty_options")
+    if FLAGS.mmd_sigmas is not None:
+        if FLAGS.loss not in ("mmd", "rep", "rmb"):
+            raise UserInputError(f"--mmd_sigmas applies to --loss=mmd, rep or rmb, not "
+                                 f"{FLAGS.loss!r}")
+        sigmas = _floats(FLAGS.mmd_sigmas, "mmd_sigmas")
+        loss_options["sigmas" if FLAGS.loss == "mmd" else "sigma"] = sigmas
+    if FLAGS.rep_weights is not None:
+        if FLAGS.loss not in ("rep", "rmb"):
+            raise UserInputError(f"--rep_weights applies to --loss=rep or rmb, not {FLAGS.loss!r}")
+        loss_options["rep_weights"] = tuple(_floats(FLAGS.rep_weights, "rep_weights"))
+    for flag, key in (("penalty_weight", "weight"), ("dragan_perturbation", "perturbation"),
+                      ("dragan_scale", "scale")):
+        if FLAGS[flag].value is not None:
+            penalty_options[key] = FLAGS[flag].value
+    return {"loss_options": loss_options, "penalty_options": penalty_options}
 
 
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
+    start_tensorflow_quietly()
     from tfgan_suite.errors import UserInputError
     from tfgan_suite.training import experiment
 
+    logging.set_verbosity(logging.WARNING)  # keep the SavedModel writer's INFO lines off the screen
     try:
         config = config_from_flags()
         experiment.set_global_determinism(config.seed)

@@ -13,6 +13,7 @@ Names: :func:`names` (``DATASETS`` registry; other modules register more). Every
 :class:`DatasetError`, a ``ValueError`` with a one-line message that command-line tools print as is.
 """
 import os
+import weakref
 from importlib import resources
 from pathlib import Path
 
@@ -31,10 +32,17 @@ __all__ = ["DATASETS", "DEFAULT_DATASET", "DatasetError", "bundled_mnist_path", 
 
 register = DATASETS.register
 
+# Arrays behind live pipelines, so a second load() of the same data (e.g. a shape probe, then the
+# training pipeline) reuses the one uint8 copy instead of reading it again. Weak: costs no memory.
+_LIVE_ARRAYS = weakref.WeakValueDictionary()
+
 
 def bundled_mnist_path():
     """Path of ``mnist_subset.npz`` shipped in ``tfgan_suite.bundled`` (the repository's ``data/``)."""
-    return Path(str(resources.files("tfgan_suite.bundled").joinpath("mnist_subset.npz")))
+    try:
+        return Path(str(resources.files("tfgan_suite.bundled").joinpath("mnist_subset.npz")))
+    except ModuleNotFoundError:  # a source checkout on PYTHONPATH, not installed: the repository's data/
+        return Path(__file__).resolve().parents[2] / "data" / "mnist_subset.npz"
 
 
 @DATASETS.register(DEFAULT_DATASET)
@@ -78,6 +86,17 @@ def raw(name_or_path=None, split="train", data_dir=None, num_examples=None, seed
     return sources.load_folder(path, num_examples)
 
 
+def _cache_key(name_or_path, split, data_dir, num_examples, seed):
+    name = DEFAULT_DATASET if name_or_path is None else os.fspath(name_or_path)
+    path = Path(name).expanduser()
+    try:
+        stamp = path.stat().st_mtime_ns if path.exists() else None
+    except OSError:
+        return None
+    source = str(path.resolve()) if stamp is not None else name
+    return (source, stamp, split, None if data_dir is None else str(data_dir), num_examples, seed)
+
+
 def load(name_or_path=None, split="train", image_size=None, batch_size=64, seed=0, shuffle=True,
          repeat=True, drop_remainder=True, data_dir=None, channels=None, num_examples=None, download=True,
          shuffle_buffer=10_000, cache=None):
@@ -107,7 +126,12 @@ def load(name_or_path=None, split="train", image_size=None, batch_size=64, seed=
 
     if int(batch_size) < 1:
         raise DatasetError(f"batch_size must be positive, got {batch_size!r}")
-    examples = raw(name_or_path, split, data_dir, num_examples, seed, download)
+    key = _cache_key(name_or_path, split, data_dir, num_examples, seed)
+    examples = _LIVE_ARRAYS.get(key) if key is not None else None
+    if examples is None:
+        examples = raw(name_or_path, split, data_dir, num_examples, seed, download)
+        if key is not None and isinstance(examples, np.ndarray):
+            _LIVE_ARRAYS[key] = examples
     options = dict(batch_size=int(batch_size), seed=seed, shuffle=shuffle, repeat=repeat,
                    drop_remainder=drop_remainder, image_size=image_size, channels=channels)
     if isinstance(examples, np.ndarray):

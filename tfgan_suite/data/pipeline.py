@@ -7,7 +7,10 @@ In-memory arrays (the common case: npz files, image folders, MNIST/CIFAR-sized t
 copied: the pipeline shuffles *indices* (a full permutation per epoch, drawn with
 ``tf.random.experimental.stateless_shuffle(range(N), seed=[seed, epoch])`` so it does not depend on the
 global TF seed), batches them and gathers each uint8 batch from the one array, converting to float only
-per batch. The "cache" is the uint8 array itself; the shuffle buffer is N int64 indices.
+per batch. The "cache" is the uint8 array itself; the shuffle buffer is N int64 indices. The array is
+wrapped as a tensor through DLPack (no copy) and tf.data's graph rewrites are off for this pipeline
+(they would serialize the captured array into a second copy). Measured on a 50,000x32x32x3 array
+(146 MiB): peak RSS grows by 156 MiB from before loading through 3,000 batches (benchmarks/input_pipeline.py).
 
 Streamed datasets (``tf.data.Dataset``, e.g. LSUN) go through ``cache`` (optional, uint8),
 ``shuffle(buffer, seed)``, ``repeat``, ``batch``, the same per-batch conversion, and prefetch.
@@ -80,6 +83,23 @@ def postprocess_fn(image_size=None, channels=None):
     return postprocess
 
 
+def as_tensor(array):
+    """Wraps a numpy array as an eager tensor *without copying it* (DLPack), so an in-memory dataset is
+    held once. ``tf.convert_to_tensor`` would copy it (transiently twice). Arrays that are not C-contiguous,
+    64-byte aligned and writable are first copied once into an aligned buffer."""
+    from tfgan_suite.data.sources import aligned_empty  # pylint: disable=import-outside-toplevel
+
+    array = np.asarray(array)
+    if not (array.flags.c_contiguous and array.flags.writeable and array.ctypes.data % 64 == 0):
+        aligned = aligned_empty(array.shape, array.dtype)
+        aligned[...] = array
+        array = aligned
+    try:
+        return tf.experimental.dlpack.from_dlpack(array.__dlpack__())
+    except (BufferError, TypeError, ValueError, tf.errors.OpError):  # e.g. dtypes DLPack cannot carry
+        return tf.convert_to_tensor(array)
+
+
 def _check_channels_option(channels):
     if channels not in (None, 1, 3):
         raise DatasetError(f"channels must be 1, 3 or None, got {channels!r}")
@@ -93,7 +113,7 @@ def from_array(array, batch_size=64, seed=0, shuffle=True, repeat=True, drop_rem
     if drop_remainder and not repeat and n < batch_size:
         raise DatasetError(f"the dataset has {n} examples, fewer than one batch of {batch_size} "
                            "(use a smaller batch size or drop_remainder=False)")
-    data = tf.convert_to_tensor(array)
+    data = as_tensor(array)
     if shuffle:
         epochs = tf.data.Dataset.counter() if repeat else tf.data.Dataset.range(1)
         base = tf.constant(int(seed), tf.int64)
@@ -110,7 +130,12 @@ def from_array(array, batch_size=64, seed=0, shuffle=True, repeat=True, drop_rem
         indices = indices.batch(batch_size, drop_remainder=drop_remainder)
     postprocess = postprocess_fn(image_size, channels)
     dataset = indices.map(lambda i: postprocess(tf.gather(data, i)), num_parallel_calls=AUTOTUNE)
-    return dataset.prefetch(AUTOTUNE)
+    # tf.data's default graph rewrites serialize the dataset graph, turning the captured array into a
+    # constant: a second full copy on the first iteration. The pipeline is already what they would make
+    # it (parallel map, prefetch), so they are switched off; autotuning stays on.
+    options = tf.data.Options()
+    options.experimental_optimization.apply_default_optimizations = False
+    return dataset.prefetch(AUTOTUNE).with_options(options)
 
 
 def from_dataset(dataset, batch_size=64, seed=0, shuffle=True, repeat=True, drop_remainder=True,

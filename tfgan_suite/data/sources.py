@@ -12,6 +12,7 @@ from tfgan_suite.data.errors import DatasetError
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif")
 NPZ_KEYS = {"train": ("x_train", "images"), "test": ("x_test",)}
+_CHUNK = 1 << 22
 _ALIGNMENT = 64  # TensorFlow wraps numpy buffers aligned to this many bytes without copying them.
 
 
@@ -49,7 +50,7 @@ def _read_npy_member(archive, member, num_examples):
         view = memoryview(array.reshape(-1).view(np.uint8))
         filled = 0
         while filled < len(view):
-            count = stream.readinto(view[filled:])
+            count = stream.readinto(view[filled:filled + _CHUNK])  # chunks: no whole-file temporary
             if not count:
                 raise DatasetError(f"{member}: file is truncated")
             filled += count

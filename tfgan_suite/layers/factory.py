@@ -17,6 +17,7 @@ Every layer is ``op -> [spectral norm] -> [normalization] -> [activation]``. Par
 code. A bad spec raises one ``ValueError`` naming the layer index, the key and the accepted values.
 """
 import math
+import re
 
 import keras
 
@@ -36,7 +37,7 @@ _COMMON = {
     "spectral_norm": (False, "one of false, true, matrix, conv"),
     "sn_gain": (1.0, "a positive float"),
     "sn_iterations": (1, "a positive int"),
-    "use_bias": (True, "true or false"),
+    "use_bias": ("auto", "true, false or auto (no bias when a normalization follows)"),
 }
 _WEIGHTED = ("activation", "alpha", "norm", "spectral_norm", "sn_gain", "sn_iterations", "use_bias")
 # op -> {key: (default or REQUIRED, description)}; the first key is the compact form's positional value.
@@ -80,7 +81,7 @@ def _check_value(index, op, key, value, description):
         "norm": lambda v: v in NORMS,
         "spectral_norm": lambda v: any(v is s or v == s for s in SPECTRAL_NORM) and not (
             isinstance(v, int) and not isinstance(v, bool)),
-        "use_bias": lambda v: isinstance(v, bool),
+        "use_bias": lambda v: isinstance(v, bool) or v == "auto",
         "alpha": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
         "sn_gain": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0,
         "rate": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < 1,
@@ -176,7 +177,9 @@ def _activation(name, alpha):
 
 def _normalization(name):
     if name == "batch":
-        return keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5)
+        # synchronized: under tf.distribute the statistics are those of the global batch, so a
+        # multi-replica step equals the single-device step (plain BN when there is no strategy)
+        return keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=True)
     if name == "layer":
         return keras.layers.LayerNormalization()
     if name == "instance":
@@ -186,6 +189,9 @@ def _normalization(name):
 
 def _core_layer(layer):
     op = layer["op"]
+    if "use_bias" in layer and layer["use_bias"] == "auto":
+        # a normalization's own shift makes the bias redundant (its gradient is exactly zero)
+        layer = {**layer, "use_bias": layer["norm"] == "none"}
     if op == "dense":
         return keras.layers.Dense(layer["units"], use_bias=layer["use_bias"])
     if op == "conv":
@@ -242,11 +248,16 @@ def build(spec, input_shape, name=None):
     layers = validate(spec)
     model = keras.Sequential(name=name)
     model.add(keras.Input(shape=tuple(input_shape)))
+    shape = (None, *input_shape)
     for index, layer in enumerate(layers):
         for keras_layer in layers_for(layer):
             try:
                 model.add(keras_layer)
             except ValueError as error:  # shape mismatches: say which layer of the spec
+                plain = re.sub(r"\x1b\[[0-9;]*m", "", str(error))  # Keras colours its messages
+                reason = next((line for line in plain.splitlines()
+                               if line.strip() and "Exception encountered" not in line), "")
                 raise UserInputError(f"layer {index} ({layer['op']!r}) does not fit its input "
-                                 f"{model.output_shape}: {str(error).splitlines()[0]}") from None
+                                     f"shape {shape}: {reason.strip()}") from None
+            shape = model.output_shape
     return model

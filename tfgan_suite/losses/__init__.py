@@ -17,3 +17,4 @@ from tfgan_suite.losses.standard import (
     wasserstein_hinge_generator_loss,
 )
 from tfgan_suite.losses import catalogue  # noqa: F401  (registers the classic objectives)
+from tfgan_suite.losses import ebgan, mmd, penalized  # noqa: E402,F401  (register the catalogue)

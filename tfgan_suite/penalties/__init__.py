@@ -24,3 +24,6 @@ def get(name, **kwargs):
     if callable(name):
         return name
     return PENALTIES.build(name, **kwargs)
+
+
+from tfgan_suite.penalties import gradient  # noqa: E402,F401  (registers gradient_penalty, dragan)

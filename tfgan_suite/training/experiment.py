@@ -21,6 +21,7 @@ from tfgan_suite import data as data_lib
 from tfgan_suite import export, losses, models
 from tfgan_suite.errors import UserInputError
 from tfgan_suite.training import callbacks as callbacks_lib
+from tfgan_suite.training import schedules
 from tfgan_suite.training.gan import GAN
 
 
@@ -29,8 +30,8 @@ class TrainConfig:
     """Everything a run depends on. ``None`` means "the objective's paper default"."""
 
     loss: str = "nsgan"
-    penalty: Optional[str] = None
-    model: str = "dcgan28"
+    penalty: Optional[str] = None  # None: the objective's default penalty; "none": no penalty
+    model: Optional[str] = None  # None: the objective's defaults["architecture"], else dcgan28
     dataset: Optional[str] = None  # None: the bundled real MNIST subset
     data_dir: Optional[str] = None
     batch_size: int = 64
@@ -43,6 +44,7 @@ class TrainConfig:
     clip_value: Any = "auto"
     ema_decay: Optional[float] = None
     historical_averaging: float = 0.0
+    lr_decay: Optional[str] = None  # none | linear[:END] | exponential[:RATE], see schedules
     seed: int = 0
     workdir: str = "runs/default"
     sample_every: int = 500
@@ -66,12 +68,25 @@ def check_workdir(workdir):
         raise UserInputError(f"workdir {workdir!r} exists and is not a directory")
 
 
+def model_name(config, objective=None):
+    """``config.model``, or the objective's ``defaults["architecture"]`` (EBGAN's autoencoder
+    discriminator), or ``dcgan28``."""
+    if config.model:
+        return config.model
+    objective = objective or losses.get(config.loss, **config.loss_options)
+    return objective.defaults.get("architecture", "dcgan28")
+
+
 def _architecture_overrides(config, objective, image_channels):
     """Model options the user left out, filled from the objective and the data."""
-    accepted = inspect.signature(models.ARCHITECTURES.lookup(config.model)).parameters
+    accepted = inspect.signature(
+        models.ARCHITECTURES.lookup(model_name(config, objective))).parameters
     options = dict(config.model_options)
     if "d_output_dim" in accepted:
         options.setdefault("d_output_dim", objective.discriminator_output_dim)
+    for key, value in objective.defaults.get("model_options", {}).items():  # e.g. MMD's SN
+        if key in accepted:
+            options.setdefault(key, value)
     if "channels" in accepted and image_channels is not None:
         options.setdefault("channels", image_channels)
     return options
@@ -85,6 +100,10 @@ def make_optimizers(config, objective):
     lr_g = config.lr_g if config.lr_g is not None else defaults.get("lr_g", 2e-4)
     beta_1 = config.beta_1 if config.beta_1 is not None else defaults.get("beta_1", 0.5)
     beta_2 = config.beta_2 if config.beta_2 is not None else defaults.get("beta_2", 0.999)
+    # learning-rate decay over the run, counted in each optimizer's own updates
+    n_critic = config.n_critic or defaults.get("n_critic", 1)
+    lr_d = schedules.build(lr_d, config.lr_decay, config.steps * n_critic)
+    lr_g = schedules.build(lr_g, config.lr_decay, config.steps)
     if name == "rmsprop":
         return keras.optimizers.RMSprop(lr_d), keras.optimizers.RMSprop(lr_g)
     return (keras.optimizers.Adam(lr_d, beta_1=beta_1, beta_2=beta_2),
@@ -95,17 +114,17 @@ def build_gan(config, image_channels=None):
     """The compiled :class:`GAN` described by ``config`` (call inside a strategy scope if any)."""
     objective = losses.get(config.loss, **config.loss_options)
     arch_options = _architecture_overrides(config, objective, image_channels)
-    arch = models.specs(config.model, **arch_options)
-    generator, discriminator = models.get(config.model, **arch_options)
+    arch = models.specs(model_name(config, objective), **arch_options)
+    generator, discriminator = models.get(model_name(config, objective), **arch_options)
     gan = GAN(generator, discriminator, arch.latent_dim, seed=config.seed)
     d_optimizer, g_optimizer = make_optimizers(config, objective)
     n_critic = config.n_critic or objective.defaults.get("n_critic", 1)
-    penalty = None
-    if config.penalty:
-        from tfgan_suite import penalties
-        penalty = penalties.get(config.penalty, **config.penalty_options)
+    # None: the objective's default penalty (wgan_gp, dragan); "none": no penalty at all
+    penalty = "auto" if config.penalty is None else (
+        None if config.penalty.lower() == "none" else config.penalty)
     gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=objective, penalty=penalty,
-                n_critic=n_critic, clip_value=config.clip_value, ema_decay=config.ema_decay,
+                penalty_options=config.penalty_options, n_critic=n_critic,
+                clip_value=config.clip_value, ema_decay=config.ema_decay,
                 historical_averaging=config.historical_averaging)
     return gan, arch
 
@@ -127,23 +146,24 @@ def check_ensemble(config):
 
 
 def build_sgan(config, image_channels=None):
-    """The compiled :class:`~tfgan_suite.training.sgan.SGAN` described by ``config``: every pair
-    is ``config.model``; with several GPUs the pairs are spread over them."""
+    """The compiled :class:`~tfgan_suite.training.sgan.SGAN` described by ``config`` (as
+    :func:`build_gan`, every pair being the architecture); with several GPUs the pairs are spread
+    over them. Build it outside any strategy scope."""
     from tfgan_suite.training.sgan import SGAN  # pylint: disable=import-outside-toplevel
 
     objective = losses.get(config.loss, **config.loss_options)
     arch_options = _architecture_overrides(config, objective, image_channels)
-    arch = models.specs(config.model, **arch_options)
+    name = model_name(config, objective)
+    arch = models.specs(name, **arch_options)
     gpus = [d.name for d in tf.config.list_logical_devices("GPU")]
-    sgan = SGAN(lambda: models.get(config.model, **arch_options), num_pairs=config.num_pairs,
+    sgan = SGAN(lambda: models.get(name, **arch_options), num_pairs=config.num_pairs,
                 latent_dim=arch.latent_dim, seed=config.seed,
                 devices=gpus if len(gpus) > 1 else None)
     d_optimizer, g_optimizer = make_optimizers(config, objective)
-    penalty = None
-    if config.penalty:
-        from tfgan_suite import penalties
-        penalty = penalties.get(config.penalty, **config.penalty_options)
+    penalty = "auto" if config.penalty is None else (
+        None if config.penalty.lower() == "none" else config.penalty)
     sgan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=objective, penalty=penalty,
+                 penalty_options=config.penalty_options,
                  n_critic=config.n_critic or objective.defaults.get("n_critic", 1),
                  clip_value=config.clip_value)
     return sgan, arch
@@ -158,7 +178,8 @@ def train(config):
         raise UserInputError(f"--steps={config.steps} must be a multiple of "
                              f"--log_every={log_every}")
     losses.get(config.loss, **config.loss_options)  # fail on a bad name before touching disk
-    models.ARCHITECTURES.lookup(config.model)
+    models.ARCHITECTURES.lookup(model_name(config))
+    schedules.parse(config.lr_decay)
     check_ensemble(config)
     check_workdir(config.workdir)
 
@@ -172,7 +193,7 @@ def train(config):
                             data_dir=config.data_dir)
     if tuple(dataset.element_spec.shape[1:]) != tuple(arch.image_shape):
         raise UserInputError(f"dataset images have shape {tuple(dataset.element_spec.shape[1:])} "
-                             f"but model {config.model!r} expects {tuple(arch.image_shape)}")
+                             f"but model {model_name(config)!r} expects {tuple(arch.image_shape)}")
 
     os.makedirs(config.workdir, exist_ok=True)
     with open(os.path.join(config.workdir, "config.json"), "w") as f:
@@ -190,7 +211,7 @@ def train(config):
         callbacks.append(EnsembleGrid(os.path.join(config.workdir, "samples"),
                                       config.sample_every, seed=config.seed))
     history = gan.fit(dataset, epochs=config.steps // log_every, steps_per_epoch=log_every,
-                      callbacks=callbacks, verbose=config.verbose)
+                      callbacks=callbacks, verbose=config.verbose, shuffle=False)
     generator_path = export.export_generator(gan.sampling_generator,
                                              os.path.join(config.workdir, "generator"),
                                              gan.latent_dim)

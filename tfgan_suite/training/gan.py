@@ -85,6 +85,24 @@ def split_real_batches(real, n_critic):
     return tf.split(real, n_critic)
 
 
+def build_penalties(objective, penalty, options=None):
+    """The penalty callables ``compile`` asked for: ``"auto"`` takes ``objective.defaults["penalty"]``
+    (with its ``penalty_options``); names are built with ``options``; callables pass through."""
+    defaults = objective.defaults
+    if isinstance(penalty, str) and penalty == "auto":
+        penalty = defaults.get("penalty")
+    built = []
+    for p in _as_list(penalty):
+        if callable(p):
+            built.append(p)
+            continue
+        kwargs = dict(defaults.get("penalty_options") or {}) if (
+            p == defaults.get("penalty")) else {}
+        kwargs.update(options or {})
+        built.append(penalties_lib.get(p, **kwargs))
+    return built
+
+
 def default_optimizers(objective):
     """The optimizers the objective's paper used (TTUR: the two learning rates may differ)."""
     d = dict(objective.defaults)
@@ -115,24 +133,32 @@ class GAN(keras.Model):
         self.latent_dim = int(latent_dim)
         self.seed = int(seed)
         self.ema_generator = None
+        # The sub-models arrive built; without this Keras would "build" the GAN by calling it on
+        # a real batch, which is not what ``call`` (z -> images) takes.
+        self.built = True
 
     # ------------------------------------------------------------------ configuration
-    def compile(self, d_optimizer=None, g_optimizer=None, loss="nsgan", penalty=None, n_critic=1,
+    def compile(self, d_optimizer=None, g_optimizer=None, loss="nsgan", penalty="auto", n_critic=1,
                 clip_value="auto", ema_decay=None, historical_averaging=0.0, loss_options=None,
-                **kwargs):
+                penalty_options=None, **kwargs):
         """Configures the game.
 
         Args:
           d_optimizer, g_optimizer: Keras optimizers; separate learning rates give TTUR and learning
             rate schedules give decay. ``None`` takes the objective's paper defaults.
           loss: a registered objective name (``tfgan_suite.losses.names()``) or an ``Objective``.
-          penalty: ``None``, a registered penalty name, a penalty callable, or a list of them.
+          penalty: ``None``, a registered penalty name, a penalty callable, or a list of them;
+            ``"auto"`` takes the objective's ``defaults["penalty"]`` (``gradient_penalty`` for
+            ``wgan_gp``, ``dragan`` for ``dragan``, none otherwise).
           n_critic: discriminator updates per generator update, each on a distinct real batch.
           clip_value: clip every discriminator weight to [-c, c] after each of its updates (WGAN);
             ``"auto"`` takes the objective's default (0.01 for ``wgan``, none otherwise).
           ema_decay: keep an exponential moving average of the generator for sampling/evaluation.
           historical_averaging: weight of ``||theta - mean(past theta)||^2`` added to both players.
           loss_options: keyword arguments for ``tfgan_suite.losses.get``.
+          penalty_options: keyword arguments for every penalty given by name (e.g.
+            ``{"weight": 5.0}``); they update the objective's ``defaults["penalty_options"]`` when
+            the name is the objective's default penalty.
           **kwargs: passed to ``keras.Model.compile`` (e.g. ``jit_compile``, ``steps_per_execution``).
         """
         kwargs.setdefault("jit_compile", False)
@@ -141,7 +167,7 @@ class GAN(keras.Model):
         default_d, default_g = default_optimizers(self.objective)
         self.d_optimizer = d_optimizer or default_d
         self.g_optimizer = g_optimizer or default_g
-        self.penalties = [penalties_lib.get(p) for p in _as_list(penalty)]
+        self.penalties = self._build_penalties(penalty, penalty_options)
         if not isinstance(n_critic, int) or n_critic < 1:
             raise ValueError(f"n_critic must be a positive int, got {n_critic!r}")
         self.n_critic = n_critic
@@ -155,6 +181,9 @@ class GAN(keras.Model):
             *self.objective.metric_names)}
         self._build_state()
 
+    def _build_penalties(self, penalty, options):
+        return build_penalties(self.objective, penalty, options)
+
     def _build_state(self):
         """Creates every variable the step needs up front (required under tf.distribute)."""
         self.d_optimizer.build(self.discriminator.trainable_variables)
@@ -165,7 +194,9 @@ class GAN(keras.Model):
         self._d_history = self._g_history = None
         if self.historical_averaging:
             def averages(model):
-                return [keras.Variable(v.value, trainable=False, name=f"avg_{i}")
+                # a copy: keras.Variable(v.value) would alias v (same tf.Variable) and the
+                # penalty would always be 0
+                return [keras.Variable(tf.identity(v.value), trainable=False, name=f"avg_{i}")
                         for i, v in enumerate(model.trainable_variables)]
             self._d_history = averages(self.discriminator)
             self._g_history = averages(self.generator)

@@ -67,8 +67,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_suite import losses as losses_lib
-from tfgan_suite import penalties as penalties_lib
-from tfgan_suite.training.gan import (_as_list, clip_weights, default_optimizers,
+from tfgan_suite.training.gan import (build_penalties, clip_weights, default_optimizers,
                                       discriminator_objective, generator_objective, num_replicas,
                                       split_real_batches)
 from tfgan_suite.utils import randomness
@@ -205,9 +204,9 @@ class SGAN(keras.Model):
         return self.seed * 1000 + i + 1
 
     # ------------------------------------------------------------------ configuration
-    def compile(self, d_optimizer=None, g_optimizer=None, loss="nsgan", penalty=None, n_critic=1,
-                clip_value="auto", loss_options=None, messenger_steps=1, sync_every=100,
-                **kwargs):
+    def compile(self, d_optimizer=None, g_optimizer=None, loss="nsgan", penalty="auto", n_critic=1,
+                clip_value="auto", loss_options=None, penalty_options=None, messenger_steps=1,
+                sync_every=100, **kwargs):
         """Configures the game, as :meth:`GAN.compile`: every network gets its own optimizer.
 
         Args:
@@ -215,7 +214,9 @@ class SGAN(keras.Model):
             global, messenger) and each generator gets a fresh copy of the same configuration.
             ``None`` takes the objective's paper defaults.
           loss: a registered objective name (``tfgan_suite.losses.names()``) or an ``Objective``.
-          penalty: ``None``, a registered penalty name, a penalty callable, or a list of them.
+          penalty: ``None``, a registered penalty name, a penalty callable, or a list of them;
+            ``"auto"``: the objective's default penalty (as ``GAN.compile``).
+          penalty_options: keyword arguments for penalties given by name (as ``GAN.compile``).
           n_critic: discriminator updates per generator update (local pairs and ``D_0``), each on a
             distinct real batch; ``fit`` must feed ``n_critic * B`` images per step.
           clip_value: weight clipping of every discriminator; ``"auto"``: the objective's default.
@@ -231,7 +232,7 @@ class SGAN(keras.Model):
         self.objective = losses_lib.get(loss, **(loss_options or {}))
         default_d, default_g = default_optimizers(self.objective)
         d_template, g_template = d_optimizer or default_d, g_optimizer or default_g
-        self.penalties = [penalties_lib.get(p) for p in _as_list(penalty)]
+        self.penalties = build_penalties(self.objective, penalty, penalty_options)
         if not isinstance(n_critic, int) or n_critic < 1:
             raise ValueError(f"n_critic must be a positive int, got {n_critic!r}")
         if not isinstance(messenger_steps, int) or messenger_steps < 0:

@@ -1,0 +1,104 @@
+"""How much does the framework cost? ``GAN.train_step`` (through ``fit``) vs a minimal loop.
+
+Both train the same SNGAN-CNN 32x32 pair (spectral norm in D) with the non-saturating loss at batch
+64 on the same in-memory batch, in one process, interleaved in rounds so machine noise hits both
+alike. The minimal loop is the textbook ``tf.function`` + ``GradientTape`` step with the same math:
+one D update on (real, G(z)), then one G update.
+
+    python benchmarks/train_step_speed.py [--rounds 5 --steps 10 --batch_size 64]
+
+Prints per-round times, medians and ``ours / minimal`` throughput (target >= 0.95).
+"""
+import argparse
+import os
+import statistics
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+import tfgan_suite  # noqa: E402
+from tfgan_suite import losses, models  # noqa: E402
+
+
+def minimal_step_fn(generator, discriminator, latent_dim, batch_size):
+    d_opt = keras.optimizers.Adam(2e-4, beta_1=0.5)
+    g_opt = keras.optimizers.Adam(2e-4, beta_1=0.5)
+    d_opt.build(discriminator.trainable_variables)
+    g_opt.build(generator.trainable_variables)
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+
+    @tf.function
+    def step(real):
+        z = tf.random.normal([batch_size, latent_dim])
+        fake = generator(z, training=True)
+        with tf.GradientTape() as tape:
+            real_out = discriminator(real, training=True)
+            fake_out = discriminator(fake, training=True)
+            d_loss = bce(tf.ones_like(real_out), real_out) + bce(tf.zeros_like(fake_out), fake_out)
+        d_opt.apply(tape.gradient(d_loss, discriminator.trainable_variables),
+                    discriminator.trainable_variables)
+        z = tf.random.normal([batch_size, latent_dim])
+        with tf.GradientTape() as tape:
+            fake_out = discriminator(generator(z, training=True), training=True)
+            g_loss = bce(tf.ones_like(fake_out), fake_out)
+        g_opt.apply(tape.gradient(g_loss, generator.trainable_variables),
+                    generator.trainable_variables)
+        return d_loss, g_loss
+
+    return step
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--steps", type=int, default=10, help="train steps per timed block")
+    parser.add_argument("--batch_size", type=int, default=64)
+    args = parser.parse_args()
+
+    keras.utils.set_random_seed(0)
+    real = np.random.default_rng(0).uniform(-1, 1, (args.batch_size, 32, 32, 3)).astype(np.float32)
+    dataset = tf.data.Dataset.from_tensors(real).repeat()
+
+    generator, discriminator = models.get("sngan_cnn")
+    latent_dim = models.specs("sngan_cnn").latent_dim
+    gan = tfgan_suite.GAN(generator, discriminator, latent_dim)
+    gan.compile(loss="nsgan")
+    assert losses.get("nsgan").name == gan.objective.name
+
+    g2, d2 = models.get("sngan_cnn")
+    minimal = minimal_step_fn(g2, d2, latent_dim, args.batch_size)
+    iterator = iter(dataset)
+
+    def run_ours():
+        start = time.perf_counter()
+        gan.fit(dataset, epochs=1, steps_per_epoch=args.steps, verbose=0, shuffle=False)
+        return (time.perf_counter() - start) / args.steps
+
+    def run_minimal():
+        start = time.perf_counter()
+        for _ in range(args.steps):
+            losses_out = minimal(next(iterator))
+        float(losses_out[0])  # wait for the last step
+        return (time.perf_counter() - start) / args.steps
+
+    run_ours(), run_minimal()  # trace and warm up both
+    ours, baseline = [], []
+    for r in range(args.rounds):
+        first, second = (run_ours, run_minimal) if r % 2 == 0 else (run_minimal, run_ours)
+        a, b = first(), second()
+        t_ours, t_min = (a, b) if first is run_ours else (b, a)
+        ours.append(t_ours)
+        baseline.append(t_min)
+        print(f"round {r}: GAN.train_step {t_ours * 1e3:8.1f} ms/step   minimal loop "
+              f"{t_min * 1e3:8.1f} ms/step")
+    med_ours, med_min = statistics.median(ours), statistics.median(baseline)
+    print(f"median: GAN.train_step {1 / med_ours:.2f} steps/s, minimal loop {1 / med_min:.2f} steps/s")
+    print(f"throughput ratio ours/minimal = {med_min / med_ours:.3f} (target >= 0.95)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""Energy-based GAN (Zhao, Mathieu & LeCun, ICLR 2017).
+
+The discriminator is an autoencoder and returns ``(energy, embedding)``: the energy is the
+per-sample reconstruction error ``D(x) = mean_pixels (Dec(Enc(x)) - x)^2`` and the embedding is the
+encoder output ``S = Enc(x)`` (see ``tfgan_suite.models.ebgan``). With ``m`` the margin::
+
+    L_D = E D(x) + E max(0, m - D(G(z)))
+    L_G = E D(G(z)) + pt_weight * PT(S),     S = Enc(G(z)) for the generated batch of N samples
+    PT(S) = 1 / (N (N - 1)) sum_{i != j} (S_i . S_j / (||S_i|| ||S_j||))^2    (pulling-away term)
+
+The paper measures energy as a sum-of-squares norm and uses margins of 1-80 depending on the data
+set; here the energy is a per-pixel *mean*, so images in [-1, 1] have energies in [0, 4] and the
+default margin is 1.0 (about 2.5x the energy of an untrained autoencoder on MNIST). The
+pulling-away weight 0.1 is the paper's.
+"""
+import tensorflow as tf
+
+from tfgan_suite.errors import UserInputError
+from tfgan_suite.losses.registry import Objective, register
+
+METRICS = ("energy_real", "energy_fake")
+
+
+def _split(outputs):
+    """``(energy [batch], embedding [batch, k] or None)`` from what the discriminator returned."""
+    if isinstance(outputs, (tuple, list)):
+        energy, embedding = outputs[0], (outputs[1] if len(outputs) > 1 else None)
+    else:
+        energy, embedding = outputs, None
+    energy = tf.reshape(tf.cast(energy, tf.float32), [-1])
+    if embedding is not None:
+        embedding = tf.cast(embedding, tf.float32)
+        embedding = tf.reshape(embedding, [tf.shape(embedding)[0], -1])
+    return energy, embedding
+
+
+def pulling_away_term(embedding, epsilon=1e-8):
+    """``PT(S) = 1/(N(N-1)) sum_{i!=j} cos(S_i, S_j)^2`` over the rows of ``embedding``."""
+    s = tf.reshape(tf.cast(embedding, tf.float32), [tf.shape(embedding)[0], -1])
+    s = s / tf.sqrt(tf.reduce_sum(tf.square(s), axis=1, keepdims=True) + epsilon)
+    cosine2 = tf.square(tf.matmul(s, s, transpose_b=True))
+    n = tf.cast(tf.shape(s)[0], tf.float32)
+    return (tf.reduce_sum(cosine2) - tf.reduce_sum(tf.linalg.diag_part(cosine2))) / (n * (n - 1.0))
+
+
+def ebgan_discriminator_loss(real_outputs, generated_outputs, margin=1.0):
+    """``L_D = E D(x) + E max(0, m - D(G(z)))``, plus the mean energies as metrics."""
+    real_energy, _ = _split(real_outputs)
+    fake_energy, _ = _split(generated_outputs)
+    loss = tf.reduce_mean(real_energy) + tf.reduce_mean(tf.nn.relu(margin - fake_energy))
+    return loss, {"energy_real": tf.reduce_mean(real_energy),
+                  "energy_fake": tf.reduce_mean(fake_energy)}
+
+
+def ebgan_generator_loss(generated_outputs, pt_weight=0.1):
+    """``L_G = E D(G(z)) + pt_weight * PT(Enc(G(z)))`` (PT skipped when no embedding or weight 0)."""
+    fake_energy, embedding = _split(generated_outputs)
+    loss = tf.reduce_mean(fake_energy)
+    if pt_weight and embedding is not None:
+        loss += pt_weight * pulling_away_term(embedding)
+    return loss
+
+
+@register("ebgan")
+def ebgan(margin=1.0, pt_weight=0.1):
+    """EBGAN-PT: margin loss for the autoencoder discriminator, pulling-away term for G."""
+    if not margin > 0:
+        raise UserInputError(f"ebgan margin must be positive, got {margin!r}")
+    return Objective(
+        "ebgan",
+        lambda real, fake: ebgan_discriminator_loss(real, fake, margin),
+        lambda real, fake: ebgan_generator_loss(fake, pt_weight),
+        defaults={"optimizer": "adam", "lr_d": 5e-4, "lr_g": 5e-4, "beta_1": 0.5,
+                  "beta_2": 0.999, "n_critic": 1, "architecture": "ebgan"},
+        metric_names=METRICS)
