@@ -14,7 +14,7 @@ the global pair never affects the local ones.* One :meth:`SGAN.train_step` is on
     3. messengers: every sync_every steps re-created from the (just updated) local discriminators,
          Di_msg <- copy(Di) (weights, batch-norm statistics and optimizer state); then, every step,
          messenger_steps times:  theta_Di_msg <- opt(grad d_loss(Di_msg(x_i), Di_msg(G0(z)_i)))
-    4. global generator G_0, against the messengers:
+    4. global generator G_0, against the messengers, on the batch G0(z) of the last messenger update:
          theta_G0 <- opt_G0(grad mean_i g_loss(Di_msg(x_i), Di_msg(G0(z)_i)))
 
 where ``x_i`` / ``G0(z)_i`` is the i-th of N slices (sizes ``B_i``, differing by at most one) of a batch
@@ -74,7 +74,8 @@ from tfgan_suite.utils import randomness
 
 _SALT_GENERATOR = 101  # as GAN: critic draws use salt c, the generator 101, penalties 202 + 10 c
 _SALT_PENALTY = 202
-_SALT_MESSENGER = 300  # messenger update k: G_0's z (global seed, 300 + k), penalty (pair seed, 400 + k)
+_SALT_MESSENGER = 300  # messenger update k (not the last): z (global seed, 300 + k)
+# messenger update k: penalty draws (pair seed, 400 + k)
 _SALT_MESSENGER_PENALTY = 400
 _SALT_GLOBAL_PENALTY = 600
 
@@ -311,6 +312,34 @@ class SGAN(keras.Model):
         clip_weights(discriminator, self.clip_value)
         return loss, penalty, extra
 
+    def _messenger_updates(self, step, real_slices, g0_slices, sizes, batch):
+        """3. Messengers: every ``sync_every`` steps fresh copies of the local discriminators; then
+        ``messenger_steps`` updates against G_0 (the last one on G_0's batch of this step)."""
+        global_seed = self.pair_seed(-1)
+        if self.sync_every == 1:
+            self.recreate_messengers()
+        else:
+            tf.cond(tf.equal(step % self.sync_every, 0),
+                    lambda: self._recreate_messengers_op(), lambda: tf.constant(False))
+        losses = []
+        for k in range(self.messenger_steps):
+            fake_slices = g0_slices
+            if k < self.messenger_steps - 1:
+                with _device(self.global_device):
+                    z = randomness.replica_normal(
+                        [batch, self.latent_dim],
+                        randomness.step_seed(global_seed, step, _SALT_MESSENGER + k))
+                    fake_slices = tf.split(self.generator(z, training=True), sizes,
+                                           num=self.num_pairs)
+            for i in range(self.num_pairs):
+                with _device(self.pair_device(i)):
+                    loss, _, _ = self._d_update(
+                        self.messengers[i], self.messenger_optimizers[i], real_slices[i],
+                        tf.stop_gradient(fake_slices[i]), randomness.step_seed(
+                            self.pair_seed(i), step, _SALT_MESSENGER_PENALTY + k))
+                losses.append(loss)
+        return losses
+
     def _local_step(self, i, real_batches, batch, step):
         """One GAN step of pair ``i``; returns losses and the fakes each critic update saw."""
         generator, discriminator = self.local_generators[i], self.local_discriminators[i]
@@ -372,48 +401,33 @@ class SGAN(keras.Model):
                 logs["penalty"] = penalty
             real_slices = tf.split(real_batches[-1], sizes, num=self.num_pairs)
 
-        # 3. messengers: fresh copies of the local discriminators, trained against G_0.
-        if self.sync_every == 1:
-            self.recreate_messengers()
-        else:
-            tf.cond(tf.equal(step % self.sync_every, 0),
-                    lambda: self._recreate_messengers_op(), lambda: tf.constant(False))
-        messenger_losses = []
-        for k in range(self.messenger_steps):
-            with _device(self.global_device):
-                z = randomness.replica_normal(
-                    [batch, self.latent_dim],
-                    randomness.step_seed(global_seed, step, _SALT_MESSENGER + k))
-                fake_slices = tf.split(tf.stop_gradient(self.generator(z, training=True)), sizes,
-                                       num=self.num_pairs)
-            for i in range(self.num_pairs):
-                with _device(self.pair_device(i)):
-                    loss, _, _ = self._d_update(
-                        self.messengers[i], self.messenger_optimizers[i], real_slices[i],
-                        fake_slices[i], randomness.step_seed(
-                            self.pair_seed(i), step, _SALT_MESSENGER_PENALTY + k))
-                messenger_losses.append(loss)
-        if messenger_losses:
-            logs["messenger_d_loss"] = tf.add_n(messenger_losses) / len(messenger_losses)
-
-        # 4. G_0 against the messengers, each judging its slice of one batch.
+        # 3.-4. G_0's batch is drawn once: the last messenger update and G_0's update share it
+        # (no second generator pass); earlier messenger updates, if any, draw their own.
         with _device(self.global_device):
             z = randomness.replica_normal([batch, self.latent_dim],
                                           randomness.step_seed(global_seed, step, _SALT_GENERATOR))
-            with tf.GradientTape() as tape:
-                fake_slices = tf.split(self.generator(z, training=True), sizes, num=self.num_pairs)
-                per_messenger, extras = [], {}
-                for i in range(self.num_pairs):
-                    with _device(self.pair_device(i)):
-                        loss, extra = generator_objective(self.objective, self.messengers[i],
-                                                          real_slices[i], fake_slices[i])
-                    per_messenger.append(loss)
-                    for name, value in extra.items():
-                        extras.setdefault(name, []).append(value)
-                g0_loss = tf.add_n(per_messenger) / self.num_pairs
-                scaled = g0_loss / num_replicas()
+        with tf.GradientTape() as tape:
+            with _device(self.global_device):
+                g0_slices = tf.split(self.generator(z, training=True), sizes, num=self.num_pairs)
+            with tape.stop_recording():
+                messenger_losses = self._messenger_updates(step, real_slices, g0_slices, sizes,
+                                                           batch)
+            # 4. G_0 against the messengers, each judging its slice of the batch.
+            per_messenger, extras = [], {}
+            for i in range(self.num_pairs):
+                with _device(self.pair_device(i)):
+                    loss, extra = generator_objective(self.objective, self.messengers[i],
+                                                      real_slices[i], g0_slices[i])
+                per_messenger.append(loss)
+                for name, value in extra.items():
+                    extras.setdefault(name, []).append(value)
+            g0_loss = tf.add_n(per_messenger) / self.num_pairs
+            scaled = g0_loss / num_replicas()
+        with _device(self.global_device):
             grads = tape.gradient(scaled, self.generator.trainable_variables)
             self.g_optimizer.apply(grads, self.generator.trainable_variables)
+        if messenger_losses:
+            logs["messenger_d_loss"] = tf.add_n(messenger_losses) / len(messenger_losses)
         logs.update({name: tf.add_n(values) / len(values) for name, values in extras.items()})
         logs["g_loss"] = g0_loss
         self._log_tracker.update_state(tf.stack([tf.cast(logs[name], tf.float32)
