@@ -34,8 +34,8 @@ and the issue's summary, and every choice that goes beyond them is written down 
   of the issue's summary) is supported but a messenger then never sees ``G_0`` for more than
   ``messenger_steps`` updates, so nothing penalizes ``G_0`` for collapsing onto a point that every
   local discriminator accepts; measured on MNIST (``benchmarks/sgan_mnist.py``, N=3, 600 steps,
-  domain Fréchet distance): ``sync_every=1`` G_0 126.0 (collapsed to one image) vs median G_i 17.3;
-  ``sync_every=100`` G_0 16.4 vs 17.3.
+  domain Fréchet distance at step 600): ``sync_every=1`` G_0 125.8 (collapsed to one image) vs
+  median G_i 17.3; ``sync_every=100`` G_0 16.3 vs 17.3.
 * **Samples for ``D_0``** are the ones the local discriminators were just trained on (step 1), so
   ``D_0`` costs no extra generator pass and never runs a local generator itself (a local generator's
   batch-norm statistics would otherwise be updated by the global pair).
