@@ -42,6 +42,7 @@ _LAZY = {
     "reference_statistics": "tfgan_suite.metrics.api",
     "iterate_images": "tfgan_suite.metrics.sources",
     "MetricsCallback": "tfgan_suite.metrics.callback",
+    "domain_classifier_info": "tfgan_suite.metrics.domain",
 }
 
 

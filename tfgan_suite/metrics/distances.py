@@ -95,7 +95,16 @@ def frechet_classifier_distance_from_activations(real_activations, generated_act
     gen = _as_2d_float64(generated_activations, "generated_activations")
     if real.shape[1] != gen.shape[1]:
         raise ValueError(f"feature sizes differ: real {real.shape[1]} vs generated {gen.shape[1]}")
-    return frechet_distance_from_statistics(*activation_statistics(real), *activation_statistics(gen))
+    (m1, c1), (m2, c2) = activation_statistics(real), activation_statistics(gen)
+    n1, n2, d = real.shape[0], gen.shape[0], real.shape[1]
+    if min(n1, n2) >= d:
+        return frechet_distance_from_statistics(m1, c1, m2, c2)
+    # Fewer samples than features: with centred X_i and C_i = X_i^T X_i / (n_i - 1), the non-zero
+    # eigenvalues of C1 C2 are those of (X1 X2^T)(X1 X2^T)^T / ((n1-1)(n2-1)), so Tr((C1 C2)^(1/2)) is
+    # the sum of the singular values of X1 X2^T / sqrt((n1-1)(n2-1)): an n1 x n2 SVD instead of d x d.
+    cross = (real - m1) @ (gen - m2).T / np.sqrt((n1 - 1) * (n2 - 1))
+    trace_sqrt = float(scipy.linalg.svdvals(cross).sum())
+    return float(np.sum((m1 - m2) ** 2) + np.trace(c1) + np.trace(c2) - 2.0 * trace_sqrt)
 
 
 def _polynomial_mmd2_unbiased(real, gen):

@@ -374,26 +374,33 @@ class InceptionExtractor:
     def __init__(self, inception_weights=None, with_logits=None, jit_compile=False, batch_size=50):
         import tensorflow as tf
 
-        self.batch_size = int(batch_size)
+        self.batch_size, self._jit = int(batch_size), bool(jit_compile)
         self.weights_path = resolve_inception_weights(inception_weights)
         self.model = load_inception(self.weights_path, with_logits=with_logits)
         self.has_logits = isinstance(self.model.output, (list, tuple))
-        self._forward = tf.function(self._preprocess_and_run, jit_compile=jit_compile)
+        # One trace for every batch size (dynamic batch); XLA needs static shapes, so it traces per shape.
+        signature = None if jit_compile else [tf.TensorSpec([None, 299, 299, 3], tf.float32)]
+        self._network = tf.function(lambda x: self.model(x, training=False), input_signature=signature,
+                                    jit_compile=jit_compile)
+        self._resize = tf.function(self._preprocess)
 
-    def _preprocess_and_run(self, images):
+    @staticmethod
+    def _preprocess(images):
         import tensorflow as tf
 
         x = tf.cast(images, tf.float32)
         if x.shape[1] != 299 or x.shape[2] != 299:
             x = tf.image.resize(x, (299, 299), method="bilinear", antialias=False)
-        x = (x - 128.0) / 128.0
-        return self.model(x, training=False)
+        return (x - 128.0) / 128.0
+
+    def _forward(self, images):
+        return self._network(self._resize(images))
 
     def __call__(self, images_0_255):
         """Returns ``features [N, 2048]`` or ``(features, logits [N, 1008])`` as float32 numpy arrays.
 
-        Inputs larger than ``batch_size`` run in chunks of ``batch_size`` (the last one zero-padded), so
-        the traced graph is reused; smaller inputs run as they are.
+        Inputs larger than ``batch_size`` run in chunks of ``batch_size`` (with ``jit_compile`` the last
+        chunk is zero-padded so that the compiled shape is reused).
         """
         images = np.asarray(images_0_255)
         if images.ndim != 4 or images.shape[-1] not in (1, 3):
@@ -406,7 +413,7 @@ class InceptionExtractor:
         parts = []
         for i in range(0, n, bs):
             chunk = images[i:i + bs]
-            if len(chunk) < bs:
+            if len(chunk) < bs and self._jit:
                 chunk = np.concatenate([chunk, np.zeros((bs - len(chunk),) + chunk.shape[1:], chunk.dtype)])
             parts.append(self._run(chunk))
         if self.has_logits:

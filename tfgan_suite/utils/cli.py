@@ -32,3 +32,44 @@ def start_tensorflow_quietly():
         import tensorflow as tf  # pylint: disable=import-outside-toplevel
 
         tf.config.list_logical_devices()
+
+
+class FlagDefiner:
+    """``flags.DEFINE_*`` bound to one CLI's own ``FlagValues``.
+
+    Each tfgan_suite command line (run, evaluate, bogonet) keeps its flags in a private
+    ``FlagValues`` so that several of them can be imported into one process (tests, notebooks)
+    although they share names such as ``--dataset`` or ``--steps`` with different defaults.
+    Usage: ``FLAGS = flags.FlagValues(); define = FlagDefiner(FLAGS); define.DEFINE_string(...)``.
+    """
+
+    def __init__(self, flag_values):
+        self._flag_values = flag_values
+
+    def __getattr__(self, name):
+        from absl import flags  # pylint: disable=import-outside-toplevel
+
+        definer = getattr(flags, name)
+        return lambda *args, **kwargs: definer(*args, flag_values=self._flag_values, **kwargs)
+
+
+def run_app(main, flag_values):
+    """``absl.app.run(main)`` parsing ``argv`` with ``flag_values``.
+
+    ``--help`` prints this command's flags; a bad flag value prints one line and exits 2.
+    """
+    from absl import app, flags  # pylint: disable=import-outside-toplevel
+
+    def parse(argv):
+        if any(arg in ("-h", "--help", "--helpfull", "-?") for arg in argv[1:]):
+            print(flag_values.get_help())
+            sys.exit(0)
+        try:
+            remaining = flag_values(argv)
+        except flags.Error as error:
+            print(f"error: {error}", file=sys.stderr)
+            sys.exit(2)
+        flags.FLAGS.mark_as_parsed()  # absl.app insists the global registry is parsed
+        return remaining
+
+    app.run(main, flags_parser=parse)

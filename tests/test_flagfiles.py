@@ -1,0 +1,31 @@
+"""Every shipped flagfile parses and names a registered loss, model and dataset."""
+from pathlib import Path
+
+import pytest
+
+from tfgan_suite import data, flags as flagfiles, losses, models, run
+from tfgan_suite.training import experiment
+
+FLAGFILES = sorted((Path(__file__).resolve().parents[1] / "flags").glob("*.cfg"))
+
+
+@pytest.fixture
+def parsed_flags():
+    yield run.FLAGS
+    run.FLAGS.unparse_flags()
+
+
+@pytest.mark.parametrize("path", FLAGFILES, ids=[p.stem for p in FLAGFILES])
+def test_flagfile_names_registered_choices(path, parsed_flags):
+    parsed_flags(["run", f"--flagfile={path}"])
+    config = run.config_from_flags()
+    objective = losses.get(config.loss, **config.loss_options)
+    arch = models.specs(experiment.model_name(config, objective), **config.model_options)
+    assert config.dataset is None or config.dataset in data.names()
+    assert config.steps % min(config.log_every, config.steps) == 0
+    assert arch.latent_dim > 0
+
+
+def test_installed_flagfiles_are_found_by_name():
+    assert Path(flagfiles.path("default")).read_text().startswith("#")
+    assert len(FLAGFILES) >= 8
