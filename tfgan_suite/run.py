@@ -46,6 +46,10 @@ flags.DEFINE_integer("checkpoint_every", None, "Steps between checkpoints (a mul
                      "--log_every; default: the multiple nearest above 1000).")
 flags.DEFINE_enum("on_nan", "stop", ["stop", "restore"], "On a NaN/Inf loss: stop, or roll back "
                   "to the last good checkpoint and halve both learning rates.")
+# --- ensembles (issue 6)
+flags.DEFINE_string("ensemble", "none", "none: one GAN; sgan: SGAN (Chavdarova & Fleuret, 2018), "
+                    "--num_pairs local pairs and a global pair; G_0 is sampled and exported.")
+flags.DEFINE_integer("num_pairs", 5, "Local G/D pairs of --ensemble=sgan.")
 
 # ---- objective and penalty options (issue 3); None means "the objective's default"
 flags.DEFINE_float("penalty_weight", None, "Penalty weight lambda (default: 10 for "
@@ -97,7 +101,8 @@ def config_from_flags():
         clip_value="auto" if FLAGS.clip_value is None else FLAGS.clip_value,
         ema_decay=FLAGS.ema_decay, historical_averaging=FLAGS.historical_averaging,
         seed=FLAGS.seed, workdir=FLAGS.workdir, sample_every=FLAGS.sample_every,
-        log_every=FLAGS.log_every, lr_decay=FLAGS.lr_decay, **_objective_options(),
+        log_every=FLAGS.log_every, lr_decay=FLAGS.lr_decay, ensemble=FLAGS.ensemble,
+        num_pairs=FLAGS.num_pairs, **_objective_options(),
         # scale and fault tolerance
         strategy=FLAGS.strategy, jit_compile=FLAGS.jit_compile,
         mixed_precision=FLAGS.mixed_precision, checkpoint_every=FLAGS.checkpoint_every,

@@ -54,7 +54,8 @@ def state_is_finite(model):
     """True when every variable of the model's checkpointed state is finite."""
     variables = []
     for obj in checkpoint_objects(model).values():
-        variables += list(obj) if isinstance(obj, list) else list(obj.variables)
+        for item in (obj if isinstance(obj, list) else [obj]):  # variables, or models/optimizers
+            variables += list(item.variables) if hasattr(item, "variables") else [item]
     return all(_finite(v) for v in variables)
 
 

@@ -70,6 +70,9 @@ class TrainConfig:
     checkpoint_every: Optional[int] = None  # None: the multiple of log_every nearest above 1000
     keep_checkpoints: int = 3
     on_nan: str = "stop"  # stop | restore (roll back to the last good checkpoint, halve both LRs)
+    # --- ensembles (issue 6): "none" trains one GAN; "sgan" an SGAN of num_pairs local pairs.
+    ensemble: str = "none"
+    num_pairs: int = 5
 
 
 # Fields that may differ when a run is resumed: they do not change the state being trained.
@@ -189,6 +192,49 @@ def build_gan(config, image_channels=None):
     return gan, arch
 
 
+ENSEMBLES = ("none", "sgan")
+
+
+def check_ensemble(config):
+    """One line for a bad --ensemble / --num_pairs or an option SGAN does not support."""
+    if config.ensemble not in ENSEMBLES:
+        raise UserInputError(f"unknown ensemble {config.ensemble!r}; valid choices: "
+                             f"{', '.join(ENSEMBLES)}")
+    if config.ensemble == "sgan":
+        if config.num_pairs < 1:
+            raise UserInputError(f"--num_pairs must be positive, got {config.num_pairs}")
+        if config.ema_decay or config.historical_averaging:
+            raise UserInputError("--ema_decay and --historical_averaging are not supported with "
+                                 "--ensemble=sgan")
+        if config.strategy != "default":
+            raise UserInputError(f"--ensemble=sgan spreads its pairs over the GPUs itself; use "
+                                 f"--strategy=default, not {config.strategy!r}")
+
+
+def build_sgan(config, image_channels=None):
+    """The compiled :class:`~tfgan_suite.training.sgan.SGAN` described by ``config`` (as
+    :func:`build_gan`, every pair being the architecture); with several GPUs the pairs are spread
+    over them. Build it outside any strategy scope."""
+    from tfgan_suite.training.sgan import SGAN  # pylint: disable=import-outside-toplevel
+
+    objective = losses.get(config.loss, **config.loss_options)
+    arch_options = _architecture_overrides(config, objective, image_channels)
+    name = model_name(config, objective)
+    arch = models.specs(name, **arch_options)
+    gpus = [d.name for d in tf.config.list_logical_devices("GPU")]
+    sgan = SGAN(lambda: models.get(name, **arch_options), num_pairs=config.num_pairs,
+                latent_dim=arch.latent_dim, seed=config.seed,
+                devices=gpus if len(gpus) > 1 else None)
+    d_optimizer, g_optimizer = make_optimizers(config, objective)
+    penalty = "auto" if config.penalty is None else (
+        None if config.penalty.lower() == "none" else config.penalty)
+    sgan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=objective, penalty=penalty,
+                 penalty_options=config.penalty_options,
+                 n_critic=config.n_critic or objective.defaults.get("n_critic", 1),
+                 clip_value=config.clip_value)
+    return sgan, arch
+
+
 def _validate(config):
     if config.steps < 1:
         raise UserInputError(f"--steps must be positive, got {config.steps}")
@@ -207,6 +253,7 @@ def _validate(config):
     if config.on_nan == "restore" and schedules.parse(config.lr_decay)[0] != "none":
         raise UserInputError(f"--on_nan=restore lowers constant learning rates; it cannot be "
                              f"combined with --lr_decay={config.lr_decay} (use --on_nan=stop)")
+    check_ensemble(config)
     return log_every, _checkpoint_every(config, log_every)
 
 
@@ -245,7 +292,8 @@ def train(config):
     channels = probe.element_spec.shape[-1]
     keras.utils.set_random_seed(config.seed)  # initial weights are a function of the seed
     with precision.precision_policy(config.mixed_precision), strategy.scope():
-        gan, arch = build_gan(config, image_channels=channels)
+        build = build_sgan if config.ensemble == "sgan" else build_gan
+        gan, arch = build(config, image_channels=channels)
     global_batch = config.batch_size * gan.n_critic
 
     def dataset_from(step):
@@ -290,6 +338,10 @@ def train(config):
             keras.callbacks.CSVLogger(csv_path, append=True),
             keras.callbacks.TensorBoard(os.path.join(out_dir, "tensorboard"), write_graph=False),
         ]
+        if config.ensemble == "sgan":  # G_0 and every G_i side by side
+            from tfgan_suite.training.sgan import EnsembleGrid  # pylint: disable=import-outside-toplevel
+            callbacks.append(EnsembleGrid(os.path.join(out_dir, "samples"), config.sample_every,
+                                          seed=config.seed))
     callbacks.append(checkpointing.PeriodicCheckpoint(checkpoints, checkpoint_every, log_every,
                                                       config.steps, guard))
     history, restores = {}, 0

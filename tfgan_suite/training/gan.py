@@ -46,6 +46,70 @@ def _float32(outputs):
     return tf.nest.map_structure(lambda t: tf.cast(t, tf.float32), outputs)
 
 
+# ---------------------------------------------------------------------- step building blocks
+# Shared by ``GAN`` and ``SGAN`` (``training/sgan.py``): pure functions of the networks they are given.
+def num_replicas():
+    """Replicas of the current strategy: each divides its local mean loss by it."""
+    return tf.distribute.get_strategy().num_replicas_in_sync
+
+
+def discriminator_objective(objective, discriminator, penalties, real, fake, seed):
+    """``(loss, penalty, extra)`` of ``discriminator`` on ``real`` vs ``fake``; call inside a tape.
+
+    ``loss = objective.discriminator_loss(D(real), D(fake))`` and
+    ``penalty = sum_k penalties[k](D, real, fake, seed + [0, k + 1])``.
+    """
+    real_out = _float32(discriminator(real, training=True))
+    fake_out = _float32(discriminator(fake, training=True))
+    loss, extra = _split_loss(objective.discriminator_loss(real_out, fake_out))
+    penalty = tf.constant(0.0)
+    for index, penalty_fn in enumerate(penalties):
+        penalty += tf.cast(penalty_fn(discriminator, real, fake, seed + [0, index + 1]), tf.float32)
+    return loss, penalty, extra
+
+
+def generator_objective(objective, discriminator, real, fake):
+    """``(loss, extra)``: ``objective.generator_loss(D(real) or None, D(fake))``; call in a tape."""
+    real_out = (_float32(discriminator(real, training=True))
+                if objective.generator_uses_real else None)
+    fake_out = _float32(discriminator(fake, training=True))
+    return _split_loss(objective.generator_loss(real_out, fake_out))
+
+
+def clip_weights(model, clip_value):
+    """WGAN weight clipping: every trainable weight to ``[-clip_value, clip_value]`` (no-op if unset)."""
+    if clip_value:
+        for v in model.trainable_variables:
+            v.assign(tf.clip_by_value(v, -clip_value, clip_value))
+
+
+def split_real_batches(real, n_critic):
+    """Splits ``n_critic * B`` real images into ``n_critic`` distinct batches of ``B``."""
+    batch = real.shape[0]
+    if batch is not None and batch % n_critic:
+        raise ValueError(f"a train step needs n_critic * batch_size real images; got a batch of "
+                         f"{batch}, not divisible by n_critic={n_critic}")
+    return tf.split(real, n_critic)
+
+
+def build_penalties(objective, penalty, options=None):
+    """The penalty callables ``compile`` asked for: ``"auto"`` takes ``objective.defaults["penalty"]``
+    (with its ``penalty_options``); names are built with ``options``; callables pass through."""
+    defaults = objective.defaults
+    if isinstance(penalty, str) and penalty == "auto":
+        penalty = defaults.get("penalty")
+    built = []
+    for p in _as_list(penalty):
+        if callable(p):
+            built.append(p)
+            continue
+        kwargs = dict(defaults.get("penalty_options") or {}) if (
+            p == defaults.get("penalty")) else {}
+        kwargs.update(options or {})
+        built.append(penalties_lib.get(p, **kwargs))
+    return built
+
+
 def default_optimizers(objective):
     """The optimizers the objective's paper used (TTUR: the two learning rates may differ)."""
     d = dict(objective.defaults)
@@ -125,19 +189,7 @@ class GAN(keras.Model):
         self._build_state()
 
     def _build_penalties(self, penalty, options):
-        defaults = self.objective.defaults
-        if isinstance(penalty, str) and penalty == "auto":
-            penalty = defaults.get("penalty")
-        built = []
-        for p in _as_list(penalty):
-            if callable(p):
-                built.append(p)
-                continue
-            kwargs = dict(defaults.get("penalty_options") or {}) if (
-                p == defaults.get("penalty")) else {}
-            kwargs.update(options or {})
-            built.append(penalties_lib.get(p, **kwargs))
-        return built
+        return build_penalties(self.objective, penalty, options)
 
     def _build_state(self):
         """Creates every variable the step needs up front (required under tf.distribute)."""
@@ -183,36 +235,25 @@ class GAN(keras.Model):
             avg.assign(avg + (v - avg) / count)
 
     def _discriminator_step(self, real, z, seed):
-        num_replicas = tf.distribute.get_strategy().num_replicas_in_sync
         fake = self.generator(z, training=True)
         with tf.GradientTape() as tape:
-            real_out = _float32(self.discriminator(real, training=True))
-            fake_out = _float32(self.discriminator(fake, training=True))
-            loss, extra = _split_loss(self.objective.discriminator_loss(real_out, fake_out))
-            penalty = tf.constant(0.0)
-            for index, penalty_fn in enumerate(self.penalties):
-                penalty += tf.cast(penalty_fn(self.discriminator, real, fake, seed + [0, index + 1]),
-                                   tf.float32)
+            loss, penalty, extra = discriminator_objective(
+                self.objective, self.discriminator, self.penalties, real, fake, seed)
             total = loss + penalty + self._historical_penalty(self.discriminator, self._d_history)
             # loss scaling: identity unless d_optimizer is a LossScaleOptimizer (float16)
-            scaled = self.d_optimizer.scale_loss(total / num_replicas)
+            scaled = self.d_optimizer.scale_loss(total / num_replicas())
         grads = tape.gradient(scaled, self.discriminator.trainable_variables)
         self.d_optimizer.apply(grads, self.discriminator.trainable_variables)
-        if self.clip_value:
-            for v in self.discriminator.trainable_variables:
-                v.assign(tf.clip_by_value(v, -self.clip_value, self.clip_value))
+        clip_weights(self.discriminator, self.clip_value)
         self._update_history(self.discriminator, self._d_history, self.d_optimizer.iterations)
         return loss, penalty, extra
 
     def _generator_step(self, real, z):
-        num_replicas = tf.distribute.get_strategy().num_replicas_in_sync
-        real_out = (_float32(self.discriminator(real, training=True))
-                    if self.objective.generator_uses_real else None)
         with tf.GradientTape() as tape:
-            fake_out = _float32(self.discriminator(self.generator(z, training=True), training=True))
-            loss, extra = _split_loss(self.objective.generator_loss(real_out, fake_out))
+            loss, extra = generator_objective(self.objective, self.discriminator, real,
+                                              self.generator(z, training=True))
             total = loss + self._historical_penalty(self.generator, self._g_history)
-            scaled = self.g_optimizer.scale_loss(total / num_replicas)
+            scaled = self.g_optimizer.scale_loss(total / num_replicas())
         grads = tape.gradient(scaled, self.generator.trainable_variables)
         self.g_optimizer.apply(grads, self.generator.trainable_variables)
         self._update_history(self.generator, self._g_history, self.g_optimizer.iterations)
@@ -228,11 +269,7 @@ class GAN(keras.Model):
 
     def train_step(self, data):
         real = data[0] if isinstance(data, (tuple, list)) else data
-        batch = real.shape[0]
-        if batch is not None and batch % self.n_critic:
-            raise ValueError(f"a train step needs n_critic * batch_size real images; got a batch of "
-                             f"{batch}, not divisible by n_critic={self.n_critic}")
-        real_batches = tf.split(real, self.n_critic)
+        real_batches = split_real_batches(real, self.n_critic)
         local_batch = tf.shape(real_batches[0])[0]
         step = self.g_optimizer.iterations
         logs = {}
