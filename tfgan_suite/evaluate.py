@@ -17,24 +17,27 @@ from pathlib import Path
 
 from absl import app, flags
 
-FLAGS = flags.FLAGS
-flags.DEFINE_string("generator", None, "SavedModel directory, or generated images (.npz / image folder).")
-flags.DEFINE_string("dataset", None, "Real data: dataset name, .npz, image folder or statistics .npz.")
-flags.DEFINE_string("split", "train", "Split of the real dataset.")
-flags.DEFINE_list("metrics", ["fid"], "Comma-separated subset of fid,kid,is.")
-flags.DEFINE_integer("num_samples", 10000, "Generated images (and real images at most).")
-flags.DEFINE_integer("num_real", None, "Real images (default: --num_samples).")
-flags.DEFINE_integer("batch_size", 50, "Images per forward pass.")
-flags.DEFINE_integer("seed", 0, "Seed of the generated sample.")
-flags.DEFINE_string("classifier", "inception", "inception, mnist or fashion_mnist.")
-flags.DEFINE_string("inception_weights", None,
+from tfgan_suite.utils.cli import FlagDefiner, run_app
+
+FLAGS = flags.FlagValues()  # this command's own flags (see utils.cli.FlagDefiner)
+_define = FlagDefiner(FLAGS)
+_define.DEFINE_string("generator", None, "SavedModel directory, or generated images (.npz / image folder).")
+_define.DEFINE_string("dataset", None, "Real data: dataset name, .npz, image folder or statistics .npz.")
+_define.DEFINE_string("split", "train", "Split of the real dataset.")
+_define.DEFINE_list("metrics", ["fid"], "Comma-separated subset of fid,kid,is.")
+_define.DEFINE_integer("num_samples", 10000, "Generated images (and real images at most).")
+_define.DEFINE_integer("num_real", None, "Real images (default: --num_samples).")
+_define.DEFINE_integer("batch_size", 50, "Images per forward pass.")
+_define.DEFINE_integer("seed", 0, "Seed of the generated sample.")
+_define.DEFINE_string("classifier", "inception", "inception, mnist or fashion_mnist.")
+_define.DEFINE_string("inception_weights", None,
                     "FID Inception weights: TorchScript .pt, pytorch-fid .pth or converted .npz "
                     "(default: $TFGAN_SUITE_INCEPTION_WEIGHTS).")
-flags.DEFINE_integer("kid_subsets", 100, "KID random subsets.")
-flags.DEFINE_integer("kid_subset_size", 1000, "KID subset size.")
-flags.DEFINE_string("output", None, "JSON output path (default: print only).")
-flags.DEFINE_bool("overwrite", False, "Replace an existing --output file.")
-flags.DEFINE_bool("progress", True, "Show progress bars.")
+_define.DEFINE_integer("kid_subsets", 100, "KID random subsets.")
+_define.DEFINE_integer("kid_subset_size", 1000, "KID subset size.")
+_define.DEFINE_string("output", None, "JSON output path (default: print only).")
+_define.DEFINE_bool("overwrite", False, "Replace an existing --output file.")
+_define.DEFINE_bool("progress", True, "Show progress bars.")
 
 METRIC_CHOICES = ("fid", "kid", "is")
 
@@ -107,7 +110,7 @@ def main(argv):
 
 
 def run_main():
-    app.run(main)
+    run_app(main, FLAGS)
 
 
 if __name__ == "__main__":

@@ -8,64 +8,65 @@ import sys
 
 from absl import app, flags, logging
 
-from tfgan_suite.utils.cli import start_tensorflow_quietly
+from tfgan_suite.utils.cli import FlagDefiner, run_app, start_tensorflow_quietly
 
-FLAGS = flags.FLAGS
+FLAGS = flags.FlagValues()  # this command's own flags (see utils.cli.FlagDefiner)
+_define = FlagDefiner(FLAGS)
 
-flags.DEFINE_string("loss", "nsgan", "Objective name (tfgan_suite.losses.names()).")
-flags.DEFINE_string("penalty", None, "Discriminator penalty name (tfgan_suite.penalties.names()); "
+_define.DEFINE_string("loss", "nsgan", "Objective name (tfgan_suite.losses.names()).")
+_define.DEFINE_string("penalty", None, "Discriminator penalty name (tfgan_suite.penalties.names()); "
                     "default: the objective's own (gradient_penalty for wgan_gp, dragan for "
                     "dragan, none otherwise); 'none' turns it off.")
-flags.DEFINE_string("model", None, "Architecture name (tfgan_suite.models.names()); default: the "
+_define.DEFINE_string("model", None, "Architecture name (tfgan_suite.models.names()); default: the "
                     "objective's (ebgan for --loss=ebgan), else dcgan28.")
-flags.DEFINE_list("model_options", [], "Architecture overrides as key=value, e.g. width=32.")
-flags.DEFINE_string("dataset", None, "Dataset name or path; default: the bundled MNIST subset.")
-flags.DEFINE_string("data_dir", None, "tensorflow-datasets data_dir.")
-flags.DEFINE_integer("batch_size", 64, "Images per discriminator update.")
-flags.DEFINE_integer("steps", 3000, "Generator updates.")
-flags.DEFINE_float("lr_d", None, "Discriminator learning rate (default: the objective's).")
-flags.DEFINE_float("lr_g", None, "Generator learning rate (default: the objective's).")
-flags.DEFINE_float("beta1", None, "Adam beta_1 (default: the objective's).")
-flags.DEFINE_float("beta2", None, "Adam beta_2 (default: the objective's).")
-flags.DEFINE_integer("n_critic", None, "Discriminator updates per generator update.")
-flags.DEFINE_float("clip_value", None, "Clip critic weights to [-c, c] (default: the objective's).")
-flags.DEFINE_float("ema_decay", None, "Generator EMA decay used for samples and export.")
-flags.DEFINE_float("historical_averaging", 0.0, "Weight of the historical-averaging penalty.")
-flags.DEFINE_integer("seed", 0, "Seed of every random draw.")
-flags.DEFINE_string("workdir", "runs/default", "Output directory: new or empty, or a checkpointed "
+_define.DEFINE_list("model_options", [], "Architecture overrides as key=value, e.g. width=32.")
+_define.DEFINE_string("dataset", None, "Dataset name or path; default: the bundled MNIST subset.")
+_define.DEFINE_string("data_dir", None, "tensorflow-datasets data_dir.")
+_define.DEFINE_integer("batch_size", 64, "Images per discriminator update.")
+_define.DEFINE_integer("steps", 3000, "Generator updates.")
+_define.DEFINE_float("lr_d", None, "Discriminator learning rate (default: the objective's).")
+_define.DEFINE_float("lr_g", None, "Generator learning rate (default: the objective's).")
+_define.DEFINE_float("beta1", None, "Adam beta_1 (default: the objective's).")
+_define.DEFINE_float("beta2", None, "Adam beta_2 (default: the objective's).")
+_define.DEFINE_integer("n_critic", None, "Discriminator updates per generator update.")
+_define.DEFINE_float("clip_value", None, "Clip critic weights to [-c, c] (default: the objective's).")
+_define.DEFINE_float("ema_decay", None, "Generator EMA decay used for samples and export.")
+_define.DEFINE_float("historical_averaging", 0.0, "Weight of the historical-averaging penalty.")
+_define.DEFINE_integer("seed", 0, "Seed of every random draw.")
+_define.DEFINE_string("workdir", "runs/default", "Output directory: new or empty, or a checkpointed "
                     "run of the same flags, which is resumed.")
-flags.DEFINE_integer("sample_every", 500, "Steps between sample grids.")
-flags.DEFINE_integer("log_every", 100, "Steps between CSV/TensorBoard rows (one progress bar each).")
+_define.DEFINE_integer("sample_every", 500, "Steps between sample grids.")
+_define.DEFINE_integer("log_every", 100, "Steps between CSV/TensorBoard rows (one progress bar each).")
 # --- scale and fault tolerance (issue 8; docs/scale.md) ---
-flags.DEFINE_enum("strategy", "default", ["default", "mirrored", "multi_worker", "tpu"],
+_define.DEFINE_enum("strategy", "default", ["default", "mirrored", "multi_worker", "tpu"],
                   "tf.distribute strategy; multi_worker reads the cluster from TF_CONFIG.")
-flags.DEFINE_bool("jit_compile", False, "Compile the train step with XLA.")
-flags.DEFINE_enum("mixed_precision", "float32", ["float32", "bfloat16", "float16"],
+_define.DEFINE_bool("jit_compile", False, "Compile the train step with XLA.")
+_define.DEFINE_enum("mixed_precision", "float32", ["float32", "bfloat16", "float16"],
                   "Compute dtype (float16 adds dynamic loss scaling); variables stay float32.")
-flags.DEFINE_integer("checkpoint_every", None, "Steps between checkpoints (a multiple of "
+_define.DEFINE_integer("checkpoint_every", None, "Steps between checkpoints (a multiple of "
                      "--log_every; default: the multiple nearest above 1000).")
-flags.DEFINE_enum("on_nan", "stop", ["stop", "restore"], "On a NaN/Inf loss: stop, or roll back "
+_define.DEFINE_enum("on_nan", "stop", ["stop", "restore"], "On a NaN/Inf loss: stop, or roll back "
                   "to the last good checkpoint and halve both learning rates.")
 # --- ensembles (issue 6)
-flags.DEFINE_string("ensemble", "none", "none: one GAN; sgan: SGAN (Chavdarova & Fleuret, 2018), "
+_define.DEFINE_string("ensemble", "none", "none: one GAN; sgan: SGAN (Chavdarova & Fleuret, 2018), "
                     "--num_pairs local pairs and a global pair; G_0 is sampled and exported.")
-flags.DEFINE_integer("num_pairs", 5, "Local G/D pairs of --ensemble=sgan.")
+_define.DEFINE_integer("num_pairs", 5, "Local G/D pairs of --ensemble=sgan.")
 
 # ---- objective and penalty options (issue 3); None means "the objective's default"
-flags.DEFINE_float("penalty_weight", None, "Penalty weight lambda (default: 10 for "
+_define.DEFINE_float("penalty_weight", None, "Penalty weight lambda (default: 10 for "
                    "gradient_penalty and dragan).")
-flags.DEFINE_enum("dragan_perturbation", None, ["gaussian", "uniform_std", "symmetric_std"],
+_define.DEFINE_enum("dragan_perturbation", None, ["gaussian", "uniform_std", "symmetric_std"],
                   "DRAGAN perturbation (default symmetric_std: zero-mean, scaled by std(x)).")
-flags.DEFINE_float("dragan_scale", None, "DRAGAN perturbation size: C for *_std, the variance c "
+_define.DEFINE_float("dragan_scale", None, "DRAGAN perturbation size: C for *_std, the variance c "
                    "for gaussian (default 0.5).")
-flags.DEFINE_list("mmd_sigmas", None, "Gaussian kernel bandwidth(s) of mmd/rep/rmb, e.g. 1,2,4 "
+_define.DEFINE_list("mmd_sigmas", None, "Gaussian kernel bandwidth(s) of mmd/rep/rmb, e.g. 1,2,4 "
                   "(default: 1,1.41,2,2.83,4 for mmd, 1 for rep/rmb).")
-flags.DEFINE_list("rep_weights", None, "rep/rmb discriminator weights w0,w1 with w0 - w1 = 1 "
+_define.DEFINE_list("rep_weights", None, "rep/rmb discriminator weights w0,w1 with w0 - w1 = 1 "
                   "(default 0,-1: repulsive; 2,1: attractive -MMD^2).")
-flags.DEFINE_string("lr_decay", None, "Learning-rate decay of both players: none, "
+_define.DEFINE_string("lr_decay", None, "Learning-rate decay of both players: none, "
                     "linear[:END_FRACTION] or exponential[:RATE] over the run.")
-flags.DEFINE_list("loss_options", [], "Other objective options as key=value, e.g. margin=2.")
-flags.DEFINE_list("penalty_options", [], "Other penalty options as key=value, e.g. one_sided=true.")
+_define.DEFINE_list("loss_options", [], "Other objective options as key=value, e.g. margin=2.")
+_define.DEFINE_list("penalty_options", [], "Other penalty options as key=value, e.g. one_sided=true.")
 
 
 def _parse_options(items, flag):
@@ -186,7 +187,7 @@ def main(argv):
 
 
 def run_main():
-    app.run(main)
+    run_app(main, FLAGS)
 
 
 if __name__ == "__main__":

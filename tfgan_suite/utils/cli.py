@@ -62,7 +62,8 @@ def run_app(main, flag_values):
 
     def parse(argv):
         if any(arg in ("-h", "--help", "--helpfull", "-?") for arg in argv[1:]):
-            print(flag_values.get_help())
+            # flags defined through FlagDefiner are filed under this module: relabel the header
+            print(flag_values.get_help().replace(f"{__name__}:", "flags:", 1))
             sys.exit(0)
         try:
             remaining = flag_values(argv)
