@@ -61,12 +61,10 @@ def test_callback_rejects_unknown_metric():
 
 
 def _run_cli(argv, capsys):
-    from absl import flags
-
     from tfgan_suite import evaluate
 
-    flags.FLAGS.unparse_flags()
-    flags.FLAGS(["evaluate"] + argv)
+    evaluate.FLAGS.unparse_flags()
+    evaluate.FLAGS(["evaluate"] + argv)
     code = 0
     try:
         evaluate.main(["evaluate"])

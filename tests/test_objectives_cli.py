@@ -47,17 +47,15 @@ def test_objective_flags_reach_the_run(tmp_path):
 @pytest.fixture
 def parsed_flags():
     """Parses command-line flags in-process (the run module's FLAGS), restoring them afterwards."""
-    from absl import flags
-
-    from tfgan_suite import run  # noqa: F401  (defines the flags)
+    from tfgan_suite import run
 
     def parse(*args):
-        flags.FLAGS.unparse_flags()
-        flags.FLAGS(["run", *args])
+        run.FLAGS.unparse_flags()
+        run.FLAGS(["run", *args])
         return run.config_from_flags()
 
     yield parse
-    flags.FLAGS.unparse_flags()
+    run.FLAGS.unparse_flags()
 
 
 def test_flags_become_loss_and_penalty_options(parsed_flags):
