@@ -22,6 +22,7 @@ flags.DEFINE_list("objectives", ["nsgan", "wgan_gp", "dragan", "rep"],
                   "Objective names (tfgan_suite.losses.names()).")
 flags.DEFINE_integer("num_architectures", 150, "Random architectures to sample.")
 flags.DEFINE_integer("arch_seed", 0, "Seed of the architecture sampler.")
+flags.DEFINE_float("width_multiplier", 1.0, "Scale of every sampled width (e.g. 0.5 on a CPU).")
 flags.DEFINE_integer("seed", 0, "Seed of weight initialization, latent draws and data order.")
 flags.DEFINE_integer("steps", 300, "Generator updates per run.")
 flags.DEFINE_integer("batch_size", 64, "Images per discriminator update.")
@@ -48,7 +49,7 @@ flags.DEFINE_bool("summarize", True, "Write the summary when this process's runs
 flags.DEFINE_bool("progress", True, "Show a progress bar.")
 
 # flags forwarded to worker processes (everything that defines the sweep)
-_FORWARDED = ("objectives", "num_architectures", "arch_seed", "seed", "steps", "batch_size",
+_FORWARDED = ("objectives", "num_architectures", "arch_seed", "width_multiplier", "seed", "steps", "batch_size",
               "dataset", "data_dir", "metric", "domain", "num_eval_samples", "diversity_samples",
               "collapse_threshold", "workdir", "retry_errors")
 
@@ -58,6 +59,7 @@ def settings_from_flags():
 
     return Settings(dataset=FLAGS.dataset, data_dir=FLAGS.data_dir, steps=FLAGS.steps,
                     batch_size=FLAGS.batch_size, seed=FLAGS.seed, arch_seed=FLAGS.arch_seed,
+                    width_multiplier=FLAGS.width_multiplier,
                     metric=FLAGS.metric, domain=FLAGS.domain,
                     num_eval_samples=FLAGS.num_eval_samples,
                     diversity_samples=FLAGS.diversity_samples,
@@ -149,6 +151,7 @@ def _main():
     import tensorflow as tf
 
     from tfgan_suite.bogonet import runner, sampler, sweep
+    from tfgan_suite.errors import UserInputError
 
     objectives = [name.strip() for name in FLAGS.objectives if name.strip()]
     workdir = FLAGS.workdir
@@ -162,7 +165,10 @@ def _main():
     settings = settings_from_flags()
     sweep.shard_jobs([], FLAGS.shard_index, FLAGS.num_shards)  # validates the shard flags
     context = runner.Context(settings)  # loads data and the scorer: fails early on bad input
-    specs = sampler.sample_specs(FLAGS.num_architectures, FLAGS.arch_seed, context.image_shape)
+    if not FLAGS.width_multiplier > 0:
+        raise UserInputError(f"--width_multiplier must be positive, got {FLAGS.width_multiplier}")
+    specs = sampler.sample_specs(FLAGS.num_architectures, FLAGS.arch_seed, context.image_shape,
+                                 FLAGS.width_multiplier)
     sweep.prepare_workdir(workdir, settings, specs)
     total = len(specs) * len(objectives)
     if FLAGS.num_workers > 1:

@@ -42,6 +42,7 @@ class Settings:
     batch_size: int = 64
     seed: int = 0  # weight init, latent draws, data order
     arch_seed: int = 0  # the architecture sampler's seed
+    width_multiplier: float = 1.0  # the sampler's width scale
     metric: str = "domain_fd"
     domain: Optional[str] = None  # domain classifier (mnist / fashion_mnist); None: from dataset
     num_eval_samples: int = 1000  # generated (and real test) images scored

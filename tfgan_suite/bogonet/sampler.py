@@ -30,6 +30,10 @@ D norm                      {none, batch, layer} (hidden layers; the first D lay
 D spectral norm             {off, on} (p=0.5): every weighted D layer, output included
 ==========================  ===================================================================
 
+``width_multiplier`` (default 1) scales every sampled width (G/D channels, MLP and head units; rounded,
+at least 1) after sampling, so a CPU-sized sweep keeps the same random decisions at a fraction of the
+cost.
+
 The discriminator's output layer is ``dense`` with ``units`` = the objective's
 ``discriminator_output_dim`` (1 for most, 16 for the MMD objectives): :func:`discriminator_for`
 sets it, so the same architecture serves every objective.
@@ -111,6 +115,15 @@ def _sample_choices(rng, image_shape):
     return c
 
 
+def _scaled(choices, multiplier):
+    """The choices with every width multiplied by ``multiplier`` (rounded, at least 1)."""
+    out = dict(choices)
+    for key in ("g_width", "g_units", "d_width", "d_units", "d_head_units"):
+        if out.get(key):
+            out[key] = max(1, int(round(out[key] * multiplier)))
+    return out
+
+
 def _generator(c, image_shape):
     height, width, channels = image_shape
     hidden = _layer_options(c["g_activation"], c["g_norm"])
@@ -166,7 +179,7 @@ def arch_id(index):
     return f"arch{int(index):04d}"
 
 
-def sample_spec(index, seed=0, image_shape=(28, 28, 1)):
+def sample_spec(index, seed=0, image_shape=(28, 28, 1), width_multiplier=1.0):
     """Architecture ``index`` of the sweep seeded by ``seed``, as a JSON-serializable dict.
 
     Keys: ``arch_id``, ``index``, ``seed``, ``sampler_version``, ``image_shape``, ``latent_dim``,
@@ -178,18 +191,21 @@ def sample_spec(index, seed=0, image_shape=(28, 28, 1)):
     if len(image_shape) != 3:
         raise ValueError(f"image_shape must be (height, width, channels), got {image_shape}")
     rng = np.random.default_rng([int(seed), int(index)])
-    choices = _sample_choices(rng, image_shape)
+    if not width_multiplier > 0:
+        raise ValueError(f"width_multiplier must be positive, got {width_multiplier!r}")
+    choices = _scaled(_sample_choices(rng, image_shape), float(width_multiplier))
     spec = {"arch_id": arch_id(index), "index": int(index), "seed": int(seed),
             "sampler_version": SAMPLER_VERSION, "image_shape": image_shape,
+            "width_multiplier": float(width_multiplier),
             "latent_dim": choices["latent_dim"], "choices": choices,
             "generator": _generator(choices, image_shape), "discriminator": _discriminator(choices)}
     spec["digest"] = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
     return spec
 
 
-def sample_specs(num_architectures, seed=0, image_shape=(28, 28, 1)):
+def sample_specs(num_architectures, seed=0, image_shape=(28, 28, 1), width_multiplier=1.0):
     """Architectures ``0 .. num_architectures - 1`` (see :func:`sample_spec`)."""
-    return [sample_spec(i, seed, image_shape) for i in range(int(num_architectures))]
+    return [sample_spec(i, seed, image_shape, width_multiplier) for i in range(int(num_architectures))]
 
 
 def discriminator_for(spec, output_dim=1):
