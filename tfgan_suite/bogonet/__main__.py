@@ -92,29 +92,11 @@ def check_flags(objectives):
 
 
 def summarize(workdir, objectives, metric, tie_tolerance, out=sys.stdout):
-    """Aggregates the records in ``workdir``; writes summary.json/.md and the PNGs; prints the table."""
-    from tfgan_suite.bogonet import plots, summary as summary_lib, sweep
-    from tfgan_suite.errors import UserInputError
+    """Aggregates the records in ``workdir`` (files and PNGs: ``report.write_report``); prints it."""
+    from tfgan_suite.bogonet import report
 
-    records = sweep.load_records(workdir)
-    if objectives is None:
-        objectives = summary_lib.objectives_of(records)
-    records = [r for r in records if r["objective"] in objectives]
-    if not records:
-        raise UserInputError(f"no run records for {', '.join(objectives)} under "
-                             f"{os.path.join(workdir, 'runs')}")
-    result = summary_lib.summarize(records, objectives, tie_tolerance)
-    tables = summary_lib.format_tables(result, metric)
-    sentence = summary_lib.winner_sentence(result, metric)
-    sweep.write_json_atomic(os.path.join(workdir, "summary.json"), result)
-    with open(os.path.join(workdir, "summary.md.tmp"), "w") as f:
-        f.write(f"{tables}\n\n{sentence}\n")
-    os.replace(os.path.join(workdir, "summary.md.tmp"), os.path.join(workdir, "summary.md"))
-    plots.plot_scores(records, objectives, os.path.join(workdir, "scores.png"), metric)
-    plots.plot_win_matrix(result, os.path.join(workdir, "win_matrix.png"))
-    print(f"{result['runs']} runs over {result['architectures']} architectures\n\n{tables}\n\n"
-          f"{sentence}\nwritten: summary.json, summary.md, scores.png, win_matrix.png in {workdir}",
-          file=out)
+    result, text = report.write_report(workdir, objectives, metric, tie_tolerance)
+    print(text, file=out)
     return result
 
 
@@ -136,6 +118,9 @@ def _forwarded_args():
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
+    if FLAGS.threads > 0:  # read by TensorFlow when it starts (it cannot change them later)
+        os.environ["TF_NUM_INTRAOP_THREADS"] = str(FLAGS.threads)
+        os.environ["TF_NUM_INTEROP_THREADS"] = str(max(1, FLAGS.threads // 2))
     start_tensorflow_quietly()
     from tfgan_suite.errors import UserInputError
 
@@ -148,8 +133,6 @@ def main(argv):
 
 
 def _main():
-    import tensorflow as tf
-
     from tfgan_suite.bogonet import runner, sampler, sweep
     from tfgan_suite.errors import UserInputError
 
@@ -159,9 +142,6 @@ def _main():
         summarize(workdir, objectives or None, FLAGS.metric, FLAGS.tie_tolerance)
         return 0
     check_flags(objectives)
-    if FLAGS.threads:
-        tf.config.threading.set_intra_op_parallelism_threads(FLAGS.threads)
-        tf.config.threading.set_inter_op_parallelism_threads(max(1, FLAGS.threads // 2))
     settings = settings_from_flags()
     sweep.shard_jobs([], FLAGS.shard_index, FLAGS.num_shards)  # validates the shard flags
     context = runner.Context(settings)  # loads data and the scorer: fails early on bad input

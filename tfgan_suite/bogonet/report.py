@@ -1,0 +1,40 @@
+"""A sweep's report on disk: summary.json, summary.md, scores.png and win_matrix.png."""
+import os
+
+from tfgan_suite.bogonet import plots, summary as summary_lib, sweep
+from tfgan_suite.errors import UserInputError
+
+
+def write_report(workdir, objectives=None, metric="score", tie_tolerance=0.0):
+    """Aggregates the run records in ``workdir`` and writes the report files there.
+
+    Args:
+      objectives: the objectives to report, in this order (``None``: all found, in order of first
+        appearance).
+
+    Returns:
+      ``(summary dict, printable text)``.
+
+    Raises:
+      UserInputError: when there is no record of the requested objectives.
+    """
+    records = sweep.load_records(workdir)
+    if objectives is None:
+        objectives = summary_lib.objectives_of(records)
+    records = [r for r in records if r["objective"] in objectives]
+    if not records:
+        raise UserInputError(f"no run records for {', '.join(objectives) or 'any objective'} under "
+                             f"{os.path.join(workdir, 'runs')}")
+    result = summary_lib.summarize(records, objectives, tie_tolerance)
+    tables = summary_lib.format_tables(result, metric)
+    sentence = summary_lib.winner_sentence(result, metric)
+    sweep.write_json_atomic(os.path.join(workdir, "summary.json"), result)
+    markdown = os.path.join(workdir, "summary.md")
+    with open(markdown + ".tmp", "w") as f:
+        f.write(f"{tables}\n\n{sentence}\n")
+    os.replace(markdown + ".tmp", markdown)
+    plots.plot_scores(records, objectives, os.path.join(workdir, "scores.png"), metric)
+    plots.plot_win_matrix(result, os.path.join(workdir, "win_matrix.png"))
+    text = (f"{result['runs']} runs over {result['architectures']} architectures\n\n{tables}\n\n"
+            f"{sentence}\nwritten: summary.json, summary.md, scores.png, win_matrix.png in {workdir}")
+    return result, text
