@@ -38,7 +38,8 @@ flags.DEFINE_float("collapse_threshold", 0.1, "A run collapsed when its samples'
                    "distance is below this fraction of the real images'.")
 flags.DEFINE_float("tie_tolerance", 0.0, "Scores closer than this tie in the win matrix.")
 flags.DEFINE_string("workdir", "runs/bogonet", "Sweep directory (resumed if it holds this sweep).")
-flags.DEFINE_integer("shard_index", 0, "This process's shard (job k runs in shard k mod num_shards).")
+flags.DEFINE_integer("shard_index", 0, "This process's shard: the job of architecture a and objective "
+                     "o (positions) runs in shard (a + o) mod num_shards.")
 flags.DEFINE_integer("num_shards", 1, "Number of shards.")
 flags.DEFINE_integer("num_workers", 1, "Shard processes to start on this machine.")
 flags.DEFINE_integer("threads", 0, "TensorFlow intra-op threads per process (0: TF's default; "

@@ -10,9 +10,12 @@ Layout of a sweep's workdir::
     logs/shard_<i>.log              output of worker processes (--num_workers)
 
 **Jobs** are the (architecture, objective) pairs in architecture-major order (all objectives of
-arch0000, then arch0001, ...), so a partial sweep holds complete architectures. Job ``k`` belongs to
-shard ``k mod num_shards``: any number of processes or machines can run disjoint shards of the same
-sweep into one (shared) workdir.
+arch0000, then arch0001, ...), so a partial sweep holds complete architectures. Job (architecture
+``a``, objective ``o``) -- ``a`` and ``o`` being positions in the sweep's lists -- belongs to shard
+``(a + o) mod num_shards``: the diagonal assignment gives every shard a share of every objective (with
+``k mod num_shards``, 4 objectives on 2 shards would put all of one costly objective, e.g. ``wgan_gp``
+with its 5 critic updates, on one shard). Any number of processes or machines can run disjoint shards
+of the same sweep into one (shared) workdir.
 
 **Resume**: a job whose record file exists is skipped. Records are written to a temporary file in the
 same directory and renamed into place (``os.replace`` is atomic), so a killed process leaves either
@@ -64,12 +67,18 @@ def make_jobs(arch_ids, objectives):
 
 
 def shard_jobs(jobs, shard_index=0, num_shards=1):
-    """The jobs ``k`` with ``k mod num_shards == shard_index``."""
+    """The jobs of shard ``shard_index``: ``(a, o)`` with ``(a + o) mod num_shards == shard_index``,
+    ``a`` and ``o`` being the positions of the job's architecture and objective in first-appearance
+    order in ``jobs``. The order of ``jobs`` is kept."""
     if not (isinstance(num_shards, int) and num_shards >= 1):
         raise UserInputError(f"--num_shards must be a positive int, got {num_shards!r}")
     if not (isinstance(shard_index, int) and 0 <= shard_index < num_shards):
         raise UserInputError(f"--shard_index must be in [0, {num_shards - 1}], got {shard_index!r}")
-    return [job for k, job in enumerate(jobs) if k % num_shards == shard_index]
+    arch_pos, objective_pos = {}, {}
+    for arch, objective in jobs:
+        arch_pos.setdefault(arch, len(arch_pos))
+        objective_pos.setdefault(objective, len(objective_pos))
+    return [(a, o) for a, o in jobs if (arch_pos[a] + objective_pos[o]) % num_shards == shard_index]
 
 
 def load_records(workdir):
