@@ -139,8 +139,9 @@ def _main():
 
     objectives = [name.strip() for name in FLAGS.objectives if name.strip()]
     workdir = FLAGS.workdir
-    if FLAGS.summarize_only:
-        summarize(workdir, objectives or None, FLAGS.metric, FLAGS.tie_tolerance)
+    if FLAGS.summarize_only:  # all objectives found, unless --objectives was given
+        chosen = objectives if FLAGS["objectives"].present else None
+        summarize(workdir, chosen, FLAGS.metric, FLAGS.tie_tolerance)
         return 0
     check_flags(objectives)
     settings = settings_from_flags()
