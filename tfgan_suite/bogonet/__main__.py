@@ -141,7 +141,7 @@ def _main():
     workdir = FLAGS.workdir
     if FLAGS.summarize_only:  # all objectives found, unless --objectives was given
         chosen = objectives if FLAGS["objectives"].present else None
-        summarize(workdir, chosen, FLAGS.metric, FLAGS.tie_tolerance)
+        summarize(workdir, chosen, None, FLAGS.tie_tolerance)  # metric name from sweep.json
         return 0
     check_flags(objectives)
     settings = settings_from_flags()

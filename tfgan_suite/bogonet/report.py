@@ -5,12 +5,13 @@ from tfgan_suite.bogonet import plots, summary as summary_lib, sweep
 from tfgan_suite.errors import UserInputError
 
 
-def write_report(workdir, objectives=None, metric="score", tie_tolerance=0.0):
+def write_report(workdir, objectives=None, metric=None, tie_tolerance=0.0):
     """Aggregates the run records in ``workdir`` and writes the report files there.
 
     Args:
       objectives: the objectives to report, in this order (``None``: all found, in order of first
         appearance).
+      metric: the score's name in the tables; ``None``: the one in ``sweep.json`` (else "score").
 
     Returns:
       ``(summary dict, printable text)``.
@@ -19,6 +20,10 @@ def write_report(workdir, objectives=None, metric="score", tie_tolerance=0.0):
       UserInputError: when there is no record of the requested objectives.
     """
     records = sweep.load_records(workdir)
+    settings_file = os.path.join(workdir, "sweep.json")
+    if metric is None:
+        metric = (sweep.read_json(settings_file).get("metric", "score")
+                  if os.path.exists(settings_file) else "score")
     if objectives is None:
         objectives = summary_lib.objectives_of(records)
     records = [r for r in records if r["objective"] in objectives]
