@@ -102,3 +102,12 @@ def test_mean_pairwise_distance_matches_brute_force():
         [np.linalg.norm(x[0] - x[1]), np.linalg.norm(x[0] - x[2]), np.linalg.norm(x[1] - x[2])]))
     # identical samples (full collapse) have zero diversity
     assert runner.mean_pairwise_distance(np.ones((5, 3, 3, 1))) == 0.0
+
+
+def test_arch_table():
+    text = summary.format_arch_table(RECORDS, ["A", "B", "C"], {"a0": "tiny"})
+    lines = text.splitlines()
+    assert lines[2] == "| a0 tiny | **10.0** | 20.0 | **10.0** |"
+    assert lines[3] == "| a1 | 30.0 | diverged | **5.0** |"
+    assert lines[4] == "| a2 | collapsed | error | **50.0** |"
+    assert lines[5] == "| a3 | 7.0 | **6.0** |  |"

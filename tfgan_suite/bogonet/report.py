@@ -1,7 +1,7 @@
 """A sweep's report on disk: summary.json, summary.md, scores.png and win_matrix.png."""
 import os
 
-from tfgan_suite.bogonet import plots, summary as summary_lib, sweep
+from tfgan_suite.bogonet import plots, sampler, summary as summary_lib, sweep
 from tfgan_suite.errors import UserInputError
 
 
@@ -33,10 +33,17 @@ def write_report(workdir, objectives=None, metric=None, tie_tolerance=0.0):
     result = summary_lib.summarize(records, objectives, tie_tolerance)
     tables = summary_lib.format_tables(result, metric)
     sentence = summary_lib.winner_sentence(result, metric)
+    descriptions = {}
+    for arch_id in summary_lib.by_arch(records):
+        spec_file = os.path.join(workdir, "specs", f"{arch_id}.json")
+        if os.path.exists(spec_file):
+            descriptions[arch_id] = f"`{sampler.describe(sweep.read_json(spec_file))}`"
+    per_arch = summary_lib.format_arch_table(records, objectives, descriptions)
     sweep.write_json_atomic(os.path.join(workdir, "summary.json"), result)
     markdown = os.path.join(workdir, "summary.md")
     with open(markdown + ".tmp", "w") as f:
-        f.write(f"{tables}\n\n{sentence}\n")
+        f.write(f"{tables}\n\n{sentence}\n\nPer architecture ({metric}, or why the run "
+                f"failed; best in bold):\n\n{per_arch}\n")
     os.replace(markdown + ".tmp", markdown)
     plots.plot_scores(records, objectives, os.path.join(workdir, "scores.png"), metric)
     plots.plot_win_matrix(result, os.path.join(workdir, "win_matrix.png"))

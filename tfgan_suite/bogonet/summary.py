@@ -187,3 +187,28 @@ def winner_sentence(summary, metric="score"):
                  f"{_fmt(stats[second]['median_score'])}); head to head {best} beats {second} on "
                  f"{_fmt(summary['win_matrix'][i][j])} of {summary['win_counts'][i][j]} architectures")
     return text + "."
+
+
+def format_arch_table(records, objectives=None, descriptions=None, digits=1):
+    """Markdown table: one row per architecture, its score per objective (or its failure status);
+    the best finished score of the row is in bold. ``descriptions``: ``{arch_id: text}``."""
+    objectives = list(objectives) if objectives is not None else objectives_of(records)
+    descriptions = descriptions or {}
+    lines = ["| architecture | " + " | ".join(objectives) + " |",
+             "| --- |" + " ---: |" * len(objectives)]
+    for arch, runs in sorted(by_arch(records).items()):
+        finished = [runs[o]["score"] for o in objectives if o in runs and not is_failed(runs[o])]
+        best = min(finished) if finished else None
+        cells = []
+        for name in objectives:
+            r = runs.get(name)
+            if r is None:
+                cells.append("")
+            elif is_failed(r):
+                cells.append(r["status"])
+            else:
+                text = f"{r['score']:.{digits}f}"
+                cells.append(f"**{text}**" if r["score"] == best else text)
+        label = f"{arch} {descriptions[arch]}" if arch in descriptions else arch
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
