@@ -1,5 +1,6 @@
 """One BogoNet run in process: a finished run's record, and a NaN loss flagged as divergence."""
 import numpy as np
+import pytest
 import tensorflow as tf
 
 from tfgan_suite import losses
@@ -33,7 +34,20 @@ def _nan_objective():
     return name
 
 
-def test_run_one_record_and_divergence(tmp_path):
+def test_nan_loss_is_flagged_as_divergence_and_an_exception_as_error():
+    spec = sampler.sample_spec(2, seed=0, width_multiplier=0.25)
+    diverged = runner.run_one(spec, _nan_objective(), TinyContext(steps=3), samples_path=None)
+    assert diverged["error"] is None, diverged["error"]
+    assert diverged["status"] == "diverged" and diverged["diverged"]
+    assert diverged["diverged_at_step"] == 1  # training stopped at the first NaN
+    assert diverged["score"] is None and diverged["final_logs"]["d_loss"] is None
+
+    failed = runner.run_one(spec, "no_such_objective", TinyContext())
+    assert failed["status"] == "error" and "no_such_objective" in failed["error"]
+
+
+@pytest.mark.slow
+def test_run_one_record(tmp_path):
     spec = sampler.sample_spec(2, seed=0, width_multiplier=0.25)
     context = TinyContext()
     record = runner.run_one(spec, "nsgan", context, samples_path=str(tmp_path / "s.png"))
@@ -46,11 +60,3 @@ def test_run_one_record_and_divergence(tmp_path):
                                                record["diversity_ratio"], 0.1)
     assert record["wall_time_s"] >= record["train_time_s"] > 0
     assert (tmp_path / "s.png").stat().st_size > 0
-
-    diverged = runner.run_one(spec, _nan_objective(), TinyContext(steps=3), samples_path=None)
-    assert diverged["status"] == "diverged" and diverged["diverged"]
-    assert diverged["diverged_at_step"] == 1  # training stopped at the first NaN
-    assert diverged["score"] is None and diverged["final_logs"]["d_loss"] is None
-
-    failed = runner.run_one(spec, "no_such_objective", context)
-    assert failed["status"] == "error" and "no_such_objective" in failed["error"]

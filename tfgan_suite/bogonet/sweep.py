@@ -155,9 +155,14 @@ def run_jobs(workdir, specs, objectives, context, shard_index=0, num_shards=1, r
         from tqdm import tqdm
         bar = tqdm(total=len(todo), desc=f"shard {shard_index}/{num_shards}", unit="run")
     for arch_id, objective in todo:
+        path = run_path(workdir, arch_id, objective)
+        if os.path.exists(path) and not (retry_errors and read_json(path).get("status") == "error"):
+            if bar is not None:  # finished meanwhile by another process on the same workdir
+                bar.update()
+            continue
         record = runner(by_id[arch_id], objective, context,
                         samples_path=samples_path(workdir, arch_id, objective))
-        write_json_atomic(run_path(workdir, arch_id, objective), record)
+        write_json_atomic(path, record)
         if bar is not None:
             bar.set_postfix_str(f"{arch_id} {objective}: {record['status']} "
                                 f"{record['score'] if record['score'] is not None else ''}")
