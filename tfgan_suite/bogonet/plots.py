@@ -25,8 +25,9 @@ def plot_scores(records, objectives, path, metric="score"):
         ax.scatter(positions[i] + rng.uniform(-0.15, 0.15, len(values)), values, s=14,
                    alpha=0.7, zorder=3)
     ax.set_xticks(positions, objectives)
-    ax.set_ylabel(f"{metric} (lower is better)")
-    top = max((max(d) for d in data if d), default=1.0)
+    finished = [v for d in data for v in d]
+    top = max(finished, default=1.0)
+    log = bool(finished) and min(finished) > 0 and top / min(finished) > 20  # wide range: log axis
     for i, name in enumerate(objectives):
         rows = [r for r in records if r["objective"] == name]
         failed = sum(summary_lib.is_failed(r) for r in rows)
@@ -34,7 +35,12 @@ def plot_scores(records, objectives, path, metric="score"):
                     xycoords=("data", "axes fraction"), xytext=(0, 4),
                     textcoords="offset points", ha="center", va="bottom", fontsize=8,
                     color="firebrick" if failed else "dimgray")
-    ax.set_ylim(bottom=0, top=top * 1.08 if top > 0 else 1.0)
+    ax.set_ylabel(f"{metric} (lower is better)" + (", log scale" if log else ""))
+    if log:
+        ax.set_yscale("log")
+        ax.set_ylim(min(finished) / 1.3, top * 1.3)
+    else:
+        ax.set_ylim(bottom=0, top=top * 1.08 if top > 0 else 1.0)
     ax.set_title(f"BogoNet: {metric} per objective", pad=18)
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
