@@ -16,6 +16,7 @@ PACKAGES = [
     "tfgan_suite.metrics",
     "tfgan_suite.data",
     "tfgan_suite.utils",
+    "tfgan_suite.bogonet",
     "tfgan_suite.models",
     "tfgan_suite.flags",
     "tfgan_suite.bundled",

@@ -1,0 +1,262 @@
+"""One BogoNet run: build a sampled architecture, train it with one objective, score and flag it.
+
+Every (architecture, objective) run of a sweep uses the same :class:`Settings`: the same data (same
+dataset, same shuffling seed), the same seed (so an architecture starts from the same generator
+weights under every objective), the same number of generator updates (``steps``; an objective with
+``n_critic`` > 1 makes that many critic updates per generator update, each on a distinct real batch)
+and the objective's own paper optimizer settings and default penalty. The run happens in this process
+through :class:`tfgan_suite.GAN` directly; the Keras session is cleared first.
+
+Outcome (:func:`classify`), in this order:
+
+* ``"error"``: building, training or scoring raised (the message is kept in the record);
+* ``"diverged"``: a logged loss became NaN/Inf (training stops at that step), a generated sample is
+  not finite, or the score is not finite;
+* ``"collapsed"``: the generated samples' diversity is below ``collapse_threshold`` times the real
+  data's, where diversity is the mean pairwise Euclidean distance (:func:`mean_pairwise_distance`)
+  between the first ``diversity_samples`` images in [-1, 1];
+* ``"ok"`` otherwise.
+"""
+import dataclasses
+import math
+import os
+import time
+import traceback
+from typing import Optional
+
+import numpy as np
+
+from tfgan_suite.errors import UserInputError
+from tfgan_suite.utils.registry import Registry
+
+SCORERS = Registry("metric")
+
+
+@dataclasses.dataclass
+class Settings:
+    """What every run of a sweep shares (changing any of these needs a new workdir)."""
+
+    dataset: Optional[str] = None  # a tfgan_suite.data name or path; None = bundled MNIST subset
+    data_dir: Optional[str] = None
+    steps: int = 300  # generator updates per run
+    batch_size: int = 64
+    seed: int = 0  # weight init, latent draws, data order
+    arch_seed: int = 0  # the architecture sampler's seed
+    width_multiplier: float = 1.0  # the sampler's width scale
+    metric: str = "domain_fd"
+    domain: Optional[str] = None  # domain classifier (mnist / fashion_mnist); None: from dataset
+    num_eval_samples: int = 1000  # generated (and real test) images scored
+    diversity_samples: int = 500
+    collapse_threshold: float = 0.1
+
+    def identity(self):
+        """The settings a workdir is bound to, as a dict."""
+        return dataclasses.asdict(self)
+
+
+# ----------------------------------------------------------------------------------- pure helpers
+def mean_pairwise_distance(images, max_images=None):
+    """``2 / (n (n - 1)) * sum_{i<j} ||x_i - x_j||_2`` over the first ``max_images`` flattened images.
+
+    Computed in float64 from the Gram matrix: ``||x_i - x_j||^2 = |x_i|^2 + |x_j|^2 - 2 x_i . x_j``.
+    """
+    x = np.asarray(images, dtype=np.float64)
+    if max_images is not None:
+        x = x[:int(max_images)]
+    n = len(x)
+    if n < 2:
+        raise ValueError(f"mean_pairwise_distance needs at least 2 images, got {n}")
+    x = x.reshape(n, -1)
+    squares = np.einsum("ij,ij->i", x, x)
+    d2 = squares[:, None] + squares[None, :] - 2.0 * (x @ x.T)
+    upper = np.triu_indices(n, k=1)
+    return float(np.mean(np.sqrt(np.maximum(d2[upper], 0.0))))
+
+
+def classify(error=None, diverged=False, score=None, diversity_ratio=None, collapse_threshold=0.1):
+    """The run's status: ``"error"``, ``"diverged"``, ``"collapsed"`` or ``"ok"`` (module docstring)."""
+    if error:
+        return "error"
+    if diverged or score is None or not math.isfinite(score):
+        return "diverged"
+    if diversity_ratio is None or not math.isfinite(diversity_ratio):
+        return "diverged"
+    if diversity_ratio < collapse_threshold:
+        return "collapsed"
+    return "ok"
+
+
+def all_finite(logs):
+    """True when every numeric value of a Keras logs dict is finite."""
+    return all(math.isfinite(float(v)) for v in (logs or {}).values()
+               if isinstance(v, (int, float, np.floating, np.integer)) or np.ndim(v) == 0)
+
+
+# ----------------------------------------------------------------------------------- scorers
+def domain_name(settings):
+    """The domain classifier for the settings' dataset: ``settings.domain`` or guessed from the name."""
+    if settings.domain:
+        return settings.domain
+    name = os.path.basename(str(settings.dataset or "mnist")).lower()
+    if "fashion" in name:
+        return "fashion_mnist"
+    if "mnist" in name:
+        return "mnist"
+    raise UserInputError(f"--metric=domain_fd needs --domain=mnist|fashion_mnist for dataset "
+                         f"{settings.dataset!r} (or use --metric=fid)")
+
+
+@SCORERS.register("domain_fd")
+def domain_fd_scorer(real, settings):
+    """Fréchet distance in the shipped MNIST/Fashion-MNIST classifier's features (lower is better)."""
+    from tfgan_suite import metrics
+
+    domain = domain_name(settings)
+    try:
+        classifier = metrics.domain_classifier(domain)
+        frechet = metrics.frechet_classifier_distance_from_activations
+    except AttributeError:
+        raise UserInputError("--metric=domain_fd needs tfgan_suite.metrics.domain_classifier "
+                             "(issue 4); this install lacks it") from None
+    real_features = classifier.features(real)
+    return lambda generated: float(frechet(real_features, classifier.features(generated)))
+
+
+@SCORERS.register("fid")
+def fid_scorer(real, settings):
+    """Inception FID against the real reference images (slow on CPU; lower is better)."""
+    from tfgan_suite import metrics
+
+    try:
+        features = metrics.inception_features
+        frechet = metrics.frechet_classifier_distance_from_activations
+    except AttributeError:
+        raise UserInputError("--metric=fid needs tfgan_suite.metrics.inception_features (issue 4); "
+                             "this install lacks it") from None
+    real_features = features(real, progress=False)
+    return lambda generated: float(frechet(real_features, features(generated, progress=False)))
+
+
+def metric_names():
+    return SCORERS.names()
+
+
+# ----------------------------------------------------------------------------------- context
+class Context:
+    """What a process computes once and reuses for all its runs: real images, scorer, diversity."""
+
+    def __init__(self, settings, scorer=None):
+        from tfgan_suite import data as data_lib
+
+        self.settings = settings
+        try:
+            real = data_lib.load_array(settings.dataset, split="test", data_dir=settings.data_dir,
+                                       num_examples=settings.num_eval_samples)
+        except ValueError:  # no test split: the training images
+            real = data_lib.load_array(settings.dataset, split="train", data_dir=settings.data_dir,
+                                       num_examples=settings.num_eval_samples)
+        self.real = (real.astype(np.float32) / 127.5 - 1.0) if real.dtype == np.uint8 else real
+        self.image_shape = tuple(int(d) for d in self.real.shape[1:])
+        self.real_diversity = mean_pairwise_distance(self.real, settings.diversity_samples)
+        self.scorer = scorer or SCORERS.build(settings.metric, real=self.real, settings=settings)
+
+    def dataset(self, batch_size):
+        from tfgan_suite import data as data_lib
+
+        return data_lib.load(self.settings.dataset, split="train", batch_size=batch_size,
+                             seed=self.settings.seed, data_dir=self.settings.data_dir,
+                             image_size=self.image_shape[:2])
+
+
+def _divergence_monitor():
+    import keras
+
+    class DivergenceMonitor(keras.callbacks.Callback):
+        """Stops training at the first non-finite logged value and remembers the step."""
+
+        def __init__(self):
+            super().__init__()
+            self.diverged_at = None
+            self.last_logs = {}
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.last_logs = {k: float(v) for k, v in (logs or {}).items()}
+            if self.diverged_at is None and not all_finite(self.last_logs):
+                self.diverged_at = batch + 1
+                self.model.stop_training = True
+
+    return DivergenceMonitor()
+
+
+def _finite_or_none(value):
+    return value if value is not None and math.isfinite(value) else None
+
+
+def run_one(spec, objective, context, samples_path=None):
+    """Trains ``spec`` with ``objective`` under ``context.settings``; returns the run record (a dict).
+
+    Keys: ``arch_id``, ``objective``, ``status``, ``score`` (``None`` unless finite), ``metric``,
+    ``diverged``, ``diverged_at_step``, ``collapsed``, ``diversity``, ``real_diversity``,
+    ``diversity_ratio``, ``wall_time_s``, ``train_time_s``, ``steps``, ``n_critic``,
+    ``final_logs``, ``error``, ``spec_digest``, ``settings``.
+    """
+    import keras
+
+    from tfgan_suite import losses
+    from tfgan_suite.bogonet import sampler
+    from tfgan_suite.training.experiment import TrainConfig, make_optimizers
+    from tfgan_suite.training.gan import GAN
+
+    settings = context.settings
+    start = time.perf_counter()
+    record = {"arch_id": spec["arch_id"], "objective": objective, "metric": settings.metric,
+              "spec_digest": spec["digest"], "steps": settings.steps, "settings": settings.identity(),
+              "error": None, "diverged": False, "diverged_at_step": None, "collapsed": False,
+              "score": None, "diversity": None, "real_diversity": context.real_diversity,
+              "diversity_ratio": None, "final_logs": {}, "train_time_s": None, "n_critic": None}
+    score = ratio = None
+    diverged = False
+    try:
+        keras.backend.clear_session()
+        keras.utils.set_random_seed(settings.seed)
+        obj = losses.get(objective)
+        generator, discriminator = sampler.build(spec, obj.discriminator_output_dim)
+        gan = GAN(generator, discriminator, spec["latent_dim"], seed=settings.seed)
+        d_optimizer, g_optimizer = make_optimizers(TrainConfig(loss=objective), obj)
+        n_critic = int(obj.defaults.get("n_critic", 1))
+        # no penalty argument: the objective's default penalty applies (wgan_gp, dragan)
+        gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=obj, n_critic=n_critic)
+        record["n_critic"] = n_critic
+        monitor = _divergence_monitor()
+        train_start = time.perf_counter()
+        gan.fit(context.dataset(settings.batch_size * n_critic), epochs=1,
+                steps_per_epoch=settings.steps, verbose=0, callbacks=[monitor], shuffle=False)
+        record["train_time_s"] = time.perf_counter() - train_start
+        record["final_logs"] = {k: _finite_or_none(v) for k, v in monitor.last_logs.items()}
+        diverged = monitor.diverged_at is not None
+        record["diverged_at_step"] = monitor.diverged_at
+        if not diverged:
+            samples = gan.generate(settings.num_eval_samples, seed=settings.seed)
+            if not np.isfinite(samples).all():
+                diverged = True
+            else:
+                diversity = mean_pairwise_distance(samples, settings.diversity_samples)
+                ratio = diversity / context.real_diversity
+                record["diversity"] = diversity
+                score = context.scorer(samples)
+                if samples_path:
+                    from tfgan_suite.utils.images import save_grid
+
+                    os.makedirs(os.path.dirname(samples_path), exist_ok=True)
+                    save_grid(samples[:64], samples_path)
+    except Exception as error:  # pylint: disable=broad-except  (a failed run is a result)
+        lines = traceback.format_exception_only(type(error), error)
+        record["error"] = lines[-1].strip()[:1000]
+    record["wall_time_s"] = time.perf_counter() - start
+    record["diverged"] = bool(diverged)
+    record["score"] = _finite_or_none(score)
+    record["diversity_ratio"] = _finite_or_none(ratio)
+    record["status"] = classify(record["error"], diverged, score, ratio,
+                                settings.collapse_threshold)
+    record["collapsed"] = record["status"] == "collapsed"
+    return record
