@@ -14,40 +14,41 @@ import sys
 
 from absl import app, flags, logging
 
-from tfgan_suite.utils.cli import start_tensorflow_quietly
+from tfgan_suite.utils.cli import FlagDefiner, run_app, start_tensorflow_quietly
 
-FLAGS = flags.FLAGS
+FLAGS = flags.FlagValues()  # this command's own flags (see utils.cli.FlagDefiner)
+_define = FlagDefiner(FLAGS)
 
-flags.DEFINE_list("objectives", ["nsgan", "wgan_gp", "dragan", "rep"],
+_define.DEFINE_list("objectives", ["nsgan", "wgan_gp", "dragan", "rep"],
                   "Objective names (tfgan_suite.losses.names()).")
-flags.DEFINE_integer("num_architectures", 150, "Random architectures to sample.")
-flags.DEFINE_integer("arch_seed", 0, "Seed of the architecture sampler.")
-flags.DEFINE_float("width_multiplier", 1.0, "Scale of every sampled width (e.g. 0.5 on a CPU).")
-flags.DEFINE_integer("seed", 0, "Seed of weight initialization, latent draws and data order.")
-flags.DEFINE_integer("steps", 300, "Generator updates per run.")
-flags.DEFINE_integer("batch_size", 64, "Images per discriminator update.")
-flags.DEFINE_string("dataset", None, "Dataset name or path (default: the bundled MNIST subset).")
-flags.DEFINE_string("data_dir", None, "tensorflow-datasets data_dir.")
-flags.DEFINE_string("metric", "domain_fd", "Score: domain_fd (MNIST/Fashion-MNIST classifier "
+_define.DEFINE_integer("num_architectures", 150, "Random architectures to sample.")
+_define.DEFINE_integer("arch_seed", 0, "Seed of the architecture sampler.")
+_define.DEFINE_float("width_multiplier", 1.0, "Scale of every sampled width (e.g. 0.5 on a CPU).")
+_define.DEFINE_integer("seed", 0, "Seed of weight initialization, latent draws and data order.")
+_define.DEFINE_integer("steps", 300, "Generator updates per run.")
+_define.DEFINE_integer("batch_size", 64, "Images per discriminator update.")
+_define.DEFINE_string("dataset", None, "Dataset name or path (default: the bundled MNIST subset).")
+_define.DEFINE_string("data_dir", None, "tensorflow-datasets data_dir.")
+_define.DEFINE_string("metric", "domain_fd", "Score: domain_fd (MNIST/Fashion-MNIST classifier "
                     "features) or fid (Inception).")
-flags.DEFINE_string("domain", None, "Domain classifier for domain_fd: mnist or fashion_mnist "
+_define.DEFINE_string("domain", None, "Domain classifier for domain_fd: mnist or fashion_mnist "
                     "(default: guessed from --dataset).")
-flags.DEFINE_integer("num_eval_samples", 1000, "Generated (and real test) images per score.")
-flags.DEFINE_integer("diversity_samples", 500, "Images used for the pairwise-distance diversity.")
-flags.DEFINE_float("collapse_threshold", 0.1, "A run collapsed when its samples' mean pairwise "
+_define.DEFINE_integer("num_eval_samples", 1000, "Generated (and real test) images per score.")
+_define.DEFINE_integer("diversity_samples", 500, "Images used for the pairwise-distance diversity.")
+_define.DEFINE_float("collapse_threshold", 0.1, "A run collapsed when its samples' mean pairwise "
                    "distance is below this fraction of the real images'.")
-flags.DEFINE_float("tie_tolerance", 0.0, "Scores closer than this tie in the win matrix.")
-flags.DEFINE_string("workdir", "runs/bogonet", "Sweep directory (resumed if it holds this sweep).")
-flags.DEFINE_integer("shard_index", 0, "This process's shard: the job of architecture a and objective "
+_define.DEFINE_float("tie_tolerance", 0.0, "Scores closer than this tie in the win matrix.")
+_define.DEFINE_string("workdir", "runs/bogonet", "Sweep directory (resumed if it holds this sweep).")
+_define.DEFINE_integer("shard_index", 0, "This process's shard: the job of architecture a and objective "
                      "o (positions) runs in shard (a + o) mod num_shards.")
-flags.DEFINE_integer("num_shards", 1, "Number of shards.")
-flags.DEFINE_integer("num_workers", 1, "Shard processes to start on this machine.")
-flags.DEFINE_integer("threads", 0, "TensorFlow intra-op threads per process (0: TF's default; "
+_define.DEFINE_integer("num_shards", 1, "Number of shards.")
+_define.DEFINE_integer("num_workers", 1, "Shard processes to start on this machine.")
+_define.DEFINE_integer("threads", 0, "TensorFlow intra-op threads per process (0: TF's default; "
                      "with --num_workers, cores / workers).")
-flags.DEFINE_bool("retry_errors", False, "Run again the jobs whose record is an error.")
-flags.DEFINE_bool("summarize_only", False, "Only aggregate the records already in --workdir.")
-flags.DEFINE_bool("summarize", True, "Write the summary when this process's runs are done.")
-flags.DEFINE_bool("progress", True, "Show a progress bar.")
+_define.DEFINE_bool("retry_errors", False, "Run again the jobs whose record is an error.")
+_define.DEFINE_bool("summarize_only", False, "Only aggregate the records already in --workdir.")
+_define.DEFINE_bool("summarize", True, "Write the summary when this process's runs are done.")
+_define.DEFINE_bool("progress", True, "Show a progress bar.")
 
 # flags forwarded to worker processes (everything that defines the sweep)
 _FORWARDED = ("objectives", "num_architectures", "arch_seed", "width_multiplier", "seed", "steps", "batch_size",
@@ -173,7 +174,7 @@ def _main():
 
 
 def run_main():
-    app.run(main)
+    run_app(main, FLAGS)
 
 
 if __name__ == "__main__":
