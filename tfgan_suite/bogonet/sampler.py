@@ -227,7 +227,8 @@ def build(spec, output_dim=1):
 
 
 def describe(spec):
-    """One short line: ``G cnn w32 +1conv deconv k4 relu/batch | D cnn 3x w16 k5 lrelu/none SN``."""
+    """One short line: ``G cnn w32 +1conv deconv k4 relu/batch; D cnn 3x(+0) w16 k5 lrelu/none SN``
+    (no ``|``, so it fits in a Markdown table cell)."""
     c = spec["choices"]
     if c["g_family"] == "cnn":
         g = (f"G cnn w{c['g_width']} +{c['g_extra_convs']}conv {c['g_upsampling']} "
@@ -240,5 +241,5 @@ def describe(spec):
         d = f"D mlp {c['d_depth']}x{c['d_units']}"
     head = f" head{c['d_head_units']}" if c["d_head_units"] else ""
     sn = " SN" if c["d_spectral_norm"] else ""
-    return (f"{g} {c['g_activation']}/{c['g_norm']} z{c['latent_dim']} | "
+    return (f"{g} {c['g_activation']}/{c['g_norm']} z{c['latent_dim']}; "
             f"{d}{head} {c['d_activation']}/{c['d_norm']}{sn}")
