@@ -26,8 +26,11 @@ class StepCounter(keras.callbacks.Callback):
 class SampleGrid(keras.callbacks.Callback):
     """Saves a PNG grid of samples from fixed latent vectors every ``every_n_steps`` and at the end.
 
-    Files: ``<directory>/samples_<step>.png`` and ``<directory>/samples_final.png``.
+    Files: ``<directory>/<prefix>_<step>.png`` and ``<directory>/<prefix>_final.png``. Subclasses
+    change what a grid shows by overriding :meth:`write`.
     """
+
+    prefix = "samples"
 
     def __init__(self, directory, every_n_steps=500, num_samples=64, seed=0):
         super().__init__()
@@ -36,14 +39,15 @@ class SampleGrid(keras.callbacks.Callback):
         self.num_samples = num_samples
         self.seed = seed
 
-    def _save(self, name):
+    def write(self, path):
+        """Draws the grid into ``path``."""
         images = self.model.generate(self.num_samples, seed=self.seed)
-        return save_grid(images, os.path.join(self.directory, name))
+        return save_grid(images, path)
 
     def on_train_batch_end(self, batch, logs=None):
         step = generator_step(self.model)
         if self.every_n_steps and step % self.every_n_steps == 0:
-            self._save(f"samples_{step:07d}.png")
+            self.write(os.path.join(self.directory, f"{self.prefix}_{step:07d}.png"))
 
     def on_train_end(self, logs=None):
-        self._save("samples_final.png")
+        self.write(os.path.join(self.directory, f"{self.prefix}_final.png"))

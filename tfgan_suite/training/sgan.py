@@ -60,7 +60,6 @@ over the devices (model parallelism) instead of every pair being replicated on e
 SGAN is built *outside* ``strategy.scope()`` and Keras runs its step as a single program.
 """
 import contextlib
-import os
 
 import keras
 import numpy as np
@@ -70,6 +69,7 @@ from tfgan_suite import losses as losses_lib
 from tfgan_suite.training.gan import (build_penalties, clip_weights, default_optimizers,
                                       discriminator_objective, generator_objective, num_replicas,
                                       split_real_batches)
+from tfgan_suite.training.callbacks import SampleGrid
 from tfgan_suite.utils import randomness
 
 _SALT_GENERATOR = 101  # as GAN: critic draws use salt c, the generator 101, penalties 202 + 10 c
@@ -500,25 +500,14 @@ def save_ensemble_grid(model, path, num_samples=8, seed=0):
                      ncols=model.num_pairs + 1)
 
 
-class EnsembleGrid(keras.callbacks.Callback):
+class EnsembleGrid(SampleGrid):
     """Saves ``<directory>/ensemble_<step>.png`` every ``every_n_steps`` and ``ensemble_final.png``:
     G_0 (first column) and every local G_i side by side on the same latent vectors."""
 
+    prefix = "ensemble"
+
     def __init__(self, directory, every_n_steps=500, num_samples=8, seed=0):
-        super().__init__()
-        self.directory = directory
-        self.every_n_steps = int(every_n_steps)
-        self.num_samples = num_samples
-        self.seed = seed
+        super().__init__(directory, every_n_steps, num_samples, seed)
 
-    def _save(self, name):
-        return save_ensemble_grid(self.model, os.path.join(self.directory, name),
-                                  self.num_samples, self.seed)
-
-    def on_train_batch_end(self, batch, logs=None):
-        step = int(self.model.g_optimizer.iterations.numpy())
-        if self.every_n_steps and step % self.every_n_steps == 0:
-            self._save(f"ensemble_{step:07d}.png")
-
-    def on_train_end(self, logs=None):
-        self._save("ensemble_final.png")
+    def write(self, path):
+        return save_ensemble_grid(self.model, path, self.num_samples, self.seed)
