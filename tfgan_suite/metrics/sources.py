@@ -19,7 +19,6 @@ from pathlib import Path
 
 import numpy as np
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif")
 NPZ_KEYS = ("images", "samples", "x", "arr_0")
 
 
@@ -112,10 +111,6 @@ def _generate_fn(source):
 
 
 # ----------------------------------------------------------------------------- files
-def list_images(folder):
-    return sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
-
-
 def _read_image(path, mode):
     from PIL import Image
 
@@ -133,14 +128,9 @@ def _npz_array(path, split):
 
 
 def _dataset_array_or_stream(name, split, num_samples):
-    import importlib
+    from tfgan_suite import data  # pylint: disable=import-outside-toplevel  (imports TensorFlow)
 
-    data = importlib.import_module("tfgan_suite.data")
-    if hasattr(data, "raw"):
-        return data.raw(name, split=split, num_examples=num_samples)
-    if hasattr(data, "load_array"):
-        return data.load_array(name, split=split, num_examples=num_samples)
-    raise SourceError(f"dataset name {name!r} needs tfgan_suite.data (not available); pass an .npz path")
+    return data.raw(name, split=split, num_examples=num_samples)
 
 
 # ----------------------------------------------------------------------------- iteration
@@ -170,9 +160,12 @@ def iterate_images(source, num_samples=None, batch_size=50, seed=0, split="train
         if path.is_file() and path.suffix.lower() == ".npz":
             source = _npz_array(path, split)
         elif path.is_dir():
+            # the data stage's file listing; reading stays here, streamed batch by batch
+            from tfgan_suite.data.sources import IMAGE_EXTENSIONS, list_images  # pylint: disable=import-outside-toplevel
+
             files = list_images(path)
             if not files:
-                raise SourceError(f"folder {str(path)!r} contains no images ({', '.join(IMAGE_SUFFIXES)})")
+                raise SourceError(f"folder {str(path)!r} contains no images ({', '.join(IMAGE_EXTENSIONS)})")
             files = files[:num_samples] if num_samples else files
             from PIL import Image
 
