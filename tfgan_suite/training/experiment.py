@@ -171,23 +171,36 @@ def make_optimizers(config, objective):
             keras.optimizers.Adam(lr_g, beta_1=beta_1, beta_2=beta_2))
 
 
-def build_gan(config, image_channels=None):
-    """The compiled :class:`GAN` described by ``config`` (call inside a strategy scope if any)."""
+def _architecture(config, image_channels):
+    """``(objective, architecture name, its options, its ArchitectureSpec)`` for ``config``."""
     objective = losses.get(config.loss, **config.loss_options)
-    arch_options = _architecture_overrides(config, objective, image_channels)
-    arch = models.specs(model_name(config, objective), **arch_options)
-    generator, discriminator = models.get(model_name(config, objective), **arch_options)
-    gan = GAN(generator, discriminator, arch.latent_dim, seed=config.seed)
+    name = model_name(config, objective)
+    options = _architecture_overrides(config, objective, image_channels)
+    return objective, name, options, models.specs(name, **options)
+
+
+def _game_options(config, objective):
+    """The ``compile`` arguments GAN and SGAN share: optimizers, objective, penalty, n_critic,
+    weight clipping."""
     d_optimizer, g_optimizer = make_optimizers(config, objective)
-    d_optimizer = precision.wrap_optimizer(d_optimizer, config.mixed_precision)
-    g_optimizer = precision.wrap_optimizer(g_optimizer, config.mixed_precision)
-    n_critic = config.n_critic or objective.defaults.get("n_critic", 1)
     # None: the objective's default penalty (wgan_gp, dragan); "none": no penalty at all
     penalty = "auto" if config.penalty is None else (
         None if config.penalty.lower() == "none" else config.penalty)
-    gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=objective, penalty=penalty,
-                penalty_options=config.penalty_options, n_critic=n_critic,
-                clip_value=config.clip_value, ema_decay=config.ema_decay,
+    return dict(d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=objective, penalty=penalty,
+                penalty_options=config.penalty_options,
+                n_critic=config.n_critic or objective.defaults.get("n_critic", 1),
+                clip_value=config.clip_value)
+
+
+def build_gan(config, image_channels=None):
+    """The compiled :class:`GAN` described by ``config`` (call inside a strategy scope if any)."""
+    objective, name, arch_options, arch = _architecture(config, image_channels)
+    generator, discriminator = models.get(name, **arch_options)
+    gan = GAN(generator, discriminator, arch.latent_dim, seed=config.seed)
+    options = _game_options(config, objective)
+    for key in ("d_optimizer", "g_optimizer"):
+        options[key] = precision.wrap_optimizer(options[key], config.mixed_precision)
+    gan.compile(**options, ema_decay=config.ema_decay,
                 historical_averaging=config.historical_averaging, jit_compile=config.jit_compile)
     return gan, arch
 
@@ -217,21 +230,12 @@ def build_sgan(config, image_channels=None):
     over them. Build it outside any strategy scope."""
     from tfgan_suite.training.sgan import SGAN  # pylint: disable=import-outside-toplevel
 
-    objective = losses.get(config.loss, **config.loss_options)
-    arch_options = _architecture_overrides(config, objective, image_channels)
-    name = model_name(config, objective)
-    arch = models.specs(name, **arch_options)
+    objective, name, arch_options, arch = _architecture(config, image_channels)
     gpus = [d.name for d in tf.config.list_logical_devices("GPU")]
     sgan = SGAN(lambda: models.get(name, **arch_options), num_pairs=config.num_pairs,
                 latent_dim=arch.latent_dim, seed=config.seed,
                 devices=gpus if len(gpus) > 1 else None)
-    d_optimizer, g_optimizer = make_optimizers(config, objective)
-    penalty = "auto" if config.penalty is None else (
-        None if config.penalty.lower() == "none" else config.penalty)
-    sgan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=objective, penalty=penalty,
-                 penalty_options=config.penalty_options,
-                 n_critic=config.n_critic or objective.defaults.get("n_critic", 1),
-                 clip_value=config.clip_value)
+    sgan.compile(**_game_options(config, objective))
     return sgan, arch
 
 
@@ -249,8 +253,8 @@ def _validate(config):
     distribute.STRATEGIES.lookup(config.strategy)
     losses.get(config.loss, **config.loss_options)  # fail on a bad name before touching disk
     models.ARCHITECTURES.lookup(model_name(config))
-    schedules.parse(config.lr_decay)
-    if config.on_nan == "restore" and schedules.parse(config.lr_decay)[0] != "none":
+    decay = schedules.parse(config.lr_decay)
+    if config.on_nan == "restore" and decay[0] != "none":
         raise UserInputError(f"--on_nan=restore lowers constant learning rates; it cannot be "
                              f"combined with --lr_decay={config.lr_decay} (use --on_nan=stop)")
     check_ensemble(config)
