@@ -54,5 +54,5 @@ def get(name, **overrides):
     return generator, discriminator
 
 
-from tfgan_suite.models import dcgan, mlp, sngan, toy  # noqa: E402,F401  (register the architectures)
+from tfgan_suite.models import dcgan, mlp, resnet, sngan, toy  # noqa: E402,F401  (register the architectures)
 from tfgan_suite.models import ebgan  # noqa: E402,F401  (autoencoder discriminator)
