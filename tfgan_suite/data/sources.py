@@ -90,6 +90,23 @@ def load_npz(path, split="train", num_examples=None):
     return images
 
 
+def load_npz_labels(path, split="train", num_examples=None):
+    """The int32 class labels of ``split`` in an ``.npz`` file: key ``y_<split>`` (or ``labels``)."""
+    path = Path(path)
+    keys = npz_keys(path)
+    candidates = (f"y_{split}",) + (("labels",) if split == "train" else ())
+    key = next((k for k in candidates if k in keys), None)
+    if key is None:
+        raise DatasetError(f"{str(path)!r} has no labels for split {split!r}: expected key "
+                           f"{' or '.join(map(repr, candidates))}, found keys: {', '.join(keys)}")
+    with zipfile.ZipFile(path) as archive:
+        labels = _read_npy_member(archive, key + ".npy", num_examples)
+    if not np.issubdtype(labels.dtype, np.integer) or labels.ndim != 1:
+        raise DatasetError(f"{str(path)!r}: key {key!r} must hold one integer label per example, "
+                           f"got dtype {labels.dtype} and shape {labels.shape}")
+    return labels.astype(np.int32)
+
+
 def list_images(folder):
     """All image files under ``folder`` (recursively), sorted by path."""
     return sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() in IMAGE_EXTENSIONS and p.is_file())
@@ -101,16 +118,50 @@ def load_folder(folder, num_examples=None, progress=True):
     All images must have the same size. The result has 1 channel when every image is grayscale, else 3
     (RGB; alpha is dropped, palettes are expanded).
     """
-    from PIL import Image  # pylint: disable=import-outside-toplevel
-
     folder = Path(folder)
     if not folder.is_dir():
         raise DatasetError(f"dataset folder {str(folder)!r} does not exist")
     paths = list_images(folder)
     if num_examples is not None:
         paths = paths[:int(num_examples)]
+    return read_images(paths, folder, progress)
+
+
+def class_folders(folder):
+    """``(paths, labels, class names)``: the images of each sub-folder of ``folder``, labelled by the
+    index of the sub-folder's name in sorted order (``class_names[label]``)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DatasetError(f"dataset folder {str(folder)!r} does not exist")
+    classes = sorted(p.name for p in folder.iterdir() if p.is_dir())
+    paths, labels = [], []
+    for index, name in enumerate(classes):
+        found = list_images(folder / name)
+        paths += found
+        labels += [index] * len(found)
+    loose = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_EXTENSIONS]
+    if not classes or loose:
+        raise DatasetError(f"{str(folder)!r} has no labels: a labelled folder holds one sub-folder per "
+                           f"class and no images of its own (found {len(classes)} sub-folders, "
+                           f"{len(loose)} loose images)")
+    return paths, np.asarray(labels, np.int32), classes
+
+
+def load_class_folders(folder, num_examples=None, progress=True):
+    """``(images, labels)`` of a folder with one sub-folder per class (see :func:`class_folders`)."""
+    paths, labels, _ = class_folders(folder)
+    if num_examples is not None:
+        paths, labels = paths[:int(num_examples)], labels[:int(num_examples)]
+    return read_images(paths, folder, progress), labels
+
+
+def read_images(paths, folder, progress=True):
+    """Reads image files (one size) into one uint8 NHWC array (see :func:`load_folder`)."""
+    from PIL import Image  # pylint: disable=import-outside-toplevel
+
     if not paths:
         raise DatasetError(f"no images ({', '.join(IMAGE_EXTENSIONS)}) found under {str(folder)!r}")
+    folder = Path(folder)
     sizes, modes = [], set()
     for path in paths:  # headers only: cheap
         try:
