@@ -4,6 +4,7 @@
 * The FID Inception network (2015-12-05 graph) as a Keras model, its weight converter and loader:
   :mod:`tfgan_suite.metrics.inception`.
 * Small domain classifiers shipped with the package: :mod:`tfgan_suite.metrics.domain`.
+* Class-conditional generators (intra-class FID, conditional accuracy): :mod:`tfgan_suite.metrics.conditional`.
 * User-facing ``fid``/``kid``/``inception_score`` over arrays, datasets, files, folders or generators:
   :mod:`tfgan_suite.metrics.api`; the training callback: :mod:`tfgan_suite.metrics.callback`.
 
@@ -43,6 +44,9 @@ _LAZY = {
     "iterate_images": "tfgan_suite.metrics.sources",
     "MetricsCallback": "tfgan_suite.metrics.callback",
     "domain_classifier_info": "tfgan_suite.metrics.domain",
+    # class-conditional generators
+    "intra_fid": "tfgan_suite.metrics.conditional",
+    "conditional_accuracy": "tfgan_suite.metrics.conditional",
 }
 
 
