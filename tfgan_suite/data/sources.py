@@ -57,6 +57,16 @@ def _read_npy_member(archive, member, num_examples):
     return array
 
 
+def _read_first_key(path, keys, candidates, missing, num_examples):
+    """``(key, array)`` of the first of ``candidates`` among an npz file's ``keys``."""
+    key = next((k for k in candidates if k in keys), None)
+    if key is None:
+        raise DatasetError(f"{str(path)!r} has {missing}: expected key "
+                           f"{' or '.join(map(repr, candidates))}, found keys: {', '.join(keys) or 'none'}")
+    with zipfile.ZipFile(path) as archive:
+        return key, _read_npy_member(archive, key + ".npy", num_examples)
+
+
 def npz_keys(path):
     with zipfile.ZipFile(path) as archive:
         return [name[:-4] for name in archive.namelist() if name.endswith(".npy")]
@@ -74,13 +84,8 @@ def load_npz(path, split="train", num_examples=None):
         keys = npz_keys(path)
     except zipfile.BadZipFile:
         raise DatasetError(f"{str(path)!r} is not a valid .npz file (not a zip archive)") from None
-    candidates = NPZ_KEYS.get(split, (f"x_{split}",))
-    key = next((k for k in candidates if k in keys), None)
-    if key is None:
-        raise DatasetError(f"{str(path)!r} has no array for split {split!r}: expected key "
-                           f"{' or '.join(map(repr, candidates))}, found keys: {', '.join(keys) or 'none'}")
-    with zipfile.ZipFile(path) as archive:
-        images = _read_npy_member(archive, key + ".npy", num_examples)
+    key, images = _read_first_key(path, keys, NPZ_KEYS.get(split, (f"x_{split}",)),
+                                  f"no array for split {split!r}", num_examples)
     if images.dtype != np.uint8 and not np.issubdtype(images.dtype, np.floating):
         raise DatasetError(f"{str(path)!r}: key {key!r} has dtype {images.dtype}; expected uint8 images")
     if images.dtype == np.uint8:
@@ -93,14 +98,9 @@ def load_npz(path, split="train", num_examples=None):
 def load_npz_labels(path, split="train", num_examples=None):
     """The int32 class labels of ``split`` in an ``.npz`` file: key ``y_<split>`` (or ``labels``)."""
     path = Path(path)
-    keys = npz_keys(path)
     candidates = (f"y_{split}",) + (("labels",) if split == "train" else ())
-    key = next((k for k in candidates if k in keys), None)
-    if key is None:
-        raise DatasetError(f"{str(path)!r} has no labels for split {split!r}: expected key "
-                           f"{' or '.join(map(repr, candidates))}, found keys: {', '.join(keys)}")
-    with zipfile.ZipFile(path) as archive:
-        labels = _read_npy_member(archive, key + ".npy", num_examples)
+    key, labels = _read_first_key(path, npz_keys(path), candidates,
+                                  f"no labels for split {split!r}", num_examples)
     if not np.issubdtype(labels.dtype, np.integer) or labels.ndim != 1:
         raise DatasetError(f"{str(path)!r}: key {key!r} must hold one integer label per example, "
                            f"got dtype {labels.dtype} and shape {labels.shape}")
