@@ -114,3 +114,15 @@ def test_conditional_model_saves_and_loads(tmp_path):
     x, y = tf.random.stateless_normal((2, 32, 32, 3), seed=[0, 0]), tf.constant([3, 4])
     for a, b in zip(d([x, y]), loaded([x, y])):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
+
+
+def test_mixed_precision_keeps_the_conditional_outputs_in_float32():
+    from tfgan_suite.training import precision
+
+    with precision.precision_policy("float16"):
+        g, d = models.get("dcgan32", num_classes=10, auxiliary_classifier=True)
+    y = tf.constant([1, 2])
+    images = g([tf.zeros((2, 100)), y])
+    adv, logits = d([images, y])
+    assert (images.dtype, adv.dtype, logits.dtype) == (tf.float32,) * 3
+    assert head_of(d).linear.compute_dtype == "float32"

@@ -120,25 +120,28 @@ class ConditionalHead(keras.layers.Layer):
         self.projection, self.auxiliary = bool(projection), bool(auxiliary)
         self.use_bias = bool(use_bias)
         self.spectral_norm, self.sn_gain, self.sn_iterations = spectral_norm, sn_gain, sn_iterations
-        sn = dict(spectral_norm=spectral_norm, gain=sn_gain, iterations=sn_iterations)
-        self.linear = maybe_spectral_norm(keras.layers.Dense(self.units, use_bias=self.use_bias),
-                                          **sn)
-        self.embedding = self.classifier = None  # the embedding's width is known in build
-        if self.auxiliary:
-            self.classifier = maybe_spectral_norm(keras.layers.Dense(self.num_classes), **sn)
+        self.linear = self.embedding = self.classifier = None  # made in build (widths, dtype policy)
+
+    def _dense(self, units, use_bias=True, name=None):
+        # the head's own dtype policy (float32 as a model's last layer under mixed precision)
+        layer = maybe_spectral_norm(keras.layers.Dense(units, use_bias=use_bias, name=name),
+                                    self.spectral_norm, self.sn_gain, self.sn_iterations)
+        for target in (layer, getattr(layer, "layer", None)):
+            if target is not None:
+                target.dtype_policy = self.dtype_policy
+        return layer
 
     def build(self, input_shape):
         features = tuple(input_shape[0])
         channels = int(features[-1])
+        self.linear = self._dense(self.units, self.use_bias, name="linear")
         self.linear.build(features)
         if self.projection:
-            sn = dict(spectral_norm=self.spectral_norm, gain=self.sn_gain,
-                      iterations=self.sn_iterations)
-            self.embedding = maybe_spectral_norm(
-                keras.layers.Dense(channels * self.units, use_bias=False, name="class_embedding"),
-                **sn)
+            self.embedding = self._dense(channels * self.units, use_bias=False,
+                                         name="class_embedding")
             self.embedding.build((None, self.num_classes))
-        if self.classifier is not None:
+        if self.auxiliary:
+            self.classifier = self._dense(self.num_classes, name="class_logits")
             self.classifier.build(features)
 
     def call(self, inputs, training=None):

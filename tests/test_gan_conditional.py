@@ -1,0 +1,89 @@
+"""Class-conditional GANs in the trainer: (images, labels) batches under a strategy, labelled
+generation, the AC-GAN term, per-class sample grids."""
+import numpy as np
+import pytest
+import tensorflow as tf
+from PIL import Image
+
+import tfgan_suite
+from tfgan_suite import models
+from tfgan_suite.training import callbacks
+from tfgan_suite.utils import randomness
+
+
+def labelled_batch(shared_data, n=8):
+    with np.load(shared_data / "mnist.npz") as archive:
+        images = archive["x_train"][:n].astype(np.float32) / 127.5 - 1
+        labels = archive["y_train"][:n].astype(np.int32)
+    return images, labels
+
+
+def _one_step(strategy, weights, batch, loss="hinge", **arch):
+    with strategy.scope():
+        generator, discriminator = models.get("dcgan28", width=8, latent_dim=16, num_classes=10,
+                                              **arch)
+        gan = tfgan_suite.GAN(generator, discriminator, latent_dim=16, seed=7)
+        generator.set_weights(weights[0])
+        discriminator.set_weights(weights[1])
+        gan.compile(loss=loss)
+    logs = gan.fit(tf.data.Dataset.from_tensors(batch), epochs=1, verbose=0).history
+    return logs, generator.get_weights() + discriminator.get_weights()
+
+
+def test_conditional_step_under_mirrored_strategy_equals_default(shared_data, mirrored_strategy):
+    images, labels = labelled_batch(shared_data)
+    generator, discriminator = models.get("dcgan28", width=8, latent_dim=16, num_classes=10)
+    weights = (generator.get_weights(), discriminator.get_weights())
+    logs_default, after_default = _one_step(tf.distribute.get_strategy(), weights, (images, labels))
+    logs_mirrored, after_mirrored = _one_step(mirrored_strategy, weights, (images, labels))
+    for key in ("d_loss", "g_loss"):
+        np.testing.assert_allclose(logs_mirrored[key], logs_default[key], atol=1e-5)
+    for a, b in zip(after_default, after_mirrored):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+    # the labels take part: other labels, other update
+    _, after_other = _one_step(tf.distribute.get_strategy(), weights, (images, (labels + 1) % 10))
+    assert max(np.abs(a - b).max() for a, b in zip(after_default, after_other)) > 1e-5
+
+
+def test_generate_with_labels_uses_the_seeded_latents():
+    generator, discriminator = models.get("dcgan28", width=8, latent_dim=16, num_classes=10)
+    gan = tfgan_suite.GAN(generator, discriminator, latent_dim=16)
+    labels = np.array([0, 0, 4, 4, 9], np.int32)
+    z = tf.random.stateless_normal([5, 16], seed=[3, 0], alg=randomness.ALG)
+    expected = generator([z, tf.constant(labels)], training=False).numpy()
+    np.testing.assert_allclose(gan.generate(5, seed=3, labels=labels), np.clip(expected, -1, 1),
+                               atol=1e-6)
+
+
+def test_auxiliary_classifier_adds_the_real_label_cross_entropy(shared_data):
+    """d_loss(with AC-GAN weight w) - d_loss(w = 0) = w * CE(D's class logits on real, labels)."""
+    images, labels = labelled_batch(shared_data)
+    generator, discriminator = models.get("dcgan28", width=8, latent_dim=16, num_classes=10,
+                                          auxiliary_classifier=True, projection=False)
+    weights = (generator.get_weights(), discriminator.get_weights())
+    _, logits = discriminator([tf.constant(images), tf.constant(labels)], training=True)
+    cross_entropy = float(tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+        labels, logits)))
+    logs = {}
+    for weight in (0.0, 2.0):
+        with tf.distribute.get_strategy().scope():
+            g, d = models.get("dcgan28", width=8, latent_dim=16, num_classes=10,
+                              auxiliary_classifier=True, projection=False)
+            g.set_weights(weights[0])
+            d.set_weights(weights[1])
+            gan = tfgan_suite.GAN(g, d, latent_dim=16, seed=7)
+            gan.compile(loss="nsgan", auxiliary_weight=weight, auxiliary_weight_g=weight)
+        logs[weight] = gan.train_on_batch(images, labels, return_dict=True)
+    assert logs[2.0]["d_loss"] - logs[0.0]["d_loss"] == pytest.approx(2.0 * cross_entropy, rel=1e-4)
+    assert logs[2.0]["g_loss"] > logs[0.0]["g_loss"]  # plus a (positive) cross-entropy on fakes
+
+
+def test_sample_grid_has_one_row_per_class(tmp_path):
+    generator, discriminator = models.get("dcgan28", width=8, latent_dim=16, num_classes=10)
+    gan = tfgan_suite.GAN(generator, discriminator, latent_dim=16)
+    gan.compile(loss="nsgan")
+    grid = callbacks.SampleGrid(str(tmp_path), num_samples=40, num_classes=10)
+    grid.set_model(gan)
+    path = grid.write(str(tmp_path / "grid.png"))
+    width, height = Image.open(path).size
+    assert (height // 28 // 2, width // 28 // 2) == (10, 4)  # 10 rows (classes) of 4, upscaled x2
