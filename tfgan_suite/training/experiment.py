@@ -79,6 +79,8 @@ class TrainConfig:
     # --- ensembles (issue 6): "none" trains one GAN; "sgan" an SGAN of num_pairs local pairs.
     ensemble: str = "none"
     num_pairs: int = 5
+    # --- class-conditional GANs: (images, labels) batches, conditional G and projection D
+    num_classes: Optional[int] = None
 
 
 # Fields that may differ when a run is resumed: they do not change the state being trained.
@@ -155,6 +157,8 @@ def _architecture_overrides(config, objective, image_channels):
     """Model options the user left out, filled from the objective's settings and the data."""
     accepted = inspect.signature(models.ARCHITECTURES.lookup(model_name(config))).parameters
     options = dict(config.model_options)
+    if config.num_classes is not None:
+        options["num_classes"] = config.num_classes
     if "d_output_dim" in accepted:
         options.setdefault("d_output_dim", objective.discriminator_output_dim)
     for key, value in game_settings(config).model_options.items():  # e.g. MMD's spectral norm
@@ -204,6 +208,9 @@ def check_ensemble(config):
         settings = game_settings(config)
         if settings.ema_decay is not None or settings.historical_averaging:
             raise UserInputError("--ema_decay and --historical_averaging are not supported with "
+                                 "--ensemble=sgan")
+        if config.num_classes is not None:
+            raise UserInputError("--num_classes (class-conditional GANs) is not supported with "
                                  "--ensemble=sgan")
         if config.strategy != "default":
             raise UserInputError(f"--ensemble=sgan spreads its pairs over the GPUs itself; use "
@@ -281,9 +288,10 @@ def train(config):
     workdir = config.workdir
     mode = check_workdir(workdir, config) if chief else "worker"
 
+    labels = config.num_classes is not None  # (images, labels) batches
     probe = data_lib.load(config.dataset, split="train", batch_size=1, seed=config.seed,
-                          data_dir=config.data_dir)
-    channels = probe.element_spec.shape[-1]
+                          data_dir=config.data_dir, labels=labels)
+    channels = tf.nest.flatten(probe.element_spec)[0].shape[-1]
     keras.utils.set_random_seed(config.seed)  # initial weights are a function of the seed
     with precision.precision_policy(config.mixed_precision), strategy.scope():
         build = build_sgan if config.ensemble == "sgan" else build_gan
@@ -296,10 +304,11 @@ def train(config):
     def dataset_from(step):
         dataset = data_lib.load(config.dataset, split="train", image_size=arch.image_shape[0],
                                 batch_size=global_batch, seed=config.seed,
-                                data_dir=config.data_dir)
-        if tuple(dataset.element_spec.shape[1:]) != tuple(arch.image_shape):
+                                data_dir=config.data_dir, labels=labels)
+        image_spec = tf.nest.flatten(dataset.element_spec)[0]
+        if tuple(image_spec.shape[1:]) != tuple(arch.image_shape):
             raise UserInputError(f"dataset images have shape "
-                                 f"{tuple(dataset.element_spec.shape[1:])} but model "
+                                 f"{tuple(image_spec.shape[1:])} but model "
                                  f"{model_name(config)!r} expects {tuple(arch.image_shape)}")
         # exact resume: the pipeline is a function of the seed; skip the batches already used
         if schedule != "constant":
@@ -334,7 +343,7 @@ def train(config):
     if chief:
         callbacks += [
             callbacks_lib.SampleGrid(os.path.join(out_dir, "samples"), config.sample_every,
-                                     seed=config.seed),
+                                     seed=config.seed, num_classes=config.num_classes),
             keras.callbacks.CSVLogger(csv_path, append=True),
             keras.callbacks.TensorBoard(os.path.join(out_dir, "tensorboard"), write_graph=False),
         ]
