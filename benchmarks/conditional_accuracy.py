@@ -7,6 +7,9 @@ training command, the accuracy per class and their mean, and prints the README l
 
     python benchmarks/conditional_accuracy.py --workdir=runs/cond_mnist \
         --command="python -m tfgan_suite.run ..." --out=docs/results/conditional_mnist.json
+
+``--readme_from=docs/results/conditional_mnist.json`` only rewrites the README line (the line after
+``<!-- conditional-mnist -->``) from a saved record.
 """
 import argparse
 import json
@@ -37,17 +40,41 @@ def readme_line(record):
     return (f"Conditional MNIST ({record['model']}, {record['steps']} steps): the MNIST classifier "
             f"labels {100 * record['accuracy']:.1f}% of the samples as their requested class "
             f"(worst class {100 * min(record['per_class']):.1f}%, {record['samples_per_class']} "
-            f"samples per class; `{record['command']}`).")
+            f"samples per class). Trained with `{record['command']}`, scored by "
+            f"`python benchmarks/conditional_accuracy.py` into docs/results/conditional_mnist.json.")
+
+
+MARKER = "<!-- conditional-mnist -->"
+
+
+def update_readme(record, path="README.md"):
+    """Puts :func:`readme_line` on the line after the marker (replacing an earlier one)."""
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    at = lines.index(MARKER)
+    if at + 1 < len(lines) and lines[at + 1].startswith("Conditional MNIST"):
+        del lines[at + 1]
+    lines.insert(at + 1, readme_line(record))
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workdir", required=True)
-    parser.add_argument("--command", required=True, help="the command that trained the run")
+    parser.add_argument("--workdir")
+    parser.add_argument("--command", help="the command that trained the run")
+    parser.add_argument("--readme", default="README.md")
+    parser.add_argument("--readme_from", help="a saved JSON record: only rewrite the README line")
     parser.add_argument("--samples_per_class", type=int, default=1000)
     parser.add_argument("--dataset", default="mnist", choices=["mnist", "fashion_mnist"])
     parser.add_argument("--out", default="docs/results/conditional_mnist.json")
     args = parser.parse_args()
+    if args.readme_from:
+        with open(args.readme_from) as f:
+            update_readme(json.load(f), args.readme)
+        return
+    if not (args.workdir and args.command):
+        parser.error("--workdir and --command are required (or --readme_from)")
     with open(os.path.join(args.workdir, "config.json")) as f:
         config = json.load(f)
     accuracy, per_class = metrics.conditional_accuracy(
@@ -62,6 +89,7 @@ def main():
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump(record, f, indent=2)
+    update_readme(record, args.readme)
     print(readme_line(record))
 
 
