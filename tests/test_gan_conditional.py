@@ -130,3 +130,32 @@ def test_cli_num_classes_flag_and_unlabelled_data(tmp_path):
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert result.returncode == 2 and len(lines) == 1 and "has no labels" in lines[0], result.stderr
     assert not (tmp_path / "w").exists()
+
+
+def test_ema_copy_of_a_conditional_resnet_generator(shared_data):
+    images, labels = labelled_batch(shared_data, n=4)
+    images = np.repeat(np.pad(images, ((0, 0), (2, 2), (2, 2), (0, 0)), constant_values=-1), 3, -1)
+    generator, discriminator = models.get("sngan_resnet", num_classes=10)
+    gan = tfgan_suite.GAN(generator, discriminator, latent_dim=128)
+    gan.compile(loss="hinge", ema_decay=0.5, run_eagerly=True)
+    gan.train_on_batch(images, labels)
+    samples = gan.generate(2, seed=0, labels=[1, 2])
+    assert samples.shape == (2, 32, 32, 3)
+    assert not np.allclose(samples, gan.generate(2, seed=0, labels=[1, 2], use_ema=False))
+
+
+def test_distributed_labels_follow_their_images(mirrored_strategy):
+    from tfgan_suite.training import distribute
+
+    ids = np.arange(8, dtype=np.float32)
+    dataset = tf.data.Dataset.from_tensors((ids[:, None] * np.ones((8, 2), np.float32),
+                                            ids.astype(np.int32))).repeat(1)
+    element = next(iter(distribute.distribute_batches(mirrored_strategy, dataset, n_critic=2)))
+    images, labels = element
+    shards = zip(mirrored_strategy.experimental_local_results(images),
+                 mirrored_strategy.experimental_local_results(labels))
+    seen = []
+    for shard_images, shard_labels in shards:
+        np.testing.assert_array_equal(shard_images.numpy()[:, 0], shard_labels.numpy())
+        seen += shard_labels.numpy().tolist()
+    assert sorted(seen) == list(range(8))
