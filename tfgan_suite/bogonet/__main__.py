@@ -29,8 +29,9 @@ _define.DEFINE_integer("steps", 300, "Generator updates per run.")
 _define.DEFINE_integer("batch_size", 64, "Images per discriminator update.")
 _define.DEFINE_string("dataset", None, "Dataset name or path (default: the bundled MNIST subset).")
 _define.DEFINE_string("data_dir", None, "tensorflow-datasets data_dir.")
-_define.DEFINE_string("metric", "domain_fd", "Score: domain_fd (MNIST/Fashion-MNIST classifier "
-                    "features) or fid (Inception).")
+_define.DEFINE_string("metric", "domain_fd", "Score (lower is better): domain_fd (MNIST/Fashion-MNIST "
+                    "classifier features), fid (Inception), swd, domain_coverage / coverage (1 - coverage), "
+                    "ms_ssim_gap.")
 _define.DEFINE_string("domain", None, "Domain classifier for domain_fd: mnist or fashion_mnist "
                     "(default: guessed from --dataset).")
 _define.DEFINE_integer("num_eval_samples", 1000, "Generated (and real test) images per score.")
