@@ -22,8 +22,9 @@ def test_callback_logs_prdc_ms_ssim_and_swd_of_the_fixed_sample(digits):
     keras.utils.set_random_seed(0)
     model = TinyGenerator()
     model.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse")
-    callback = metrics.MetricsCallback(digits, every_n_steps=None, num_samples=64, metrics=("prdc", "ms_ssim", "swd"),
-                                       classifier="mnist", seed=5, batch_size=32, ms_ssim_pairs=10)
+    callback = metrics.MetricsCallback(digits, every_n_steps=None, num_samples=64,
+                                       metrics=("prdc", "ms_ssim", "swd"), classifier="mnist", seed=5,
+                                       batch_size=32, ms_ssim_pairs=10)
     z = np.random.default_rng(0).normal(size=(32, 8)).astype(np.float32)
     history = model.fit(z, digits[:32].astype(np.float32) / 127.5 - 1.0, batch_size=32, epochs=1, verbose=0,
                         callbacks=[callback])

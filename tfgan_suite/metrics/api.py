@@ -279,7 +279,7 @@ def inception_score(images, num_samples=None, batch_size=50, seed=0, inception_w
 
 
 def prdc(real, generated, num_samples=None, nearest_k=5, batch_size=50, seed=0, classifier="inception",
-         inception_weights=None, split="train", progress=True, num_real=None, dtype="float64"):
+         inception_weights=None, split="train", progress=True, num_real=None, dtype="float32"):
     """Precision, recall, density and coverage (Kynkäänniemi et al. 2019; Naeem et al. 2020) of two sources.
 
     Both sides are embedded like :func:`kid` (``classifier="inception"``: pool_3 features; ``"mnist"`` /

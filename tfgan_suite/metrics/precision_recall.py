@@ -17,22 +17,24 @@ These are the definitions of the authors' reference code (clovaai/generative-eva
 includes the point itself (distance 0), i.e. the k-th nearest *other* point. ``tests/test_metrics_prdc.py``
 asserts agreement with the ``prdc`` package to 1e-6 (absolute) on every value.
 
-Unlike the reference (full ``N x M`` float64 matrices: 2.4 GB for 10k x 10k, three of them), the
-distances here are computed in blocks of ``block_size`` rows, as squared distances
-``|x|^2 + |y|^2 - 2 x.y`` from one matrix product per block on features centred on the real mean
-(smaller norms, less cancellation). Memory is ``O(block_size * max(N, M))`` beyond the features, and
-the k-th smallest per row comes from ``np.partition``. ``dtype="float64"`` (default) makes threshold
-comparisons agree with the reference; ``"float32"`` is about twice as fast but a distance within
-~1e-6 relative of a radius may compare the other way.
+Unlike the reference (full ``N x M`` float64 matrices: 0.8 GB each for 10k x 10k, three of them),
+the distances here are computed in blocks of ``block_size`` rows, as squared distances ``|x|^2 + |y|^2
+- 2 x.y`` from one matrix product per block, on features centred on the real mean (smaller norms,
+less cancellation); the k-th smallest per row comes from ``np.partition``. Memory is
+``O(block_size * max(N, M))`` beyond the features. The products run in ``dtype`` (float32 by default:
+about twice as fast as float64), and every decision is then made exact: an entry whose approximate
+squared distance lies within the rounding-error bound ``(2 gamma_d + 10 u) (|x|^2 + |y|^2)``
+(``u`` the unit roundoff, ``gamma_d = d u / (1 - d u)``, Higham's dot-product bound) of a radius, or
+of a row's k-th smallest value, is recomputed directly in float64 as ``sum((x - y)^2)``. Typically a
+few entries per row are; the result then equals a float64 computation's.
 """
 import numpy as np
 
-DTYPES = ("float64", "float32")
+DTYPES = ("float32", "float64")
+_EXACT_CHUNK = 4096  # pairs per float64 recomputation chunk
 
 
-def _prepare(real_features, fake_features, nearest_k, dtype):
-    if dtype not in DTYPES:
-        raise ValueError(f"unknown dtype {dtype!r}; valid choices: {', '.join(DTYPES)}")
+def _prepare(real_features, fake_features, nearest_k):
     real = np.asarray(real_features)
     fake = np.asarray(fake_features)
     for name, x in (("real_features", real), ("fake_features", fake)):
@@ -46,68 +48,118 @@ def _prepare(real_features, fake_features, nearest_k, dtype):
         raise ValueError(f"nearest_k must be in [1, {smallest - 1}] (fewer than the {smallest} points of the "
                          f"smaller set), got {nearest_k}")
     center = real.mean(axis=0, dtype=np.float64)
-    real = (real - center).astype(dtype, copy=False)
-    fake = (fake - center).astype(dtype, copy=False)
-    return real, fake, nearest_k
+    return real - center, fake - center, nearest_k  # float64, centred
 
 
-def _squared_distances(x_block, y, y_squared_norms):
-    """``[b, m]`` squared Euclidean distances (clipped at 0) between the rows of ``x_block`` and ``y``."""
-    d2 = np.einsum("ij,ij->i", x_block, x_block)[:, None] + y_squared_norms[None, :]
-    d2 -= 2.0 * (x_block @ y.T)
-    np.maximum(d2, 0.0, out=d2)
+class _PointSet:
+    """Centred float64 features, their ``dtype`` copy and squared norms, and the error-bound scale."""
+
+    def __init__(self, exact, dtype):
+        self.exact = exact
+        self.fast = exact.astype(dtype, copy=False)
+        self.norms = np.einsum("ij,ij->i", exact, exact)
+        self.fast_norms = self.norms.astype(dtype)
+        unit_roundoff = np.finfo(dtype).eps / 2
+        d = exact.shape[1]
+        self.error_scale = 2 * d * unit_roundoff / (1 - d * unit_roundoff) + 10 * unit_roundoff
+
+    def __len__(self):
+        return len(self.exact)
+
+
+def _approx_squared_distances(x, start, stop, y):
+    """``[b, m]`` approximate squared distances between rows ``start:stop`` of ``x`` and all of ``y``."""
+    d2 = x.fast_norms[start:stop, None] + y.fast_norms[None, :]
+    d2 -= 2 * (x.fast[start:stop] @ y.fast.T)
     return d2
 
 
-def _row_norms(x):
-    return np.einsum("ij,ij->i", x, x)
+def _error_bound(x, rows, y):
+    """Per-row bound on ``|approx - exact|`` over all columns: ``scale * (|x_i|^2 + max_j |y_j|^2)``."""
+    return x.error_scale * (x.norms[rows] + y.norms.max())
 
 
-def kth_neighbour_squared_radii(features, nearest_k, block_size=1024):
-    """Squared distance of every row to its ``nearest_k``-th nearest *other* row (``NND_k^2``).
+def _exact_squared_distances(x, rows, y, cols):
+    """float64 ``sum((x_rows - y_cols)^2)`` for index pairs, in chunks."""
+    out = np.empty(len(rows))
+    for i in range(0, len(rows), _EXACT_CHUNK):
+        diff = x.exact[rows[i:i + _EXACT_CHUNK]] - y.exact[cols[i:i + _EXACT_CHUNK]]
+        out[i:i + _EXACT_CHUNK] = np.einsum("ij,ij->i", diff, diff)
+    return out
 
-    ``features`` is already centred and cast; the row itself (distance set to exactly 0) is the first
-    neighbour, so this is the (k+1)-th smallest value of each row, as in the reference.
+
+def kth_neighbour_squared_radii(points, nearest_k, block_size=1024):
+    """Exact squared distance of every row to its ``nearest_k``-th nearest *other* row (``NND_k^2``).
+
+    The row itself (distance exactly 0) is the first neighbour, so this is the (k+1)-th smallest value
+    of each row, as in the reference. The approximate (k+1)-th smallest ``t`` bounds the exact one by
+    ``t + bound``; every entry that could be below that (approximation ``<= t + 2 bound``) is recomputed
+    exactly and the (k+1)-th smallest of those is the radius.
     """
-    n = len(features)
-    norms = _row_norms(features)
-    radii = np.empty(n, features.dtype)
+    n = len(points)
+    radii = np.empty(n)
     for start in range(0, n, block_size):
         stop = min(start + block_size, n)
-        d2 = _squared_distances(features[start:stop], features, norms)
-        d2[np.arange(stop - start), np.arange(start, stop)] = 0.0
-        radii[start:stop] = np.partition(d2, nearest_k, axis=1)[:, nearest_k]
+        rows = np.arange(start, stop)
+        d2 = _approx_squared_distances(points, start, stop, points)
+        d2[rows - start, rows] = 0.0
+        approx_kth = np.partition(d2, nearest_k, axis=1)[:, nearest_k]
+        bound = _error_bound(points, rows, points)
+        cand_rows, cand_cols = np.nonzero(d2 <= (approx_kth + 2 * bound)[:, None])
+        exact = _exact_squared_distances(points, cand_rows + start, points, cand_cols)
+        order = np.lexsort((exact, cand_rows))
+        first = np.searchsorted(cand_rows[order], np.arange(stop - start))
+        radii[start:stop] = exact[order][first + nearest_k]
     return radii
 
 
+def _inside_balls(d2, radii, bound, x, rows, y, cols_are_balls):
+    """``d2 < radius`` made exact: the ball centres are the rows (``cols_are_balls=False``, radii per
+    row) or the columns; entries within ``bound`` of their radius are recomputed in float64."""
+    threshold = radii[None, :] if cols_are_balls else radii[rows][:, None]
+    inside = d2 < threshold
+    unsure_rows, unsure_cols = np.nonzero(np.abs(d2 - threshold) <= bound[:, None])
+    if len(unsure_rows):
+        exact = _exact_squared_distances(x, rows[unsure_rows], y, unsure_cols)
+        radius = radii[unsure_cols] if cols_are_balls else radii[rows[unsure_rows]]
+        inside[unsure_rows, unsure_cols] = exact < radius
+    return inside
+
+
 def precision_recall_density_coverage(real_features, fake_features, nearest_k=5, block_size=1024,
-                                      dtype="float64"):
+                                      dtype="float32"):
     """Precision, recall, density and coverage (see the module docstring for the formulas).
 
     Args:
       real_features: ``[N, d]`` features of real images (e.g. Inception pool_3, 2048-d).
       fake_features: ``[M, d]`` features of generated images.
       nearest_k: k of the k-NN radii (5 in both papers).
-      block_size: rows per distance block (memory ``~ block_size * max(N, M) * 8`` bytes for float64).
-      dtype: "float64" (reference-exact comparisons) or "float32" (faster).
+      block_size: rows per distance block (memory ``~ 3 * block_size * max(N, M) * 8`` bytes).
+      dtype: "float32" or "float64" for the matrix products; the result is the same (exact decisions).
 
     Returns:
       ``{"precision", "recall", "density", "coverage"}`` as Python floats.
     """
-    real, fake, k = _prepare(real_features, fake_features, nearest_k, dtype)
+    if dtype not in DTYPES:
+        raise ValueError(f"unknown dtype {dtype!r}; valid choices: {', '.join(DTYPES)}")
+    real, fake, k = _prepare(real_features, fake_features, nearest_k)
+    real, fake = _PointSet(real, dtype), _PointSet(fake, dtype)
     block_size = max(1, int(block_size))
     real_radii = kth_neighbour_squared_radii(real, k, block_size)
     fake_radii = kth_neighbour_squared_radii(fake, k, block_size)
-    fake_norms = _row_norms(fake)
     fake_inside_counts = np.zeros(len(fake), np.int64)  # per fake: real balls that contain it
     real_in_fake_manifold = np.zeros(len(real), bool)
     real_covered = np.zeros(len(real), bool)
     for start in range(0, len(real), block_size):
         stop = min(start + block_size, len(real))
-        d2 = _squared_distances(real[start:stop], fake, fake_norms)
-        fake_inside_counts += (d2 < real_radii[start:stop, None]).sum(axis=0)
-        real_in_fake_manifold[start:stop] = (d2 < fake_radii[None, :]).any(axis=1)
-        real_covered[start:stop] = d2.min(axis=1) < real_radii[start:stop]
+        rows = np.arange(start, stop)
+        d2 = _approx_squared_distances(real, start, stop, fake)
+        bound = _error_bound(real, rows, fake)
+        in_real_balls = _inside_balls(d2, real_radii, bound, real, rows, fake, cols_are_balls=False)
+        fake_inside_counts += in_real_balls.sum(axis=0)
+        real_covered[start:stop] = in_real_balls.any(axis=1)  # nearest fake inside the ball <=> any fake
+        in_fake_balls = _inside_balls(d2, fake_radii, bound, real, rows, fake, cols_are_balls=True)
+        real_in_fake_manifold[start:stop] = in_fake_balls.any(axis=1)
     return {
         "precision": float(np.mean(fake_inside_counts > 0)),
         "recall": float(np.mean(real_in_fake_manifold)),
