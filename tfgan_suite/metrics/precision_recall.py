@@ -92,9 +92,10 @@ def kth_neighbour_squared_radii(points, nearest_k, block_size=1024):
     """Exact squared distance of every row to its ``nearest_k``-th nearest *other* row (``NND_k^2``).
 
     The row itself (distance exactly 0) is the first neighbour, so this is the (k+1)-th smallest value
-    of each row, as in the reference. The approximate (k+1)-th smallest ``t`` bounds the exact one by
-    ``t + bound``; every entry that could be below that (approximation ``<= t + 2 bound``) is recomputed
-    exactly and the (k+1)-th smallest of those is the radius.
+    ``t`` of each row, as in the reference. With ``a`` the approximate (k+1)-th smallest and ``e`` the
+    row's error bound, ``a - e <= t <= a + e``: entries approximated below ``a - 2e`` are certainly
+    below ``t`` (``L`` of them) and only the band ``[a - 2e, a + 2e]`` is recomputed exactly; ``t`` is
+    its ``(k + 1 - L)``-th smallest value.
     """
     n = len(points)
     radii = np.empty(n)
@@ -105,11 +106,13 @@ def kth_neighbour_squared_radii(points, nearest_k, block_size=1024):
         d2[rows - start, rows] = 0.0
         approx_kth = np.partition(d2, nearest_k, axis=1)[:, nearest_k]
         bound = _error_bound(points, rows, points)
-        cand_rows, cand_cols = np.nonzero(d2 <= (approx_kth + 2 * bound)[:, None])
-        exact = _exact_squared_distances(points, cand_rows + start, points, cand_cols)
-        order = np.lexsort((exact, cand_rows))
-        first = np.searchsorted(cand_rows[order], np.arange(stop - start))
-        radii[start:stop] = exact[order][first + nearest_k]
+        low, high = (approx_kth - 2 * bound)[:, None], (approx_kth + 2 * bound)[:, None]
+        certainly_below = np.count_nonzero(d2 < low, axis=1)
+        band_rows, band_cols = np.nonzero((d2 >= low) & (d2 <= high))
+        exact = _exact_squared_distances(points, band_rows + start, points, band_cols)
+        order = np.lexsort((exact, band_rows))
+        first = np.searchsorted(band_rows[order], np.arange(stop - start))
+        radii[start:stop] = exact[order][first + nearest_k - certainly_below]
     return radii
 
 
