@@ -61,6 +61,8 @@ def test_architecture_matches_every_parameter_in_the_archive():
     for name, filters, (kh, kw), _, _ in specs:
         assert tensors[f"net.layers.{name}.weight"].shape[0] == filters
         assert tensors[f"net.layers.{name}.weight"].shape[2:] == (kh, kw)
+    expected = inception.source_tensor_shapes()  # what the converter insists on, input channels included
+    assert {k: v.shape for k, v in tensors.items()} == {k: expected[k] for k in tensors}
 
 
 def test_features_agree_with_torchscript_reference(extractor):
