@@ -45,16 +45,6 @@ def test_penalty_auto_takes_the_objective_default_and_can_be_overridden():
         gan.compile(loss="nsgan", penalty="dragan", penalty_options={"lambda": 3})
 
 
-def test_wgan_gp_defaults_are_the_papers():
-    d = losses.get("wgan_gp").defaults
-    assert (d["optimizer"], d["lr_d"], d["beta_1"], d["beta_2"], d["n_critic"]) == (
-        "adam", 1e-4, 0.0, 0.9, 5)
-    assert d["penalty"] == "gradient_penalty" and d["penalty_options"]["weight"] == 10.0
-    d = losses.get("dragan").defaults
-    assert d["penalty"] == "dragan" and d["penalty_options"]["k"] == 1.0
-    assert d["penalty_options"]["scale"] == 0.5
-
-
 def test_penalty_weight_reaches_the_trained_loss():
     """The logged penalty of a train step equals the penalty function's value at that step."""
     real = real_batch(8)
