@@ -54,7 +54,7 @@ setup(
         "tensorboard>=2.16",
     ],
     extras_require={
-        "test": ["pytest>=8", "torch==2.13.0"],
+        "test": ["pytest>=8", "torch==2.13.0", "hypothesis>=6.100"],
     },
     entry_points={"console_scripts": ["tfgan-suite=tfgan_suite.run:run_main"]},
 )

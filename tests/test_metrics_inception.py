@@ -8,6 +8,9 @@ from metrics_testutil import TORCHSCRIPT
 from tfgan_suite import metrics
 from tfgan_suite.metrics import inception, torch_archive
 
+# What the README and docs/metrics.md claim (measured ~3e-6 and ~1e-7), with a small margin.
+FEATURE_RTOL, FID_RTOL, KID_RTOL = 1e-5, 1e-6, 1e-5
+
 
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory, monkeypatch_module):
@@ -71,7 +74,7 @@ def test_features_agree_with_torchscript_reference(extractor, shared_data):
     ours = extractor(images)
     ref = _reference_features(images, shared_data / TORCHSCRIPT)
     rel = np.linalg.norm(ours - ref, axis=1) / np.linalg.norm(ref, axis=1)
-    assert ours.shape == (6, 2048) and rel.max() < 1e-3, rel
+    assert ours.shape == (6, 2048) and rel.max() < FEATURE_RTOL, rel
     assert ref.min() >= 0 and np.abs(ref).max() > 1  # real (non-trivial, post-ReLU) features
 
 
@@ -138,7 +141,8 @@ def test_inception_score_without_logits_says_what_to_provide(cache, shared_data)
 @pytest.mark.slow
 @pytest.mark.reference  # CI runs it: `make test` selects "not slow or reference"
 def test_fid_from_our_features_matches_reference_cifar_vs_mnist(extractor, shared_data):
-    """CIFAR-10 test vs MNIST (as RGB), 250 images each: FID from ours vs reference within 0.1%."""
+    """CIFAR-10 test vs MNIST (as RGB), 250 images each: features within FEATURE_RTOL per image, FID
+    within FID_RTOL and KID within KID_RTOL of the reference's (the README quotes these runs)."""
     n = 250
     cifar = np.load(shared_data / "cifar10.npz")["x_test"][:n]
     mnist = np.load(shared_data / "mnist.npz")["x_test"][:n]
@@ -146,14 +150,16 @@ def test_fid_from_our_features_matches_reference_cifar_vs_mnist(extractor, share
     ref_c, ref_m = (_reference_features(x, shared_data / TORCHSCRIPT) for x in (cifar, mnist))
     for ours, ref in ((ours_c, ref_c), (ours_m, ref_m)):
         rel = np.linalg.norm(ours - ref, axis=1) / np.linalg.norm(ref, axis=1)
-        assert rel.max() < 1e-3
+        print(f"per-image feature relative difference: max {rel.max():.1e}")
+        assert rel.max() < FEATURE_RTOL
     fid_ours = metrics.frechet_classifier_distance_from_activations(ours_c, ours_m)
     fid_ref = metrics.frechet_classifier_distance_from_activations(ref_c, ref_m)
     print(f"FID CIFAR-10 vs MNIST ({n} each): ours {fid_ours:.4f}, reference {fid_ref:.4f}, "
           f"relative difference {abs(fid_ours - fid_ref) / fid_ref:.2e}")
     assert fid_ref > 100  # very different data sets: a meaningful, large distance
-    assert abs(fid_ours - fid_ref) / fid_ref < 1e-3, (fid_ours, fid_ref)
+    assert abs(fid_ours - fid_ref) / fid_ref < FID_RTOL, (fid_ours, fid_ref)
     kid_ours = metrics.kernel_classifier_distance_from_activations(ours_c, ours_m)
     kid_ref = metrics.kernel_classifier_distance_from_activations(ref_c, ref_m)
-    print(f"KID: ours {kid_ours:.6f}, reference {kid_ref:.6f}")
-    assert abs(kid_ours - kid_ref) / kid_ref < 1e-3
+    print(f"KID: ours {kid_ours:.6f}, reference {kid_ref:.6f}, relative difference "
+          f"{abs(kid_ours - kid_ref) / kid_ref:.2e}")
+    assert abs(kid_ours - kid_ref) / kid_ref < KID_RTOL
