@@ -174,6 +174,8 @@ def _main():
     specs = sampler.sample_specs(FLAGS.num_architectures, FLAGS.arch_seed, context.image_shape,
                                  FLAGS.width_multiplier)
     sweep.prepare_workdir(workdir, settings, specs)
+    if context.reference_note:  # after every check: a bad input still gets exactly one line
+        print(context.reference_note, file=sys.stderr)
     total = len(specs) * len(objectives)
     if FLAGS.num_workers > 1:
         threads = FLAGS.threads or max(1, (os.cpu_count() or 1) // FLAGS.num_workers)

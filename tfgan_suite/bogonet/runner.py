@@ -167,7 +167,7 @@ class Context:
         from tfgan_suite import data as data_lib
 
         self.settings = settings
-        self.reference_split, real = _reference_images(settings)
+        self.reference_split, real, self.reference_note = _reference_images(settings)
         self.real = (real.astype(np.float32) / 127.5 - 1.0) if real.dtype == np.uint8 else real
         self.image_shape = tuple(int(d) for d in self.real.shape[1:])
         self.real_diversity = mean_pairwise_distance(self.real, settings.diversity_samples)
@@ -182,10 +182,9 @@ class Context:
 
 
 def _reference_images(settings):
-    """``(split, images)``: ``settings.reference_split``, else the test split when the data set has one,
-    else the training split, which is then said on stderr (every record names the split)."""
-    import sys
-
+    """``(split, images, note)``: ``settings.reference_split``, else the test split when the data set
+    has one, else the training split with a note saying so (the command prints it; every record names
+    the split)."""
     from tfgan_suite import data as data_lib
 
     def load(split):
@@ -193,14 +192,12 @@ def _reference_images(settings):
                                    num_examples=settings.num_eval_samples)
 
     if settings.reference_split:
-        return settings.reference_split, load(settings.reference_split)
+        return settings.reference_split, load(settings.reference_split), None
     try:
-        return "test", load("test")
+        return "test", load("test"), None
     except data_lib.DatasetError as no_test:
-        images = load("train")
-        print(f"BogoNet: scoring against the training split, since {no_test} (--reference_split=train "
-              "says so explicitly)", file=sys.stderr)
-        return "train", images
+        return "train", load("train"), (f"BogoNet: scoring against the training split, since {no_test} "
+                                        "(--reference_split=train says so explicitly)")
 
 
 def _divergence_monitor():

@@ -88,7 +88,10 @@ def load_npz(path, split="train", num_examples=None):
         raise DatasetError(f"{str(path)!r} has no array for split {split!r}: expected key "
                            f"{' or '.join(map(repr, candidates))}, found keys: {', '.join(keys) or 'none'}")
     with zipfile.ZipFile(path) as archive:
-        images = _read_npy_member(archive, key + ".npy", num_examples)
+        try:
+            images = _read_npy_member(archive, key + ".npy", num_examples)
+        except DatasetError as error:
+            raise DatasetError(f"{str(path)!r} member {error}") from None
     if images.dtype != np.uint8 and not np.issubdtype(images.dtype, np.floating):
         raise DatasetError(f"{str(path)!r}: key {key!r} has dtype {images.dtype}; expected uint8 images")
     if images.ndim == 0:

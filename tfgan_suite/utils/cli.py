@@ -67,7 +67,8 @@ def parse_flags(flag_values, argv):
     try:
         remaining = flag_values(argv)
     except flags.Error as error:
-        print(f"error: {' '.join(str(error).split())}", file=sys.stderr)
+        message = " ".join(str(error).split())
+        print(f"error: {message[len('ERROR:: '):] if message.startswith('ERROR:: ') else message}", file=sys.stderr)
         sys.exit(2)
     flags.FLAGS.mark_as_parsed()  # absl.app insists the global registry is parsed
     return remaining
