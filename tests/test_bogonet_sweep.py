@@ -150,6 +150,7 @@ def test_report_writes_tables_and_plots(tmp_path):
     result, text = report.write_report(workdir, OBJECTIVES, "fd")
     assert result["winner"] == "nsgan" and result["win_matrix"] == [[None, 1.0], [0.0, None]]
     assert "nsgan wins with a mean win rate of 1.00" in text
+    assert text.endswith(f"written: summary.json, summary.md, scores.png, win_matrix.png in {workdir}")
     for name in ("summary.json", "summary.md", "scores.png", "win_matrix.png"):
         assert os.path.getsize(os.path.join(workdir, name)) > 100
     with open(os.path.join(workdir, "scores.png"), "rb") as f:

@@ -57,8 +57,8 @@ _define.DEFINE_bool("progress", True, "Show a progress bar.")
 
 # flags forwarded to worker processes (everything that defines the sweep)
 _FORWARDED = ("objectives", "num_architectures", "arch_seed", "width_multiplier", "seed", "steps", "batch_size",
-              "dataset", "data_dir", "metric", "domain_classifier", "reference_split", "num_eval_samples", "diversity_samples",
-              "collapse_threshold", "workdir", "retry_errors")
+              "dataset", "data_dir", "metric", "domain_classifier", "reference_split", "num_eval_samples",
+              "diversity_samples", "collapse_threshold", "workdir", "retry_errors")
 
 
 def settings_from_flags():

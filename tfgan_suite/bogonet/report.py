@@ -51,5 +51,6 @@ def write_report(workdir, objectives=None, metric=None, tie_tolerance=0.0):
     plots.plot_scores(records, objectives, os.path.join(workdir, "scores.png"), metric)
     plots.plot_win_matrix(result, os.path.join(workdir, "win_matrix.png"))
     text = (f"{result['runs']} runs over {result['architectures']} architectures\n\n{tables}\n\n"
-            f"{sentence}\n" + (f"\n{errors}\n\n" if errors else "") + "written: summary.json, summary.md, scores.png, win_matrix.png in {workdir}")
+            f"{sentence}\n" + (f"\n{errors}\n\n" if errors else "")
+            + f"written: summary.json, summary.md, scores.png, win_matrix.png in {workdir}")
     return result, text
