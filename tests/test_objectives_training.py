@@ -6,6 +6,7 @@ import pytest
 import tensorflow as tf
 
 from tfgan_suite import layers, losses, penalties
+from tfgan_suite.training import settings, step
 from tfgan_suite.training.gan import GAN
 
 LATENT = 4
@@ -45,6 +46,21 @@ def test_penalty_auto_takes_the_objective_default_and_can_be_overridden():
         gan.compile(loss="nsgan", penalty="dragan", penalty_options={"lambda": 3})
 
 
+def test_compiling_wgan_gp_alone_trains_with_the_papers_settings():
+    """Gulrajani et al. (2017), Algorithm 1: Adam(1e-4, beta_1=0, beta_2=0.9) and n_critic=5, reached
+    by ``compile(loss="wgan_gp")`` with nothing else given: one generator update makes five critic
+    updates."""
+    gan = tiny_gan()
+    gan.compile(loss="wgan_gp")
+    for optimizer, lr in ((gan.d_optimizer, 1e-4), (gan.g_optimizer, 1e-4)):
+        assert isinstance(optimizer, keras.optimizers.Adam)
+        assert float(optimizer.learning_rate.numpy()) == pytest.approx(lr, rel=1e-6)
+        assert (optimizer.beta_1, optimizer.beta_2) == (0.0, 0.9)
+    real = real_batch(5 * 4)
+    gan.train_on_batch(real, return_dict=True)
+    assert int(gan.d_optimizer.iterations.numpy()) == 5 and int(gan.g_optimizer.iterations.numpy()) == 1
+
+
 def test_penalty_weight_reaches_the_trained_loss():
     """The logged penalty of a train step equals the penalty function's value at that step."""
     real = real_batch(8)
@@ -62,7 +78,7 @@ def test_weight_clipping_keeps_every_critic_weight_in_range():
     # Start far outside the box so the clip (not the small RMSProp step) does the work.
     for v in gan.discriminator.trainable_variables:
         v.assign(tf.random.stateless_normal(v.shape, [1, 2]) * 3.0)
-    gan.compile(loss="wgan")  # clip_value="auto" -> 0.01, RMSProp 5e-5, as Arjovsky et al.
+    gan.compile(loss="wgan", n_critic=1)  # the paper's clip_value 0.01 and RMSProp 5e-5
     assert gan.clip_value == 0.01
     gan.train_on_batch(real_batch(8), return_dict=True)
     for v in gan.discriminator.trainable_variables:
@@ -101,13 +117,13 @@ def test_historical_averaging_tracks_the_mean_of_past_weights():
         gan.train_on_batch(real, return_dict=True)
         history.append([v.numpy().copy() for v in gan.discriminator.trainable_variables])
     # After k updates the running average is the mean of the k post-update weights.
-    for i, avg in enumerate(gan._d_history):
+    for i, avg in enumerate(gan.d_history):
         np.testing.assert_allclose(avg.numpy(), np.mean([h[i] for h in history[1:]], axis=0),
                                    rtol=1e-5, atol=1e-6)
     # The penalty is w * ||theta - avg||^2 summed over the variables.
     theta = [v.numpy() for v in gan.discriminator.trainable_variables]
-    expected = 0.5 * sum(((t - a.numpy()) ** 2).sum() for t, a in zip(theta, gan._d_history))
-    got = float(gan._historical_penalty(gan.discriminator, gan._d_history))
+    expected = 0.5 * sum(((t - a.numpy()) ** 2).sum() for t, a in zip(theta, gan.d_history))
+    got = float(step.historical_penalty(0.5, gan.discriminator, gan.d_history))
     assert got == pytest.approx(expected, rel=1e-5)
     assert expected > 0
 
@@ -127,7 +143,7 @@ def test_every_registered_penalty_combines_with_every_loss_in_a_step():
     for loss in ("gan", "nsgan", "lsgan", "hinge", "wgan"):
         for penalty in penalties.names():
             gan = tiny_gan()
-            gan.compile(loss=loss, penalty=penalty)
+            gan.compile(loss=loss, penalty=penalty, n_critic=1)
             logs = gan.train_on_batch(real, return_dict=True)
             assert np.isfinite(logs["penalty"]) and logs["penalty"] >= 0, (loss, penalty)
 
@@ -148,6 +164,6 @@ def test_runner_applies_objective_architecture_defaults():
     assert len(gan.discriminator.outputs) == 2
     gan, _ = build_gan(TrainConfig(loss="wgan_gp", model_options={"width": 8}), image_channels=1)
     assert [p.__name__ for p in gan.penalties] == ["gradient_penalty"] and gan.n_critic == 5
-    gan, _ = build_gan(TrainConfig(loss="wgan_gp", penalty="none", model_options={"width": 8}),
+    gan, _ = build_gan(TrainConfig(loss="wgan_gp", penalty=None, model_options={"width": 8}),
                        image_channels=1)
     assert gan.penalties == []
