@@ -54,7 +54,8 @@ setup(
         "tensorboard>=2.16",
     ],
     extras_require={
-        "test": ["pytest>=8", "torch==2.13.0", "prdc==0.2", "pytorch-msssim==1.0.0"],
+        "test": ["pytest>=8", "torch==2.13.0", "prdc==0.2", "pytorch-msssim==1.0.0",
+                 "hypothesis>=6.100"],
     },
     entry_points={"console_scripts": ["tfgan-suite=tfgan_suite.run:run_main"]},
 )

@@ -12,6 +12,9 @@ fed with seeded z), or generated images as an ``.npz`` / image folder. ``--datas
 dataset name (statistics cached), an ``.npz`` path (``x_<split>`` or ``images``), an image folder, or a
 statistics ``.npz`` (``mu``, ``sigma``; FID only). ``--classifier=mnist|fashion_mnist`` uses the fast
 shipped domain classifiers instead of Inception. Errors print one line and exit with status 2.
+
+A SavedModel generator runs code from its graph (any TensorFlow op, file reads and writes included)
+in this process: load only SavedModels from a source you trust.
 """
 import json
 import os
@@ -25,7 +28,8 @@ from tfgan_suite.utils.cli import FlagDefiner, run_app
 
 FLAGS = flags.FlagValues()  # this command's own flags (see utils.cli.FlagDefiner)
 _define = FlagDefiner(FLAGS)
-_define.DEFINE_string("generator", None, "SavedModel directory, or generated images (.npz / image folder).")
+_define.DEFINE_string("generator", None, "SavedModel directory, or generated images (.npz / image folder). "
+                    "A SavedModel runs code from its graph in this process: load only trusted ones.")
 _define.DEFINE_string("dataset", None, "Real data: dataset name, .npz, image folder or statistics .npz.")
 _define.DEFINE_string("split", "train", "Split of the real dataset.")
 _define.DEFINE_list("metrics", ["fid"], "Comma-separated subset of fid,kid,is,prdc,ms_ssim,swd.")
@@ -110,19 +114,18 @@ def format_table(report):
 
 def main(argv):
     if len(argv) > 1:
-        sys.exit(f"error: unexpected arguments {' '.join(argv[1:])}")
+        _usage_error(f"unexpected arguments {' '.join(argv[1:])}")
     if not FLAGS.generator:
-        sys.exit("error: --generator is required (SavedModel directory, .npz or image folder)")
+        _usage_error("--generator is required (SavedModel directory, .npz or image folder)")
     if FLAGS.output and Path(FLAGS.output).exists() and not FLAGS.overwrite:
-        sys.exit(f"error: --output {FLAGS.output} exists; pass --overwrite to replace it")
+        _usage_error(f"--output {FLAGS.output} exists; pass --overwrite to replace it")
     try:
         report = evaluate(FLAGS.generator, FLAGS.dataset, tuple(FLAGS.metrics), FLAGS.num_samples, FLAGS.num_real,
                           FLAGS.split, FLAGS.batch_size, FLAGS.seed, FLAGS.classifier, FLAGS.inception_weights,
                           FLAGS.kid_subsets, FLAGS.kid_subset_size, FLAGS.progress, FLAGS.prdc_k,
                           FLAGS.ms_ssim_pairs, FLAGS.swd_samples)
     except (ValueError, OSError) as e:  # SourceError, InceptionWeightsError, DatasetError are ValueErrors
-        print(f"error: {str(e).splitlines()[0] if str(e) else type(e).__name__}", file=sys.stderr)
-        sys.exit(2)
+        _usage_error(str(e).splitlines()[0] if str(e) else type(e).__name__)
     print(format_table(report))
     if FLAGS.output:
         path = Path(FLAGS.output)
@@ -131,6 +134,11 @@ def main(argv):
         tmp.write_text(json.dumps(report, indent=2) + "\n")
         os.replace(tmp, path)
         print(f"wrote {path}")
+
+
+def _usage_error(message):
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(2)
 
 
 def run_main():
