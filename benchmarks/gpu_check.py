@@ -23,7 +23,8 @@ written as JSON (``--output``):
   included), and the end-to-end wall time.
 
 ``--quick``: 3 warm-up + 4 timed steps at batch 8, 8 Inception images, a 4-step run: minutes on a
-CPU, to check the script itself.
+CPU, to check the script itself. ``--markdown=RESULT.json`` prints a saved result as the Markdown
+table the docs show (docs/scale.md).
 """
 import argparse
 import glob
@@ -156,6 +157,22 @@ def print_table(rows):
               + (f"  ({row['note']})" if row.get("note") else ""))
 
 
+def markdown(result):
+    """The Markdown table of a saved result (what docs/scale.md shows)."""
+    lines = [f"{'GPU' if result['gpu'] else 'CPU'} `{result['device']}`, TF {result['tensorflow']}, "
+             f"Keras {result['keras']}, batch {result['settings']['batch_size']}, "
+             f"{result['settings']['warmup']} warm-up + {result['settings']['steps']} timed steps "
+             f"per mode, total {result['total_s']:.0f} s, 1-minute load average "
+             f"{result['load_average_1min']:.1f} at the end", "",
+             "| benchmark | mode | speed | vs plain | note |", "|---|---|---:|---:|---|"]
+    for row in result["rows"]:
+        value = f"{row['value']:.2f} {row['unit']}" if row["value"] is not None else "skipped"
+        ratio = f"{row['vs_plain']:.2f}x" if row.get("vs_plain") else ""
+        lines.append(f"| {row['benchmark']} | {row['mode']} | {value} | {ratio} | "
+                     f"{row.get('note', '')} |")
+    return "\n".join(lines)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny settings (a CPU smoke run)")
@@ -171,7 +188,12 @@ def main(argv=None):
     parser.add_argument("--models", default=",".join(MODELS), help="comma-separated subset")
     parser.add_argument("--modes", default=",".join(MODES), help="comma-separated subset")
     parser.add_argument("--output", help="write the rows as JSON here")
+    parser.add_argument("--markdown", help="only print this saved result as a Markdown table")
     args = parser.parse_args(argv)
+    if args.markdown:
+        with open(args.markdown) as f:
+            print(markdown(json.load(f)))
+        return None
     if args.quick:
         args.batch_size, args.warmup, args.steps = 8, 3, 4
         args.inception_images, args.run_steps, args.run_log_every = 8, 4, 1

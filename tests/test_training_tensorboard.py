@@ -9,25 +9,8 @@ import tensorflow as tf
 from PIL import Image
 from tensorboard.plugins.hparams import metadata as hparams_metadata
 
-import tfgan_suite
+from gan_testutil import tiny_dataset, tiny_image_gan
 from tfgan_suite.training import callbacks
-
-
-def tiny_image_gan(seed=0):
-    """z (4) -> 8x8x1 images in [-1, 1] and a linear critic: steps take milliseconds."""
-    keras.utils.set_random_seed(seed)
-    generator = keras.Sequential([keras.Input((4,)), keras.layers.Dense(64, activation="tanh"),
-                                  keras.layers.Reshape((8, 8, 1))])
-    discriminator = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(),
-                                      keras.layers.Dense(1)])
-    gan = tfgan_suite.GAN(generator, discriminator, latent_dim=4, seed=seed)
-    gan.compile(loss="nsgan")
-    return gan
-
-
-def tiny_dataset(batch_size=8):
-    images = np.random.default_rng(0).uniform(-1, 1, (64, 8, 8, 1)).astype(np.float32)
-    return tf.data.Dataset.from_tensor_slices(images).repeat().batch(batch_size, drop_remainder=True)
 
 
 def summaries(directory):
@@ -89,8 +72,7 @@ def test_hparam_values_flatten_a_config_into_dashboard_types():
 
 @pytest.mark.parametrize("loss", ["nsgan", "lsgan"])
 def test_hparams_session_holds_the_config_beside_keras_scalars(tmp_path, loss):
-    gan = tiny_image_gan()
-    gan.compile(loss=loss)
+    gan = tiny_image_gan(loss=loss)
     log_dir = str(tmp_path / loss / "tensorboard")
     config = {"loss": loss, "lr_d": 2e-4, "n_critic": 1, "ema_decay": None}
     gan.fit(tiny_dataset(), epochs=2, steps_per_epoch=2, verbose=0, shuffle=False, callbacks=[
