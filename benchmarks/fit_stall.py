@@ -6,10 +6,13 @@ A plain ``keras.Model`` GAN (two dense layers per network, no tfgan_suite code) 
 autotuning on (TensorFlow's default) and one with ``options.autotune.enabled = False`` (what
 ``tfgan_suite.data`` builds). The stall is the wall time between the ``on_train_end`` callback and
 ``fit`` returning: Keras has finished by then; what remains is destroying the dataset iterator.
+``--library``: the same with ``tfgan_suite.GAN`` (DCGAN-28, non-saturating) on ``tfgan_suite.data.load()``,
+autotuning off as shipped vs switched back on with ``with_options``.
 
     python benchmarks/fit_stall.py [--calls 8 --steps 60 --output stall.json]
+    python benchmarks/fit_stall.py --markdown stall.json    # the table docs/keras.md shows
 
-Why (found with ``py-spy dump --native`` and ``gdb`` during a stall, see docs/training.md): the
+Why (found with ``py-spy dump --native`` and ``gdb`` during a stall, see docs/keras.md): the
 main thread waits in ``RootDataset::Iterator::~Iterator`` for the autotuner's ``tf_data_model``
 thread, which sleeps in ``Model::OptimizeLoop`` on a condition variable. Cancellation runs its
 callbacks (the one that wakes that thread) before it marks the manager cancelled, so the woken
@@ -67,6 +70,26 @@ def make_dataset(pixels, autotune):
     return dataset.with_options(options)
 
 
+def library_setup():
+    """``(model, make_dataset)`` with tfgan_suite's GAN and input pipeline."""
+    import tfgan_suite  # pylint: disable=import-outside-toplevel
+    from tfgan_suite import data, models  # pylint: disable=import-outside-toplevel
+
+    generator, discriminator = models.get("dcgan28")
+    gan = tfgan_suite.GAN(generator, discriminator, models.specs("dcgan28").latent_dim)
+    gan.compile(loss="nsgan")
+
+    def make(autotune):
+        dataset = data.load(batch_size=64)
+        if autotune:  # what the pipeline would be without tfgan_suite's choice
+            options = tf.data.Options()
+            options.autotune.enabled = True
+            dataset = dataset.with_options(options)
+        return dataset
+
+    return gan, make
+
+
 class TrainEndTime(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         self.time = time.perf_counter()
@@ -88,26 +111,54 @@ def summarize(stalls, fits):
             "stall_share_of_fit_time": sum(stalls) / sum(fits)}
 
 
+def markdown(result):
+    """The Markdown table of a saved result."""
+    lines = [f"{result.get('model', 'plain keras.Model (dense GAN)')}: "
+             f"{result['autotune_on']['calls']} + {result['autotune_off']['calls']} interleaved "
+             f"`fit` calls of {result['steps_per_call']} steps; 1-minute load average "
+             f"{result['load_average_1min']:.1f} at the end", "",
+             "| tf.data autotune | median stall | max stall | calls stalled > 0.1 s | "
+             "stall / fit time |", "|---|---:|---:|---:|---:|"]
+    for name in ("autotune_on", "autotune_off"):
+        row = result[name]
+        lines.append(f"| {name.replace('autotune_', '')} | {row['median_stall_s']:.2f} s | "
+                     f"{row['max_stall_s']:.2f} s | {row['calls_over_0.1s']} of {row['calls']} | "
+                     f"{row['stall_share_of_fit_time']:.1%} |")
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=8, help="fit calls per setting")
     parser.add_argument("--steps", type=int, default=60, help="steps per fit call")
+    parser.add_argument("--library", action="store_true",
+                        help="tfgan_suite.GAN on tfgan_suite.data.load() instead of plain Keras")
     parser.add_argument("--output", help="write the figures as JSON here")
+    parser.add_argument("--markdown", help="only print this saved result as a Markdown table")
     args = parser.parse_args()
+    if args.markdown:
+        with open(args.markdown) as f:
+            print(markdown(json.load(f)))
+        return
 
-    pixels = np.random.default_rng(0).integers(0, 256, (10_000, 784), dtype=np.uint8)
-    model = DenseGAN()
-    model.compile()
-    timed_fit(model, make_dataset(pixels, True), 2)  # trace the step outside the timings
+    if args.library:
+        model, make = library_setup()
+    else:
+        pixels = np.random.default_rng(0).integers(0, 256, (10_000, 784), dtype=np.uint8)
+        model = DenseGAN()
+        model.compile()
+        make = lambda autotune: make_dataset(pixels, autotune)  # noqa: E731
+    timed_fit(model, make(True), 2)  # trace the step outside the timings
     times = {True: ([], []), False: ([], [])}
     for call in range(args.calls):
         for autotune in (True, False):  # interleaved: machine noise hits both alike
-            fit_s, stall_s = timed_fit(model, make_dataset(pixels, autotune), args.steps)
+            fit_s, stall_s = timed_fit(model, make(autotune), args.steps)
             times[autotune][0].append(fit_s)
             times[autotune][1].append(stall_s)
             print(f"call {call} autotune={'on ' if autotune else 'off'}: fit {fit_s:6.2f} s, "
                   f"after on_train_end {stall_s:6.2f} s", flush=True)
-    result = {"steps_per_call": args.steps, "load_average_1min": os.getloadavg()[0],
+    result = {"model": "tfgan_suite.GAN dcgan28 on data.load()" if args.library else
+              "plain keras.Model (dense GAN)", "steps_per_call": args.steps, "load_average_1min": os.getloadavg()[0],
               "autotune_on": summarize(times[True][1], times[True][0]),
               "autotune_off": summarize(times[False][1], times[False][0])}
     print(f"\n{'tf.data autotune':<18}{'median stall':>14}{'max stall':>11}{'calls > 0.1 s':>15}"

@@ -106,7 +106,7 @@ def pipeline_options(graph_rewrites=True):
     Destroying an iterator whose autotuner is on (what ``fit`` does when it returns) races with that
     thread: TensorFlow wakes it before marking the iterator cancelled, so it often goes back to sleep
     for the rest of its optimization period (which doubles from 10 ms up to 60 s), and ``fit`` blocks
-    that long after its last step (docs/training.md, ``benchmarks/fit_stall.py``). Without the model
+    that long after its last step (docs/keras.md, ``benchmarks/fit_stall.py``). Without the model
     thread, ``AUTOTUNE`` still means something: parallel maps use every core and prefetch buffers
     grow on demand (tf.data's legacy autotuning), which keeps up with a GAN step by a wide margin.
     """
