@@ -19,8 +19,8 @@ def parsed_flags():
 def test_flagfile_names_registered_choices(path, parsed_flags):
     parsed_flags(["run", f"--flagfile={path}"])
     config = run.config_from_flags()
-    objective = losses.get(config.loss, **config.loss_options)
-    arch = models.specs(experiment.model_name(config, objective), **config.model_options)
+    losses.get(config.loss, **config.loss_options)  # a registered objective with valid options
+    arch = models.specs(experiment.model_name(config), **config.model_options)
     assert config.dataset is None or config.dataset in data.names()
     assert config.steps % min(config.log_every, config.steps) == 0
     assert arch.latent_dim > 0
