@@ -36,11 +36,8 @@ optimizer is a ``LossScaleOptimizer``, as under ``mixed_float16``) scales it bef
 
 **Labels**: every function takes ``labels`` (``None`` when unconditional). A conditional network is
 one whose Keras model takes two inputs; it is called as ``G((z, labels))`` and ``D((images,
-labels))``; data elements are then ``(images, labels)``. A discriminator with an auxiliary
-classifier (AC-GAN, Odena et al. 2017, sec. 3) returns ``(adversarial output, class logits)``: the
-objective and the penalties see the adversarial output only, and the critic's loss gains
-``auxiliary_weight * CE(logits(x_real), y)``, the generator's ``auxiliary_weight_g *
-CE(logits(G(z, y)), y)`` (the cross-entropy terms of the class log-likelihood ``L_C``).
+labels))``; data elements are then ``(images, labels)``. An AC-GAN discriminator's class logits add
+``auxiliary_weight`` / ``auxiliary_weight_g`` times the cross-entropies of ``losses.auxiliary``.
 
 **Randomness**: draws are stateless, keyed by ``(seed, step, salt)`` (``utils.randomness``); the
 salts below keep the draws of one step independent.
@@ -50,6 +47,7 @@ from typing import Any, Optional
 
 import tensorflow as tf
 
+from tfgan_suite.losses.auxiliary import adversarial, class_cross_entropy
 from tfgan_suite.utils import randomness
 
 # Salts of the stateless draws of one step (critic update i draws z with salt i).
@@ -120,18 +118,6 @@ def conditioned(model, labels):
         return model
     return lambda x, training=False: model((x, labels), training=training)
 
-
-def adversarial(outputs):
-    """The adversarial part of a discriminator's outputs (an AC-GAN head adds class logits)."""
-    return outputs[0] if isinstance(outputs, (list, tuple)) else outputs
-
-
-def class_cross_entropy(outputs, labels):
-    """Mean ``CE(class logits, labels)`` of an AC-GAN discriminator's outputs (0 without a head)."""
-    if labels is None or not isinstance(outputs, (list, tuple)):
-        return 0.0
-    return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
-        tf.cast(labels, tf.int32), tf.cast(outputs[1], tf.float32)))
 
 
 def _float32(outputs):
