@@ -8,9 +8,9 @@ batch norm and whose discriminator ends in a dense layer into the conditional pa
 projection-discriminator paper (Miyato & Koyama, 2018): every batch norm of a generator layer
 (dense, conv, deconv, resblock) becomes a conditional batch norm (per-class scale and shift; a
 standalone ``norm`` op, like the ResNets' last one, stays unconditional as in both reference codes)
-and the discriminator's last dense layer becomes
-a ``conditional_dense`` with the projection term. ``auxiliary_classifier=True`` adds AC-GAN class
-logits (Odena et al., 2017) and ``projection=False`` drops the projection. The generator is then
+and the discriminator's last dense layer becomes a ``conditional_dense`` with the projection term.
+``auxiliary_classifier=True`` adds AC-GAN class logits (Odena et al., 2017) and
+``projection=False`` drops the projection. The generator is then
 called on ``[z, labels]``, the discriminator on ``[images, labels]``. Without ``num_classes`` every
 architecture is exactly the unconditional one.
 """
