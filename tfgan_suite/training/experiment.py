@@ -332,16 +332,21 @@ def train(config):
     guard = checkpointing.DivergenceGuard(log_every)
     callbacks = [callbacks_lib.StepCounter(), guard]
     if chief:
+        tensorboard_dir = os.path.join(out_dir, "tensorboard")
         callbacks += [
             callbacks_lib.SampleGrid(os.path.join(out_dir, "samples"), config.sample_every,
-                                     seed=config.seed),
+                                     seed=config.seed, tensorboard_dir=tensorboard_dir),
             keras.callbacks.CSVLogger(csv_path, append=True),
-            keras.callbacks.TensorBoard(os.path.join(out_dir, "tensorboard"), write_graph=False),
+            keras.callbacks.TensorBoard(tensorboard_dir, write_graph=False),
+            # the run's flags and the settings they resolved to, in the HParams dashboard
+            callbacks_lib.HParams(tensorboard_dir, {
+                **{k: v for k, v in dataclasses.asdict(config).items()
+                   if k not in ("workdir", "verbose")}, "settings": gan.settings}),
         ]
         if config.ensemble == "sgan":  # G_0 and every G_i side by side
             from tfgan_suite.training.sgan import EnsembleGrid  # pylint: disable=import-outside-toplevel
             callbacks.append(EnsembleGrid(os.path.join(out_dir, "samples"), config.sample_every,
-                                          seed=config.seed))
+                                          seed=config.seed, tensorboard_dir=tensorboard_dir))
     callbacks.append(checkpointing.PeriodicCheckpoint(checkpoints, checkpoint_every, log_every,
                                                       config.steps, guard))
     history, restores = {}, 0

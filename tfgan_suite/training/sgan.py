@@ -237,6 +237,9 @@ class SGAN(keras.Model):
             raise ValueError(f"jit_compile needs SGAN on one device; its pairs are spread over "
                              f"{len(self.devices)} devices (drop jit_compile or pass one device)")
         kwargs.setdefault("jit_compile", False)
+        # no Keras-level optimizer: the players have their own, and Keras's default (an unused
+        # RMSprop) would be saved, rebuilt by BackupAndRestore and logged as the learning rate
+        kwargs.setdefault("optimizer", None)
         super().compile(**kwargs)
         self.objective = losses_lib.get(loss, **(loss_options or {}))
         settings, penalties = game_settings(
@@ -507,8 +510,8 @@ class EnsembleGrid(SampleGrid):
 
     prefix = "ensemble"
 
-    def __init__(self, directory, every_n_steps=500, num_samples=8, seed=0):
-        super().__init__(directory, every_n_steps, num_samples, seed)
+    def __init__(self, directory, every_n_steps=500, num_samples=8, seed=0, tensorboard_dir=None):
+        super().__init__(directory, every_n_steps, num_samples, seed, tensorboard_dir)
 
     def write(self, path):
         return save_ensemble_grid(self.model, path, self.num_samples, self.seed)
