@@ -8,7 +8,9 @@ Parallel on one machine: ``--num_workers=W`` starts W shard processes. Several m
 run the same command with ``--shard_index=i --num_shards=N`` for i in 0..N-1 into a shared workdir
 (e.g. a SLURM job array: ``--shard_index=$SLURM_ARRAY_TASK_ID``), then ``--summarize_only``. On a Ray
 cluster: ``--engine=ray --ray_address=auto`` runs every job as a Ray task (``bogonet/ray_engine.py``).
-Bad input exits with status 2 and one line on stderr.
+Bad input exits with status 2 and one line on stderr. A run that raised (a harness error: our code,
+a missing file, the machine) is listed in summary.md, counts for no objective, and makes the command
+that summarizes exit with status 1.
 """
 import os
 import sys
@@ -30,10 +32,14 @@ _define.DEFINE_integer("steps", 300, "Generator updates per run.")
 _define.DEFINE_integer("batch_size", 64, "Images per discriminator update.")
 _define.DEFINE_string("dataset", None, "Dataset name or path (default: the bundled MNIST subset).")
 _define.DEFINE_string("data_dir", None, "tensorflow-datasets data_dir.")
-_define.DEFINE_string("metric", "domain_fd", "Score: domain_fd (MNIST/Fashion-MNIST classifier "
-                    "features) or fid (Inception).")
-_define.DEFINE_string("domain", None, "Domain classifier for domain_fd: mnist or fashion_mnist "
-                    "(default: guessed from --dataset).")
+_define.DEFINE_string("metric", "domain_fd", "Score (lower is better): domain_fd (MNIST/Fashion-MNIST "
+                    "classifier features), fid (Inception), swd, domain_coverage / coverage (1 - coverage), "
+                    "ms_ssim_gap.")
+_define.DEFINE_string("domain_classifier", None, "Domain classifier for domain_fd: mnist or fashion_mnist "
+                    "(default: the one of the registered data set --dataset names; a file needs this flag).")
+_define.DEFINE_alias("domain", "domain_classifier")
+_define.DEFINE_enum("reference_split", None, ["test", "train"], "Split of the real images scored "
+                  "against (default: test when the data set has one, else train, said on stderr).")
 _define.DEFINE_integer("num_eval_samples", 1000, "Generated (and real test) images per score.")
 _define.DEFINE_integer("diversity_samples", 500, "Images used for the pairwise-distance diversity.")
 _define.DEFINE_float("collapse_threshold", 0.1, "A run collapsed when its samples' mean pairwise "
@@ -53,15 +59,15 @@ _define.DEFINE_integer("max_retries", 3, "With --engine=ray: times a run is star
                        "worker process died.")
 _define.DEFINE_integer("threads", 0, "TensorFlow intra-op threads per process (0: TF's default; "
                      "with --num_workers, cores / workers).")
-_define.DEFINE_bool("retry_errors", False, "Run again the jobs whose record is an error.")
+_define.DEFINE_bool("retry_errors", False, "Run again the jobs whose record is a harness error.")
 _define.DEFINE_bool("summarize_only", False, "Only aggregate the records already in --workdir.")
 _define.DEFINE_bool("summarize", True, "Write the summary when this process's runs are done.")
 _define.DEFINE_bool("progress", True, "Show a progress bar.")
 
 # flags forwarded to worker processes (everything that defines the sweep)
 _FORWARDED = ("objectives", "num_architectures", "arch_seed", "width_multiplier", "seed", "steps", "batch_size",
-              "dataset", "data_dir", "metric", "domain", "num_eval_samples", "diversity_samples",
-              "collapse_threshold", "workdir", "retry_errors")
+              "dataset", "data_dir", "metric", "domain_classifier", "reference_split", "num_eval_samples",
+              "diversity_samples", "collapse_threshold", "workdir", "retry_errors")
 
 
 def settings_from_flags():
@@ -70,7 +76,8 @@ def settings_from_flags():
     return Settings(dataset=FLAGS.dataset, data_dir=FLAGS.data_dir, steps=FLAGS.steps,
                     batch_size=FLAGS.batch_size, seed=FLAGS.seed, arch_seed=FLAGS.arch_seed,
                     width_multiplier=FLAGS.width_multiplier,
-                    metric=FLAGS.metric, domain=FLAGS.domain,
+                    metric=FLAGS.metric, domain=FLAGS.domain_classifier,
+                    reference_split=FLAGS.reference_split,
                     num_eval_samples=FLAGS.num_eval_samples,
                     diversity_samples=FLAGS.diversity_samples,
                     collapse_threshold=FLAGS.collapse_threshold)
@@ -122,6 +129,21 @@ def summarize(workdir, objectives, metric, tie_tolerance, out=sys.stdout):
     return result
 
 
+def harness_error_exit(workdir, objectives=None):
+    """1 (with one line on stderr) when a run of the sweep raised, else 0: a sweep whose harness
+    failed must not pass for a finished one."""
+    from tfgan_suite.bogonet import summary as summary_lib, sweep
+
+    records = [r for r in sweep.load_records(workdir) if objectives is None or r["objective"] in objectives]
+    errors = summary_lib.harness_errors(records)
+    if not errors:
+        return 0
+    print(f"error: {len(errors)} run(s) raised harness errors (first: {errors[0]['arch_id']} "
+          f"{errors[0]['objective']}: {errors[0]['error']}); tracebacks in {os.path.join(workdir, 'runs')}",
+          file=sys.stderr)
+    return 1
+
+
 def _forwarded_args():
     args = []
     for name in _FORWARDED:
@@ -163,7 +185,7 @@ def _main():
     if FLAGS.summarize_only:  # all objectives found, unless --objectives was given
         chosen = objectives if FLAGS["objectives"].present else None
         summarize(workdir, chosen, None, FLAGS.tie_tolerance)  # metric name from sweep.json
-        return 0
+        return harness_error_exit(workdir, chosen)
     check_flags(objectives)
     settings = settings_from_flags()
     sweep.shard_jobs([], FLAGS.shard_index, FLAGS.num_shards)  # validates the shard flags
@@ -173,6 +195,8 @@ def _main():
     specs = sampler.sample_specs(FLAGS.num_architectures, FLAGS.arch_seed, context.image_shape,
                                  FLAGS.width_multiplier)
     sweep.prepare_workdir(workdir, settings, specs)
+    if context.reference_note:  # after every check: a bad input still gets exactly one line
+        print(context.reference_note, file=sys.stderr)
     total = len(specs) * len(objectives)
     if FLAGS.engine == "ray":
         from tfgan_suite.bogonet import ray_engine
@@ -204,9 +228,10 @@ def _main():
                                 progress=FLAGS.progress)
         print(f"shard {FLAGS.shard_index}/{FLAGS.num_shards}: {counts['ran']} runs done now, "
               f"{counts['skipped']} found finished, of {counts['shard_jobs']} in this shard")
-    if FLAGS.summarize:
-        summarize(workdir, objectives, FLAGS.metric, FLAGS.tie_tolerance)
-    return 0
+    if not FLAGS.summarize:  # a worker or a shard: the command that summarizes reports harness errors
+        return 0
+    summarize(workdir, objectives, FLAGS.metric, FLAGS.tie_tolerance)
+    return harness_error_exit(workdir, objectives)
 
 
 def run_main():

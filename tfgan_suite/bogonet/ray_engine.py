@@ -7,7 +7,7 @@ submits one task per job and shows progress as tasks finish. A task runs
 itself, atomically, into ``<workdir>/runs`` (the workdir must be on a file system every node sees,
 as for a SLURM array), so resume is unchanged: a job whose record exists is skipped, by the driver
 and again by the task. A task whose worker process dies (killed, out of memory, node lost) is run
-again by Ray up to ``max_retries`` times; an exception inside a run is a result (an ``"error"``
+again by Ray up to ``max_retries`` times; an exception inside a run is a result (a ``"harness_error"``
 record), not a retry. Each worker process keeps one :class:`~tfgan_suite.bogonet.runner.Context`
 (real images and scorer) per sweep, so a worker running many tasks loads them once.
 
