@@ -64,7 +64,7 @@ def test_architecture_matches_every_parameter_in_the_archive(shared_data):
     for name, filters, (kh, kw), _, _ in specs:
         assert tensors[f"net.layers.{name}.weight"].shape[0] == filters
         assert tensors[f"net.layers.{name}.weight"].shape[2:] == (kh, kw)
-    expected = inception_shapes.source_tensor_shapes()  # what the converter insists on, input channels included
+    expected = inception_shapes.source_tensor_shapes()  # what the converter insists on (input channels too)
     assert {k: v.shape for k, v in tensors.items()} == {k: expected[k] for k in tensors}
 
 
