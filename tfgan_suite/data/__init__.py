@@ -188,6 +188,7 @@ def load_array(name_or_path=None, split="train", data_dir=None, num_examples=Non
 def _shape_of(dataset_or_shape):
     if hasattr(dataset_or_shape, "element_spec"):
         spec = dataset_or_shape.element_spec
+        spec = spec[0] if isinstance(spec, tuple) else spec  # (images, labels)
         shape = tuple(spec.shape)
         return shape[1:] if len(shape) == 4 else shape
     if isinstance(dataset_or_shape, np.ndarray):
