@@ -103,7 +103,7 @@ def load_npz(path, split="train", num_examples=None):
         keys = npz_keys(path)
     except zipfile.BadZipFile:
         raise DatasetError(f"{str(path)!r} is not a valid .npz file (not a zip archive)") from None
-    key, images = _read_first_key(path, keys, NPZ_KEYS.get(split, (f"x_{split}",)),
+    key, images = _read_first_key(path, keys, npz_candidates(split),
                                   f"no array for split {split!r}", num_examples)
     if images.dtype != np.uint8 and not np.issubdtype(images.dtype, np.floating):
         raise DatasetError(f"{str(path)!r}: key {key!r} has dtype {images.dtype}; expected uint8 images")
