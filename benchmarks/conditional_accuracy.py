@@ -47,14 +47,15 @@ def readme_line(record):
 MARKER = "<!-- conditional-mnist -->"
 
 
-def update_readme(record, path="README.md"):
-    """Puts :func:`readme_line` on the line after the marker (replacing an earlier one)."""
+def update_readme(record, path="README.md", marker=MARKER, line=None):
+    """Puts ``line`` (default :func:`readme_line`) on the line after ``marker``, replacing the
+    line generated there before."""
     with open(path, encoding="utf-8") as f:
         lines = f.read().split("\n")
-    at = lines.index(MARKER)
-    if at + 1 < len(lines) and lines[at + 1].startswith("Conditional MNIST"):
+    at = lines.index(marker)
+    if at + 1 < len(lines) and lines[at + 1].startswith("Conditional "):
         del lines[at + 1]
-    lines.insert(at + 1, readme_line(record))
+    lines.insert(at + 1, line or readme_line(record))
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
 

@@ -19,7 +19,17 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 
 from tfgan_suite import data, metrics  # noqa: E402
-from conditional_accuracy import saved_model_sampler  # noqa: E402  (benchmarks/ is on sys.path)
+from conditional_accuracy import saved_model_sampler, update_readme  # noqa: E402  (benchmarks/ is on sys.path)
+
+MARKER = "<!-- conditional-cifar10 -->"
+
+
+def readme_line(record):
+    return (f"Conditional CIFAR-10 ({record['model']}, {record['steps']} steps, small budget): "
+            f"intra-FID {record['intra_fid']:.1f} with {record['per_class']} real and "
+            f"{record['per_class']} generated images per class (FID is biased upwards at this N; "
+            f"papers use 5,000). Trained with `{record['command']}`, scored by "
+            f"`python benchmarks/conditional_intra_fid.py` into {record['out']}.")
 
 
 def main():
@@ -30,6 +40,7 @@ def main():
     parser.add_argument("--per_class", type=int, default=200, help="real and generated images per class")
     parser.add_argument("--command", required=True)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--readme", default="README.md")
     args = parser.parse_args()
     with open(os.path.join(args.workdir, "config.json")) as f:
         config = json.load(f)
@@ -45,10 +56,11 @@ def main():
               "per_class": args.per_class, "intra_fid": round(value, 2),
               "fid_per_class": [round(v, 2) for v in per_class],
               "seconds": round(time.time() - start), "load": round(os.getloadavg()[0], 1),
-              "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+              "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "out": args.out}
     with open(args.out, "w") as f:
         json.dump(record, f, indent=2)
-    print(json.dumps(record))
+    update_readme(record, args.readme, MARKER, readme_line(record))
+    print(readme_line(record))
 
 
 if __name__ == "__main__":
