@@ -60,7 +60,7 @@ def main():
     done = 0
     while done < args.steps:
         start = time.perf_counter()
-        sgan.fit(train, steps_per_epoch=args.eval_every, epochs=1, verbose=0)
+        sgan.fit(train, steps_per_epoch=args.eval_every, epochs=1, verbose=0, shuffle=False)
         done += args.eval_every
         seconds = time.perf_counter() - start
         scores = [domain_frechet_distance(real, sgan.generate(args.num_samples, seed=123, pair=p),

@@ -41,7 +41,7 @@ def train(dataset, data_path, output, epochs=None, batch_size=128, seed=0):
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                   metrics=["accuracy"])
     start = time.time()
-    model.fit(train_ds, epochs=epochs, verbose=2)
+    model.fit(train_ds, epochs=epochs, verbose=2, shuffle=False)  # train_ds shuffles itself
     seconds = time.time() - start
     _, test_acc = model.evaluate(x_test, y_test, batch_size=1000, verbose=0)
     output = Path(output)

@@ -332,15 +332,20 @@ class Run:
         config, out_dir = self.config, self.out_dir
         callbacks = [callbacks_lib.StepCounter(), guard]
         if self.chief:
+            tensorboard_dir = os.path.join(out_dir, "tensorboard")
             callbacks += [
                 callbacks_lib.SampleGrid(os.path.join(out_dir, "samples"), config.sample_every,
-                                         seed=config.seed),
+                                         seed=config.seed, tensorboard_dir=tensorboard_dir),
                 keras.callbacks.CSVLogger(csv_path, append=True),
-                keras.callbacks.TensorBoard(os.path.join(out_dir, "tensorboard"),
-                                            write_graph=False)]
+                keras.callbacks.TensorBoard(tensorboard_dir, write_graph=False),
+                # the run's flags and the settings they resolved to, in the HParams dashboard
+                callbacks_lib.HParams(tensorboard_dir, {
+                    **{k: v for k, v in dataclasses.asdict(config).items()
+                       if k not in ("workdir", "verbose")}, "settings": self.gan.settings})]
             if config.ensemble == "sgan":  # G_0 and every G_i side by side
-                callbacks.append(callbacks_lib.EnsembleGrid(os.path.join(out_dir, "samples"),
-                                              config.sample_every, seed=config.seed))
+                callbacks.append(callbacks_lib.EnsembleGrid(
+                    os.path.join(out_dir, "samples"), config.sample_every, seed=config.seed,
+                    tensorboard_dir=tensorboard_dir))
         callbacks.append(checkpointing.PeriodicCheckpoint(
             self.checkpoints, self.checkpoint_every, self.log_every, config.steps, guard))
         return callbacks
