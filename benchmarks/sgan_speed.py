@@ -12,7 +12,6 @@ so it does slightly *more* arithmetic than N + 1 GAN steps, plus copying the mes
 import argparse
 import json
 import os
-import sys
 import statistics
 import time
 
@@ -92,13 +91,11 @@ def main():
     print("ratio = SGAN step / (N + 1) GAN steps; below 1: SGAN is faster. SGAN step: default "
           "compile (messengers re-created every 100 steps); sync_every=1: re-created every step.")
     if args.json:
+        from speed_table import run_record  # pylint: disable=import-outside-toplevel
+
         with open(args.json, "w") as f:
-            json.dump({"benchmark": "sgan_speed", "num_pairs": args.num_pairs,
-                       "command": "python benchmarks/" + " ".join(
-                           [os.path.basename(sys.argv[0])] + [a for a in sys.argv[1:]
-                                                              if not a.startswith("--json")]),
-                       "cpu_count": os.cpu_count(), "load_average_before": list(load_before),
-                       "load_average_after": list(os.getloadavg()), "rows": rows}, f, indent=2)
+            json.dump(run_record("sgan_speed", num_pairs=args.num_pairs,
+                                 load_average_before=list(load_before), rows=rows), f, indent=2)
 
 
 if __name__ == "__main__":

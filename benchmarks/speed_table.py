@@ -9,6 +9,26 @@ before and after, so a reader can tell a quiet measurement from a loaded one.
 """
 import argparse
 import json
+import os
+import sys
+
+def run_record(benchmark, **fields):
+    """What every speed benchmark's JSON holds besides its figures: the benchmark, the command
+    (without ``--json``), the core count and the load average (1, 5, 15 min) now; pass the load
+    taken at the start as ``load_average_before``."""
+    argv, kept = sys.argv[1:], []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--json":
+            skip = True
+        elif not arg.startswith("--json="):
+            kept.append(arg)
+    command = " ".join(["python", "benchmarks/" + os.path.basename(sys.argv[0])] + kept)
+    return {"benchmark": benchmark, "command": command, "cpu_count": os.cpu_count(),
+            "load_average_after": list(os.getloadavg()), **fields}
+
 
 LABELS = {"GAN via fit": "`GAN` through `fit`",
           "GAN.train_step direct": "`GAN.train_step` in a bare `tf.function`",

@@ -17,7 +17,6 @@ also writes them, with the command and the machine's load average before and aft
 import argparse
 import json
 import os
-import sys
 import statistics
 import time
 
@@ -136,16 +135,13 @@ def main():
     print(f"throughput ratio ours (fit) / minimal = "
           f"{median['minimal loop'] / median['GAN via fit']:.3f} (target >= 0.95)")
     if args.json:
-        record = {"benchmark": "train_step_speed",
-                  "command": "python benchmarks/" + " ".join(
-                      [os.path.basename(sys.argv[0])] + [a for a in sys.argv[1:]
-                                                         if not a.startswith("--json")]),
-                  "cpu_count": os.cpu_count(), "load_average_before": list(load_before),
-                  "load_average_after": list(os.getloadavg()),
-                  "fit_setup_ms": statistics.median(setup_costs) * 1e3,
-                  "rows": [{"name": name, "steps_per_s": 1 / median[name],
-                            "vs_minimal": median["minimal loop"] / median[name]}
-                           for name in contestants]}
+        from speed_table import run_record  # pylint: disable=import-outside-toplevel
+
+        record = run_record("train_step_speed", load_average_before=list(load_before),
+                            fit_setup_ms=statistics.median(setup_costs) * 1e3,
+                            rows=[{"name": name, "steps_per_s": 1 / median[name],
+                                   "vs_minimal": median["minimal loop"] / median[name]}
+                                  for name in contestants])
         with open(args.json, "w") as f:
             json.dump(record, f, indent=2)
 
