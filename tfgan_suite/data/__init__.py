@@ -164,7 +164,8 @@ def load(name_or_path=None, split="train", image_size=None, batch_size=64, seed=
 
 def load_array(name_or_path=None, split="train", data_dir=None, num_examples=None, image_size=None,
                channels=None, download=True):
-    """The dataset as one numpy array: uint8 NHWC images (or the float array of non-image data).
+    """The dataset as one numpy array: uint8 NHWC images, float32 NHWC images in [-1, 1] (from
+    float image files, by the ``data.pixels`` rule), or the float array of non-image data.
 
     ``image_size`` / ``channels`` resize / convert (rounded back to uint8) when given.
     """

@@ -2,8 +2,13 @@
 
 ``run.py`` turns command-line flags into a :class:`TrainConfig`; notebooks can build one directly::
 
-    from tfgan_suite.training.experiment import TrainConfig, train
+    from tfgan_suite.training.experiment import Run, TrainConfig, train
     result = train(TrainConfig(loss="lsgan", steps=1000, workdir="runs/lsgan"))
+    run = Run(TrainConfig(loss="wgan_gp", lr_d=2e-4)).build()   # or one stage at a time
+
+The config's training settings start from the objective's paper values
+(:func:`game_settings`, ``training.settings``); :class:`Run` is the run itself: workdir, build,
+callbacks, fit with divergence roll-back, export.
 
 A run writes into ``workdir``: ``samples/*.png`` grids, ``losses.csv``, TensorBoard scalars under
 ``tensorboard/``, ``config.json``, checkpoints under ``checkpoints/`` and the generator as a
