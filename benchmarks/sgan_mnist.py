@@ -24,7 +24,7 @@ import tensorflow as tf  # noqa: E402
 import tfgan_suite  # noqa: E402
 from tfgan_suite import data, models  # noqa: E402
 from tfgan_suite.metrics import domain_frechet_distance  # noqa: E402
-from tfgan_suite.training.sgan import save_ensemble_grid  # noqa: E402
+from tfgan_suite.training.callbacks import save_ensemble_grid  # noqa: E402
 
 tf.get_logger().setLevel("ERROR")
 

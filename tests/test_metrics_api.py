@@ -63,8 +63,8 @@ def test_sources_arrays_npz_folder_dataset_and_generators(tmp_path):
     assert not np.array_equal(a, collect(Gen(), num_samples=7, seed=4))
     with pytest.raises(sources.SourceError, match="num_samples"):
         collect(Gen())
-    with pytest.raises(sources.SourceError, match=r"\[-1, 1\]"):
-        collect(images.astype(np.float32))
+    # float [0, 255] images follow the data stage's pixel rule (x / 127.5 - 1, as uint8)
+    np.testing.assert_allclose(collect(images.astype(np.float32)), collect(images), atol=1e-6)
     with pytest.raises(sources.SourceError, match="unsupported image source"):
         collect(object())
 

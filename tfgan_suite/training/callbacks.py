@@ -1,4 +1,5 @@
-"""Keras callbacks for GAN runs: sample grids (PNG and TensorBoard), step-indexed logs, HParams.
+"""Keras callbacks for GAN runs: sample grids (PNG and TensorBoard; SGAN ensemble grids), step-indexed
+logs, HParams.
 
 Losses go through Keras's own ``CSVLogger`` and ``TensorBoard``; :class:`StepCounter` adds the
 generator-update count to the logs so those files are indexed by training step. :class:`SampleGrid`
@@ -144,3 +145,32 @@ class HParams(keras.callbacks.Callback):
             hp.hparams(self.values, trial_id=self.trial_id)
         writer.close()
         self._written = True
+
+
+# ---------------------------------------------------------------------- SGAN ensemble grids
+def ensemble_grid_images(model, num_samples=8, seed=0):
+    """Images for a side-by-side grid: row r holds sample r of G_0, G_1, ..., G_N (same latent).
+
+    Returns ``(num_samples * (N + 1), H, W, C)`` images in [-1, 1]; tile with ``ncols = N + 1``.
+    """
+    per_generator = np.stack(model.generate_all(num_samples, seed=seed), axis=1)  # (n, N+1, ...)
+    return per_generator.reshape((-1,) + per_generator.shape[2:])
+
+
+def save_ensemble_grid(model, path, num_samples=8, seed=0):
+    """Writes a PNG whose first column is the global generator G_0 and column i is G_i."""
+    return save_grid(ensemble_grid_images(model, num_samples, seed), path,
+                     ncols=model.num_pairs + 1)
+
+
+class EnsembleGrid(SampleGrid):
+    """Saves ``<directory>/ensemble_<step>.png`` every ``every_n_steps`` and ``ensemble_final.png``:
+    G_0 (first column) and every local G_i side by side on the same latent vectors."""
+
+    prefix = "ensemble"
+
+    def __init__(self, directory, every_n_steps=500, num_samples=8, seed=0, tensorboard_dir=None):
+        super().__init__(directory, every_n_steps, num_samples, seed, tensorboard_dir)
+
+    def write(self, path):
+        return save_ensemble_grid(self.model, path, self.num_samples, self.seed)
