@@ -6,8 +6,8 @@
     result = train(TrainConfig(loss="lsgan", steps=1000, workdir="runs/lsgan"))
 
 A run writes into ``workdir``: ``samples/*.png`` grids, ``losses.csv``, TensorBoard scalars, the grids
-as images and the run's settings as an HParams session under ``tensorboard/``, ``config.json``, checkpoints under ``checkpoints/`` and the generator as a
-SavedModel in ``generator/``.
+as images and the run's settings as an HParams session under ``tensorboard/``, ``config.json``,
+checkpoints under ``checkpoints/`` and the generator as a SavedModel in ``generator/``.
 
 Scale and fault tolerance (docs/scale.md): ``strategy`` picks a ``tf.distribute`` strategy
 (``training.distribute``), ``jit_compile`` XLA, ``mixed_precision`` a Keras dtype policy
