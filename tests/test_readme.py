@@ -9,29 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED_DATA_ENV
-
 README = Path(__file__).resolve().parents[1] / "README.md"
-
-
-def shared_data_dir():
-    """Where the shared data would be (the ``shared_data`` fixture's rule, without skipping)."""
-    return Path(os.environ.get(SHARED_DATA_ENV) or
-                Path(__file__).resolve().parents[1].parent / "shared" / "data")
-
-
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 WEIGHTS = "inception_2015-12-05_fid_torchscript.pt"
 
 # (what the README says, what the test runs): tiny counts, the weights from the shared data folder.
 # Each must match in at least one block, so an edited README cannot silently run at full size.
-SUBSTITUTIONS = [
-    ("epochs=10, steps_per_epoch=300", "epochs=1, steps_per_epoch=2"),
-    ("10000", "20"),
-    (f'weights = "{WEIGHTS}"', f"weights = {str(shared_data_dir() / WEIGHTS)!r}"),
-]
-# blocks holding one of these run only where the shared data (Inception weights) is
-NEEDS_SHARED_DATA = ("inception_weights=",)
+def substitutions(shared_data):
+    return [("epochs=10, steps_per_epoch=300", "epochs=1, steps_per_epoch=2"),
+            ("10000", "20"),
+            (f'weights = "{WEIGHTS}"', f"weights = {str(shared_data / WEIGHTS)!r}")]
 
 
 def readme_blocks():
@@ -46,22 +33,20 @@ def padded(line, source):
     return "\n" * (line - 1) + source
 
 
-def test_readme_blocks_run(tmp_path):
+def test_readme_blocks_run(tmp_path, shared_data):
+    """``shared_data`` (the Inception weights): one README block computes FID with them."""
     blocks = readme_blocks()
     assert len(blocks) >= 3
     used = set()
-    runnable, skipped = [], []
-    have_shared_data = (shared_data_dir() / WEIGHTS).exists()
+    runnable = []
     for line, source in blocks:
-        for old, new in SUBSTITUTIONS:
+        for old, new in substitutions(shared_data):
             if old in source:
                 used.add(old)
                 source = source.replace(old, new)
-        if any(marker in source for marker in NEEDS_SHARED_DATA) and not have_shared_data:
-            skipped.append(line)
-            continue
         runnable.append((line, source))
-    assert used == {old for old, _ in SUBSTITUTIONS}, "a substitution no longer matches the README"
+    assert used == {old for old, _ in substitutions(shared_data)}, (
+        "a substitution no longer matches the README")
 
     # each block compiled under its README line numbers, so a traceback points into README.md
     script = "namespace = {}\n" + "".join(
@@ -69,13 +54,10 @@ def test_readme_blocks_run(tmp_path):
         f"exec(compile({padded(line, source)!r}, 'README.md', 'exec'), namespace)\n"
         for line, source in runnable)
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3",
-               TFGAN_SUITE_SHARED_DATA=str(shared_data_dir()))
+               TFGAN_SUITE_SHARED_DATA=str(shared_data))
     result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, textwrap.shorten(result.stdout, 500) + result.stderr[-3000:]
     assert result.stdout.count("README.md line") == len(runnable)
     assert "`shuffle=True` was passed" not in result.stderr  # no spurious warning from the README
     assert (tmp_path / "samples" / "samples_final.png").exists()
-    if skipped:
-        pytest.skip(f"README blocks at lines {skipped} need the Inception weights in "
-                    f"{shared_data_dir()} (set TFGAN_SUITE_SHARED_DATA); the others ran")
