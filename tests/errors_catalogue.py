@@ -283,7 +283,7 @@ CASES = {
 # the exact line of each case
 MESSAGES = {
     'run_unknown_loss': "error: unknown loss 'bogus'; valid choices: dragan, ebgan, gan, hinge, lsgan, mmd, nsgan, rep, rmb, wgan, wgan_gp",
-    'run_unknown_model': "error: unknown model 'bogus'; valid choices: dcgan28, dcgan32, ebgan, sngan_cnn, toy_mlp, wgan_mlp",
+    'run_unknown_model': "error: unknown model 'bogus'; valid choices: dcgan28, dcgan32, dcgan64, ebgan, sngan_cnn, sngan_resnet, toy_mlp, wgan_gp_resnet, wgan_mlp",
     'run_unknown_dataset': "error: unknown dataset 'bogus'; valid choices: celeb_a, cifar10, fashion_mnist, grid25, lsun, mnist, mnist_bundled, ring8, stl10, or a path to an .npz file, an image folder or a prepared tfds directory",
     'run_unknown_penalty': "error: unknown penalty 'bogus'; valid choices: dragan, gradient_penalty",
     'run_batch_size_text': "error: flag --batch_size=abc: invalid literal for int() with base 10: 'abc'",
@@ -313,7 +313,7 @@ MESSAGES = {
     "evaluate_output_exists": "error: --output {tmp}/out.json exists; pass --overwrite to replace it",
     "domain_classifier_record_exists": "error: {tmp}/domain_classifiers.json already records a mnist classifier; pass --overwrite to replace that record, or choose an --output in another folder",
     'api_unknown_objective': "unknown loss 'bogus'; valid choices: dragan, ebgan, gan, hinge, lsgan, mmd, nsgan, rep, rmb, wgan, wgan_gp",
-    'api_unknown_model': "unknown model 'bogus'; valid choices: dcgan28, dcgan32, ebgan, sngan_cnn, toy_mlp, wgan_mlp",
+    'api_unknown_model': "unknown model 'bogus'; valid choices: dcgan28, dcgan32, dcgan64, ebgan, sngan_cnn, sngan_resnet, toy_mlp, wgan_gp_resnet, wgan_mlp",
     "api_batch_size_0": "batch_size must be positive, got 0",
     "api_num_examples_0": "num_examples must be positive, got 0",
     'api_precision': "unknown mixed precision 'int8'; valid choices: bfloat16, float16, float32",
@@ -329,7 +329,7 @@ MESSAGES = {
     'data_empty_folder': "no images (.png, .jpg, .jpeg, .bmp, .webp, .gif) found under '{tmp}/empty'",
     'data_sizes_differ': "images in '{tmp}/imgs' have different sizes: '{tmp}/imgs/0.png' is 8x8 but '{tmp}/imgs/1.png' is 9x8 (resize them to one size first)",
     'data_broken_image': "cannot read image '{tmp}/imgs/2.png': cannot identify image file '{tmp}/imgs/2.png'",
-    'spec_unknown_op': "layer 0 ('conv2'): key 'op' has bad value 'conv2'; accepted: one of dense, conv, deconv, reshape, flatten, upsample, avgpool, global_sum_pool, dropout, activation, norm",
+    'spec_unknown_op': "layer 0 ('conv2'): key 'op' has bad value 'conv2'; accepted: one of dense, conv, deconv, reshape, flatten, upsample, avgpool, global_sum_pool, global_avg_pool, resblock, conditional_dense, dropout, activation, norm",
     'spec_bad_value': "layer 0 ('conv'): key 'filters' has bad value 0; accepted: a positive int",
     'spec_unknown_key': "layer 0 ('dense'): unknown key 'stride'; accepted keys: op, units, activation, alpha, norm, spectral_norm, sn_gain, sn_iterations, use_bias",
     'spec_missing_key': "layer 0 ('dense'): missing key 'units' (a positive int)",

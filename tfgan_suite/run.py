@@ -58,6 +58,9 @@ _define.DEFINE_enum("on_nan", "stop", ["stop", "restore"], "On a NaN/Inf loss: s
 _define.DEFINE_string("ensemble", "none", "none: one GAN; sgan: SGAN (Chavdarova & Fleuret, 2018), "
                     "--num_pairs local pairs and a global pair; G_0 is sampled and exported.")
 _define.DEFINE_integer("num_pairs", 5, "Local G/D pairs of --ensemble=sgan.")
+_define.DEFINE_integer("num_classes", None, "Train a class-conditional GAN on (images, labels) of a "
+                       "labelled dataset: conditional batch norm in G, projection head in D "
+                       "(--model_options=auxiliary_classifier=true adds AC-GAN logits).")
 
 # ---- objective and penalty options; an unset flag means "the objective's default"
 _define.DEFINE_float("penalty_weight", None, "Penalty weight lambda (default: 10 for "
@@ -124,7 +127,7 @@ def config_from_flags():
         # scale and fault tolerance
         strategy=FLAGS.strategy, jit_compile=FLAGS.jit_compile,
         mixed_precision=FLAGS.mixed_precision, checkpoint_every=FLAGS.checkpoint_every,
-        on_nan=FLAGS.on_nan)
+        on_nan=FLAGS.on_nan, num_classes=FLAGS.num_classes)
 
 
 def _floats(values, flag):
