@@ -78,8 +78,7 @@ class SampleGrid(keras.callbacks.Callback):
         import tensorflow as tf  # pylint: disable=import-outside-toplevel
 
         with Image.open(path) as picture:
-            image = np.asarray(picture.convert("RGB" if picture.mode not in ("L", "RGB") else
-                                               picture.mode))
+            image = np.asarray(picture if picture.mode in ("L", "RGB") else picture.convert("RGB"))
         if image.ndim == 2:
             image = image[..., None]
         if self._writer is None:

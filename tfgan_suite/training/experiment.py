@@ -10,9 +10,9 @@ The config's training settings start from the objective's paper values
 (:func:`game_settings`, ``training.settings``); :class:`Run` is the run itself: workdir, build,
 callbacks, fit with divergence roll-back, export.
 
-A run writes into ``workdir``: ``samples/*.png`` grids, ``losses.csv``, TensorBoard scalars under
-``tensorboard/``, ``config.json``, checkpoints under ``checkpoints/`` and the generator as a
-SavedModel in ``generator/``.
+A run writes into ``workdir``: ``samples/*.png`` grids, ``losses.csv``, TensorBoard scalars, the grids
+as images and the run's settings as an HParams session under ``tensorboard/``, ``config.json``,
+checkpoints under ``checkpoints/`` and the generator as a SavedModel in ``generator/``.
 
 Scale and fault tolerance (docs/scale.md): ``strategy`` picks a ``tf.distribute`` strategy
 (``training.distribute``), ``jit_compile`` XLA, ``mixed_precision`` a Keras dtype policy
