@@ -2,8 +2,12 @@
 
 Discriminator ``x -> (energy, embedding)``: encoder conv(width, 4, /2) -> conv(2 width, 4, /2, BN)
 -> flatten -> dense(``embedding_dim``) (the embedding the pulling-away term uses); decoder
-dense -> reshape -> deconv(width, 4, x2, BN) -> deconv(channels, 4, x2, tanh); energy = per-pixel
-mean squared reconstruction error. The generator is :mod:`dcgan`'s for the same image size.
+dense -> reshape -> deconv(width, 4, x2, BN) -> deconv(channels, 4, x2, tanh); energy = the
+Euclidean norm of the reconstruction error, as in the paper. The generator is :mod:`dcgan`'s for
+the same image size.
+
+This convolutional pair is ours: the paper's MNIST grid search used fully connected networks, and
+its 64x64 networks are deeper convolutional autoencoders (Zhao et al., 2017, appendix).
 """
 from tfgan_suite.errors import UserInputError
 from tfgan_suite.models import ArchitectureSpec, dcgan, register

@@ -51,11 +51,11 @@ def test_autoencoder_discriminator_returns_energy_and_embedding(tmp_path):
     x = np.random.default_rng(3).uniform(-1, 1, size=(3, 28, 28, 1)).astype(np.float32)
     energy, embedding = discriminator(x, training=False)
     assert energy.shape == (3,) and embedding.shape == (3, 5)
-    # energy = per-sample mean squared reconstruction error of the decoder's output
+    # energy = per-sample Euclidean norm of the decoder's reconstruction error (the paper's)
     encoder, decoder = (discriminator.get_layer("ebgan_discriminator_encoder"),
                         discriminator.get_layer("ebgan_discriminator_decoder"))
     reconstruction = np.asarray(decoder(encoder(x, training=False), training=False))
-    np.testing.assert_allclose(energy, ((reconstruction - x) ** 2).mean(axis=(1, 2, 3)),
+    np.testing.assert_allclose(energy, np.sqrt(((reconstruction - x) ** 2).sum(axis=(1, 2, 3))),
                                rtol=1e-5)
     path = tmp_path / "d.keras"
     discriminator.save(path)

@@ -4,7 +4,8 @@
 "decoder": <layer spec>}`` (each a layer-factory spec, see :mod:`tfgan_suite.layers.factory`) and
 returns a functional ``keras.Model`` with two outputs:
 
-* ``energy`` [batch]: the per-sample reconstruction error ``mean_pixels (Dec(Enc(x)) - x)^2``;
+* ``energy`` [batch]: the per-sample reconstruction error ``||Dec(Enc(x)) - x||``, the Euclidean
+  norm over all pixels (Zhao et al., 2017, section 2.3: ``D(x) = ||Dec(Enc(x)) - x||``);
 * ``embedding`` [batch, k]: the encoder output ``Enc(x)`` (flattened), which the pulling-away term
   of the EBGAN generator loss uses.
 """
@@ -17,12 +18,25 @@ from tfgan_suite.layers import factory
 
 @keras.saving.register_keras_serializable(package="tfgan_suite")
 class ReconstructionEnergy(keras.layers.Layer):
-    """``[x, x_hat] -> mean over all non-batch axes of (x_hat - x)^2``."""
+    """``[x, x_hat] -> ||x_hat - x||_2`` over all non-batch axes (one energy per example).
+
+    The norm, not the per-pixel mean of squares: EBGAN's margins (10 on MNIST, 20 on CelebA, 80 on
+    LSUN) are on this scale. ``epsilon`` inside the square root keeps the gradient finite at a
+    perfect reconstruction.
+    """
+
+    def __init__(self, epsilon=1e-12, **kwargs):
+        super().__init__(**kwargs)
+        self.epsilon = float(epsilon)
 
     def call(self, inputs):
         x, reconstruction = inputs
         squared = ops.square(ops.cast(reconstruction, "float32") - ops.cast(x, "float32"))
-        return ops.mean(ops.reshape(squared, (ops.shape(squared)[0], -1)), axis=1)
+        return ops.sqrt(ops.sum(ops.reshape(squared, (ops.shape(squared)[0], -1)), axis=1)
+                        + self.epsilon)
+
+    def get_config(self):
+        return {**super().get_config(), "epsilon": self.epsilon}
 
     def compute_output_shape(self, input_shapes):
         return (input_shapes[0][0],)

@@ -1,0 +1,151 @@
+"""The reproduction suites as data: data set, architecture per objective, budget and scoring protocol.
+
+Every objective of a suite trains with its paper settings (the objective's own defaults: optimizer,
+learning rates, critic updates, penalty, update order) on the suite's data, under the same budget of
+generator updates; a suite only chooses the architecture family for its image size and the options
+an objective's paper gives its networks (spectral norm and its gain, a critic without batch norm).
+
+Architectures (one family per suite, so that the objectives are compared on the same networks):
+
+* ``mnist``, ``fashion_mnist``, ``stacked_mnist``: ``dcgan28`` (28x28; 1 or 3 channels) for every
+  objective, with: spectral norm as in SNGAN for ``hinge``; the repulsive-loss authors' spectral norm
+  on the convolution operator with their gain C = 64^(1/8) for ``mmd``/``rep``/``rmb``; no critic
+  batch norm for ``wgan_gp``/``dragan`` (per-sample gradient penalties); EBGAN's autoencoder
+  discriminator (``ebgan``, with a ``dcgan28`` generator) for ``ebgan``.
+* ``cifar10``: ``rep_cnn`` (the authors' CIFAR-10 network) for ``mmd``/``rep``/``rmb``, ``sngan_cnn``
+  for ``hinge``, ``dcgan32`` for ``nsgan`` and ``wgan_gp`` (layer norm in the critic).
+"""
+import dataclasses
+import os
+from typing import Mapping, Optional, Tuple
+
+from tfgan_suite.data.stacked_mnist import shared_data_file
+from tfgan_suite.errors import UserInputError
+from tfgan_suite.models.rep import CONFIGS as REP_CONFIGS
+
+ALL_OBJECTIVES = ("gan", "nsgan", "lsgan", "wgan", "wgan_gp", "dragan", "hinge", "mmd", "rep", "rmb",
+                  "ebgan")
+REP_GAIN_SMALL = REP_CONFIGS[32][4]  # 64 ** (1/8): my_test_cifar.py / my_test_stl.py
+
+
+@dataclasses.dataclass(frozen=True)
+class Protocol:
+    """How a suite scores a generator.
+
+    kind: ``"domain"`` (Fréchet distance and classifier score in the shipped MNIST / Fashion-MNIST
+      classifier's features), ``"stacked_modes"`` (modes covered and KL on Stacked MNIST) or
+      ``"inception"`` (Inception FID and KID).
+    """
+
+    kind: str
+    num_generated: int
+    num_reference: int = 0
+    reference_split: str = "test"
+    feature_network: str = ""
+    sample_seed: int = 12345  # the latent draw every run is scored on
+
+    def describe(self):
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class Suite:
+    """One results table: which objectives train on what, for how long, scored how."""
+
+    name: str
+    dataset: str  # a tfgan_suite.data name
+    offline_file: Optional[str]  # the shared offline copy used instead when it exists
+    objectives: Tuple[str, ...]
+    steps: int  # generator updates
+    protocol: Protocol
+    model: str = "dcgan28"
+    model_options: Mapping[str, Mapping] = dataclasses.field(default_factory=dict)  # per objective
+    models: Mapping[str, str] = dataclasses.field(default_factory=dict)  # per-objective model
+    loss_options: Mapping[str, Mapping] = dataclasses.field(default_factory=dict)
+    seeds: Tuple[int, ...] = (0, 1, 2)
+    batch_size: int = 64
+    anchors: Tuple[Mapping, ...] = ()  # published results printed beside ours
+    budget_note: str = ""
+
+    def data_source(self):
+        """The dataset argument of the runs: the offline file when present, else the name."""
+        if self.offline_file:
+            path = shared_data_file(self.offline_file)
+            if path is not None:
+                return str(path)
+        return self.dataset
+
+    def train_fields(self, objective):
+        """TrainConfig fields (other than seed/steps/workdir) of ``objective`` in this suite."""
+        if objective not in ALL_OBJECTIVES:
+            raise UserInputError(f"unknown objective {objective!r}; valid choices: "
+                                 f"{', '.join(ALL_OBJECTIVES)}")
+        fields = {"loss": objective, "dataset": self.data_source(), "batch_size": self.batch_size,
+                  "model": self.models.get(objective, self.model),
+                  "model_options": dict(self.model_options.get(objective, {})),
+                  "loss_options": dict(self.loss_options.get(objective, {}))}
+        return fields
+
+
+_MNIST_MODEL_OPTIONS = {
+    # SNGAN (Miyato et al., 2018): the hinge loss's discriminator is spectrally normalized
+    "hinge": {"spectral_norm": True},
+    # richardwth/MMD-GAN my_test_cifar.py: w_nm='s' on every D layer, act_k = 64 ** 0.125
+    **{name: {"spectral_norm": "conv", "sn_gain": REP_GAIN_SMALL} for name in ("mmd", "rep", "rmb")},
+    # Gulrajani et al. (2017), section 4: no critic batch norm with a per-sample gradient penalty
+    "wgan_gp": {"d_norm": "none"},
+    "dragan": {"d_norm": "none"},
+}
+_DOMAIN_PROTOCOL = dict(kind="domain", num_generated=10_000, num_reference=10_000,
+                        reference_split="test")
+
+SUITES = {
+    "mnist": Suite(
+        "mnist", "mnist", "mnist.npz", ALL_OBJECTIVES, 2000,
+        Protocol(**_DOMAIN_PROTOCOL, feature_network="tfgan_suite MNIST domain classifier"),
+        model_options=_MNIST_MODEL_OPTIONS, models={"ebgan": "ebgan"},
+        budget_note="Batch 64. Far below the papers' budgets: the default, 2,000 updates (about 2 "
+                    "epochs of MNIST), is where nsgan reaches a domain FD below 10."),
+    "fashion_mnist": Suite(
+        "fashion_mnist", "fashion_mnist", "fashion_mnist.npz", ALL_OBJECTIVES, 2000,
+        Protocol(**_DOMAIN_PROTOCOL, feature_network="tfgan_suite Fashion-MNIST domain classifier"),
+        model_options=_MNIST_MODEL_OPTIONS, models={"ebgan": "ebgan"},
+        budget_note="Batch 64; the MNIST suite's budget."),
+    "stacked_mnist": Suite(
+        "stacked_mnist", "stacked_mnist", None,
+        ("nsgan", "lsgan", "wgan_gp", "dragan", "hinge", "rep", "rmb"), 2000,
+        Protocol(kind="stacked_modes", num_generated=26_000,
+                 feature_network="tfgan_suite MNIST domain classifier, per channel"),
+        model_options=_MNIST_MODEL_OPTIONS,
+        anchors=(
+            # PacGAN (Lin et al., 2018), Table 3: Stacked MNIST in VEEGAN's experimental setting
+            {"method": "DCGAN", "modes": 99.0, "kl": 3.40, "source": "PacGAN Table 3"},
+            {"method": "VEEGAN", "modes": 150.0, "kl": 2.95, "source": "PacGAN Table 3"},
+            {"method": "PacDCGAN2", "modes": 1000.0, "kl": 0.06, "source": "PacGAN Table 3"},
+        ),
+        budget_note="Batch 64, dcgan28 networks with 3 channels; the published anchors come from "
+                    "other networks and budgets (PacGAN Table 3: VEEGAN's setting)."),
+    "cifar10": Suite(
+        "cifar10", "cifar10", "cifar10.npz", ("nsgan", "wgan_gp", "hinge", "mmd", "rep", "rmb"), 2000,
+        Protocol(kind="inception", num_generated=2000, num_reference=2000, reference_split="test",
+                 feature_network="FID Inception (2015-12-05), pool3"),
+        model="dcgan32",
+        models={"hinge": "sngan_cnn", "mmd": "rep_cnn", "rep": "rep_cnn", "rmb": "rep_cnn"},
+        model_options={"wgan_gp": {"d_norm": "layer"}},
+        budget_note="Batch 64. CIFAR-10 from the shared JPEG-degraded copy (relative comparisons "
+                    "only); budgets far below the papers' (100,000 generator updates)."),
+}
+
+
+def get(name):
+    if name not in SUITES:
+        raise UserInputError(f"unknown suite {name!r}; valid choices: {', '.join(SUITES)}")
+    return SUITES[name]
+
+
+def names():
+    return tuple(SUITES)
+
+
+def default_workdir(name):
+    return os.path.join("runs", "reproduce", name)
