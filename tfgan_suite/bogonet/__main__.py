@@ -14,7 +14,8 @@ import sys
 
 from absl import app, flags, logging
 
-from tfgan_suite.utils.cli import FlagDefiner, run_app, start_tensorflow_quietly
+from tfgan_suite.utils.cli import (FlagDefiner, forwarded_args, limit_threads, run_app,
+                                   start_tensorflow_quietly)
 
 FLAGS = flags.FlagValues()  # this command's own flags (see utils.cli.FlagDefiner)
 _define = FlagDefiner(FLAGS)
@@ -102,27 +103,10 @@ def summarize(workdir, objectives, metric, tie_tolerance, out=sys.stdout):
     return result
 
 
-def _forwarded_args():
-    args = []
-    for name in _FORWARDED:
-        value = getattr(FLAGS, name)
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            args.append(f"--{name}" if value else f"--no{name}")
-        elif isinstance(value, list):
-            args.append(f"--{name}={','.join(value)}")
-        else:
-            args.append(f"--{name}={value}")
-    return args
-
-
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
-    if FLAGS.threads > 0:  # read by TensorFlow when it starts (it cannot change them later)
-        os.environ["TF_NUM_INTRAOP_THREADS"] = str(FLAGS.threads)
-        os.environ["TF_NUM_INTEROP_THREADS"] = str(max(1, FLAGS.threads // 2))
+    limit_threads(FLAGS.threads)
     start_tensorflow_quietly()
     from tfgan_suite.errors import UserInputError
 
@@ -156,8 +140,8 @@ def _main():
     total = len(specs) * len(objectives)
     if FLAGS.num_workers > 1:
         threads = FLAGS.threads or max(1, (os.cpu_count() or 1) // FLAGS.num_workers)
-        codes = sweep.launch_workers(_forwarded_args(), FLAGS.num_workers, workdir, total,
-                                     threads_per_worker=threads)
+        codes = sweep.launch_workers(forwarded_args(FLAGS, _FORWARDED), FLAGS.num_workers,
+                                     workdir, total, threads_per_worker=threads)
         if any(codes):
             print(f"error: worker exit codes {codes}; see {os.path.join(workdir, 'logs')}",
                   file=sys.stderr)

@@ -14,7 +14,8 @@ import sys
 
 from absl import app, flags, logging
 
-from tfgan_suite.utils.cli import FlagDefiner, run_app, start_tensorflow_quietly
+from tfgan_suite.utils.cli import (FlagDefiner, forwarded_args, limit_threads, run_app,
+                                   start_tensorflow_quietly)
 
 FLAGS = flags.FlagValues()  # this command's own flags (see utils.cli.FlagDefiner)
 _define = FlagDefiner(FLAGS)
@@ -69,27 +70,10 @@ def command_line(suite, workdir, steps):
     return f"python -m tfgan_suite.reproduce --suite={suite.name} --workdir={workdir} --steps={steps}"
 
 
-def _forwarded_args():
-    args = []
-    for name in _FORWARDED:
-        value = getattr(FLAGS, name)
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            args.append(f"--{name}" if value else f"--no{name}")
-        elif isinstance(value, list):
-            args.append(f"--{name}={','.join(value)}")
-        else:
-            args.append(f"--{name}={value}")
-    return args
-
-
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
-    if FLAGS.threads > 0:  # read by TensorFlow when it starts
-        os.environ["TF_NUM_INTRAOP_THREADS"] = str(FLAGS.threads)
-        os.environ["TF_NUM_INTEROP_THREADS"] = str(max(1, FLAGS.threads // 2))
+    limit_threads(FLAGS.threads)
     start_tensorflow_quietly()
     from tfgan_suite.errors import UserInputError
 
@@ -112,9 +96,9 @@ def _main():
         specs = [{"arch_id": f"seed{seed}", "seed": seed} for seed in seeds]
         if FLAGS.num_workers > 1:
             threads = FLAGS.threads or max(1, (os.cpu_count() or 1) // FLAGS.num_workers)
-            codes = sweep.launch_workers(_forwarded_args(), FLAGS.num_workers, workdir,
-                                         len(specs) * len(objectives), threads_per_worker=threads,
-                                         module="tfgan_suite.reproduce")
+            codes = sweep.launch_workers(forwarded_args(FLAGS, _FORWARDED), FLAGS.num_workers,
+                                         workdir, len(specs) * len(objectives),
+                                         threads_per_worker=threads, module="tfgan_suite.reproduce")
             if any(codes):
                 print(f"error: worker exit codes {codes}; see {os.path.join(workdir, 'logs')}",
                       file=sys.stderr)

@@ -74,3 +74,28 @@ def run_app(main, flag_values):
         return remaining
 
     app.run(main, flags_parser=parse)
+
+
+def forwarded_args(flag_values, names):
+    """``--name=value`` arguments reproducing the flags ``names`` of ``flag_values`` (unset ones
+    left out), for starting worker processes of the same command."""
+    args = []
+    for name in names:
+        value = getattr(flag_values, name)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            args.append(f"--{name}" if value else f"--no{name}")
+        elif isinstance(value, list):
+            args.append(f"--{name}={','.join(value)}")
+        else:
+            args.append(f"--{name}={value}")
+    return args
+
+
+def limit_threads(threads):
+    """Sets TensorFlow's intra-op (``threads``) and inter-op thread counts when ``threads > 0``;
+    TensorFlow reads them when it starts (it cannot change them later)."""
+    if threads > 0:
+        os.environ["TF_NUM_INTRAOP_THREADS"] = str(threads)
+        os.environ["TF_NUM_INTEROP_THREADS"] = str(max(1, threads // 2))
