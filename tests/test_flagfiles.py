@@ -35,8 +35,8 @@ def test_flagfile_cites_its_sources_and_trains_one_step(path, parsed_flags, shar
                                                                   "2019"))
     parsed_flags(["run", f"--flagfile={path}"])
     config = run.config_from_flags()
-    objective = losses.get(config.loss, **config.loss_options)
-    arch = models.specs(experiment.model_name(config, objective), **config.model_options)
+    losses.get(config.loss, **config.loss_options)  # a registered objective with valid options
+    arch = models.specs(experiment.model_name(config), **config.model_options)
     assert config.dataset is None or config.dataset in data.names()
     assert config.steps % min(config.log_every, config.steps) == 0
     # one generator update (n_critic critic updates) on a small batch of real images

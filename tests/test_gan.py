@@ -42,7 +42,7 @@ def test_ttur_learning_rates_apply_to_their_own_player():
     generator, discriminator = linear_pair()
     gan = tfgan_suite.GAN(generator, discriminator, latent_dim=2)
     gan.compile(d_optimizer=keras.optimizers.SGD(0.5), g_optimizer=keras.optimizers.SGD(0.25),
-                loss="wgan", clip_value=None)
+                loss="wgan", n_critic=1, clip_value=None)
     z_dependent_before = generator.get_weights()[1].copy()
     gan.train_on_batch(np.full((3, 4), 0.2, np.float32))
     # critic: w = 1 + 0.5 * 0.2; generator bias: d(-mean D(G(z)))/db = -w  => b = 0.25 * w
@@ -54,7 +54,7 @@ def test_ttur_learning_rates_apply_to_their_own_player():
 def test_wgan_clips_critic_weights_by_default():
     generator, discriminator = linear_pair()
     gan = tfgan_suite.GAN(generator, discriminator, latent_dim=2)
-    gan.compile(loss="wgan")
+    gan.compile(loss="wgan", n_critic=1)  # the paper's clip_value, 0.01
     gan.train_on_batch(np.ones((2, 4), np.float32))
     assert np.abs(discriminator.get_weights()[0]).max() <= 0.01 + 1e-7
 
@@ -74,7 +74,7 @@ def test_ema_generator_tracks_the_average():
     generator, discriminator = linear_pair()
     gan = tfgan_suite.GAN(generator, discriminator, latent_dim=2)
     gan.compile(d_optimizer=keras.optimizers.SGD(0.0), g_optimizer=keras.optimizers.SGD(1.0),
-                loss="wgan", clip_value=None, ema_decay=0.9)
+                loss="wgan", n_critic=1, clip_value=None, ema_decay=0.9)
     gan.train_on_batch(np.zeros((2, 4), np.float32))
     bias = generator.get_weights()[1]  # 0 -> 1.0 after one step (w = 1)
     np.testing.assert_allclose(bias, np.ones(4), rtol=1e-6)
@@ -117,12 +117,11 @@ def test_gan_config_round_trip():
     assert clone.generator.count_params() == generator.count_params()
 
 
-def test_objective_metrics_are_logged():
-    def d_loss(real, fake):
-        return tf.reduce_mean(fake) - tf.reduce_mean(real), {"gap": tf.reduce_mean(real - fake)}
-
-    objective = losses.Objective("custom", d_loss, lambda real, fake: -tf.reduce_mean(fake),
-                                 metric_names=("gap",))
+def test_objective_monitors_are_logged():
+    objective = losses.Objective(
+        "custom", lambda real, fake: tf.reduce_mean(fake) - tf.reduce_mean(real),
+        lambda real, fake: -tf.reduce_mean(fake),
+        monitor_fn=lambda real, fake: {"gap": tf.reduce_mean(real - fake)}, monitor_names=("gap",))
     generator, discriminator = linear_pair()
     gan = tfgan_suite.GAN(generator, discriminator, latent_dim=2)
     gan.compile(loss=objective)

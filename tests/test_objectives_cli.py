@@ -36,9 +36,9 @@ def test_objective_flags_reach_the_run(tmp_path):
                      "--model_options=width=8", f"--workdir={workdir}")
     assert result.returncode == 0, result.stderr[-2000:]
     config = json.loads((workdir / "config.json").read_text())
-    assert config["loss_options"] == {"rep_weights": [2.0, 1.0], "sigma": [1.0, 2.0]}
+    assert config["loss_options"] == {"rep_weights": [2.0, 1.0], "sigmas": [1.0, 2.0]}
     assert config["penalty_options"] == {"weight": 2.5, "perturbation": "gaussian"}
-    assert config["lr_decay"] == "linear" and config["model"] is None
+    assert config["lr_decay"] == "linear" and config["model"] == "default"
     rows = read_rows(workdir)
     for key in ("k_real_real", "k_fake_fake", "k_real_fake", "penalty", "d_loss", "g_loss"):
         assert all(np.isfinite(float(r[key])) for r in rows), key
@@ -64,7 +64,7 @@ def test_flags_become_loss_and_penalty_options(parsed_flags):
     config = parsed_flags("--loss=rmb", "--rep_weights=-1,-2", "--loss_options=upper_bound=3")
     assert config.loss_options == {"rep_weights": (-1.0, -2.0), "upper_bound": 3}
     config = parsed_flags("--loss=wgan_gp", "--penalty_weight=5", "--penalty_options=one_sided=true")
-    assert config.penalty_options == {"weight": 5.0, "one_sided": True} and config.penalty is None
+    assert config.penalty_options == {"weight": 5.0, "one_sided": True} and config.penalty == "default"
     config = parsed_flags("--loss=nsgan", "--penalty=dragan", "--dragan_perturbation=uniform_std",
                           "--dragan_scale=0.25", "--lr_decay=exponential:0.5", "--clip_value=0.02",
                           "--ema_decay=0.999", "--historical_averaging=0.1")
@@ -78,8 +78,9 @@ def test_bad_objective_flags_raise_one_line_user_errors(parsed_flags):
     from tfgan_suite.errors import UserInputError
     from tfgan_suite.training.experiment import build_gan
 
-    with pytest.raises(UserInputError, match="--mmd_sigmas applies to"):
-        parsed_flags("--loss=nsgan", "--mmd_sigmas=1")
+    config = parsed_flags("--loss=nsgan", "--mmd_sigmas=1", "--model_options=width=8")
+    with pytest.raises(UserInputError, match=r"loss 'nsgan' got unknown option\(s\) \['sigmas'\]"):
+        build_gan(config, image_channels=1)
     with pytest.raises(UserInputError, match="--rep_weights expects comma-separated numbers"):
         parsed_flags("--loss=rep", "--rep_weights=a,b")
     config = parsed_flags("--loss=rep", "--rep_weights=1,1", "--model_options=width=8")

@@ -28,11 +28,12 @@ def test_margin_loss_and_generator_loss():
     real_energy = np.array([0.2, 0.4, 0.1], np.float32)
     fake_energy = np.array([0.5, 1.5, 0.9], np.float32)
     embedding = np.random.default_rng(2).normal(size=(3, 6)).astype(np.float32)
-    d_loss, metrics = objective.discriminator_loss((real_energy, embedding),
-                                                   (fake_energy, embedding))
+    d_loss = objective.discriminator_loss((real_energy, embedding), (fake_energy, embedding))
+    metrics = objective.monitors((real_energy, embedding), (fake_energy, embedding))
     expected = real_energy.mean() + np.maximum(0.0, 1.0 - fake_energy).mean()
     assert float(d_loss) == pytest.approx(expected, rel=1e-6)
     assert float(metrics["energy_fake"]) == pytest.approx(fake_energy.mean(), rel=1e-6)
+    assert float(metrics["energy_real"]) == pytest.approx(real_energy.mean(), rel=1e-6)
     g_loss = objective.generator_loss(None, [fake_energy, embedding])
     assert float(g_loss) == pytest.approx(fake_energy.mean() + 0.1 * np_pt(embedding), rel=1e-5)
 

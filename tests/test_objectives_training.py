@@ -6,6 +6,7 @@ import pytest
 import tensorflow as tf
 
 from tfgan_suite import layers, losses, penalties
+from tfgan_suite.training import settings, step
 from tfgan_suite.training.gan import GAN
 
 LATENT = 4
@@ -46,13 +47,13 @@ def test_penalty_auto_takes_the_objective_default_and_can_be_overridden():
 
 
 def test_wgan_gp_defaults_are_the_papers():
-    d = losses.get("wgan_gp").defaults
-    assert (d["optimizer"], d["lr_d"], d["beta_1"], d["beta_2"], d["n_critic"]) == (
-        "adam", 1e-4, 0.0, 0.9, 5)
-    assert d["penalty"] == "gradient_penalty" and d["penalty_options"]["weight"] == 10.0
-    d = losses.get("dragan").defaults
-    assert d["penalty"] == "dragan" and d["penalty_options"]["k"] == 1.0
-    assert d["penalty_options"]["scale"] == 0.5
+    d = settings.resolve("wgan_gp")
+    assert (d.optimizer, d.lr_d, d.beta_1, d.beta_2, d.n_critic) == ("adam", 1e-4, 0.0, 0.9, 5)
+    assert d.penalty == "gradient_penalty" and d.penalty_options["weight"] == 10.0
+    d = settings.resolve("dragan")
+    assert d.penalty == "dragan" and d.penalty_options["k"] == 1.0
+    assert d.penalty_options["scale"] == 0.5
+    assert settings.resolve("wgan").clip_value == 0.01
 
 
 def test_penalty_weight_reaches_the_trained_loss():
@@ -72,7 +73,7 @@ def test_weight_clipping_keeps_every_critic_weight_in_range():
     # Start far outside the box so the clip (not the small RMSProp step) does the work.
     for v in gan.discriminator.trainable_variables:
         v.assign(tf.random.stateless_normal(v.shape, [1, 2]) * 3.0)
-    gan.compile(loss="wgan")  # clip_value="auto" -> 0.01, RMSProp 5e-5, as Arjovsky et al.
+    gan.compile(loss="wgan", n_critic=1)  # the paper's clip_value 0.01 and RMSProp 5e-5
     assert gan.clip_value == 0.01
     gan.train_on_batch(real_batch(8), return_dict=True)
     for v in gan.discriminator.trainable_variables:
@@ -111,13 +112,13 @@ def test_historical_averaging_tracks_the_mean_of_past_weights():
         gan.train_on_batch(real, return_dict=True)
         history.append([v.numpy().copy() for v in gan.discriminator.trainable_variables])
     # After k updates the running average is the mean of the k post-update weights.
-    for i, avg in enumerate(gan._d_history):
+    for i, avg in enumerate(gan.d_history):
         np.testing.assert_allclose(avg.numpy(), np.mean([h[i] for h in history[1:]], axis=0),
                                    rtol=1e-5, atol=1e-6)
     # The penalty is w * ||theta - avg||^2 summed over the variables.
     theta = [v.numpy() for v in gan.discriminator.trainable_variables]
-    expected = 0.5 * sum(((t - a.numpy()) ** 2).sum() for t, a in zip(theta, gan._d_history))
-    got = float(gan._historical_penalty(gan.discriminator, gan._d_history))
+    expected = 0.5 * sum(((t - a.numpy()) ** 2).sum() for t, a in zip(theta, gan.d_history))
+    got = float(step.historical_penalty(0.5, gan.discriminator, gan.d_history))
     assert got == pytest.approx(expected, rel=1e-5)
     assert expected > 0
 
@@ -137,7 +138,7 @@ def test_every_registered_penalty_combines_with_every_loss_in_a_step():
     for loss in ("gan", "nsgan", "lsgan", "hinge", "wgan"):
         for penalty in penalties.names():
             gan = tiny_gan()
-            gan.compile(loss=loss, penalty=penalty)
+            gan.compile(loss=loss, penalty=penalty, n_critic=1)
             logs = gan.train_on_batch(real, return_dict=True)
             assert np.isfinite(logs["penalty"]) and logs["penalty"] >= 0, (loss, penalty)
 
@@ -158,6 +159,6 @@ def test_runner_applies_objective_architecture_defaults():
     assert len(gan.discriminator.outputs) == 2
     gan, _ = build_gan(TrainConfig(loss="wgan_gp", model_options={"width": 8}), image_channels=1)
     assert [p.__name__ for p in gan.penalties] == ["gradient_penalty"] and gan.n_critic == 5
-    gan, _ = build_gan(TrainConfig(loss="wgan_gp", penalty="none", model_options={"width": 8}),
+    gan, _ = build_gan(TrainConfig(loss="wgan_gp", penalty=None, model_options={"width": 8}),
                        image_channels=1)
     assert gan.penalties == []

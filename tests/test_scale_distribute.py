@@ -94,7 +94,7 @@ def _train(strategy, init, compile_kwargs, real, steps, critic_spec):
     state = generator.get_weights() + discriminator.get_weights()
     if gan.ema_generator is not None:
         state += gan.ema_generator.get_weights()
-    state += [v.numpy() for v in (gan._d_history or []) + (gan._g_history or [])]
+    state += [v.numpy() for v in (gan.d_history or []) + (gan.g_history or [])]
     return history, state, (generator.get_weights(), discriminator.get_weights())
 
 

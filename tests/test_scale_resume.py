@@ -25,7 +25,7 @@ def _state(gan):
     """Every array a resumed run must reproduce: G, D, EMA, historical averages, optimizer slots."""
     arrays = gan.generator.get_weights() + gan.discriminator.get_weights()
     arrays += gan.ema_generator.get_weights() if gan.ema_generator is not None else []
-    arrays += [v.numpy() for v in (gan._d_history or []) + (gan._g_history or [])]
+    arrays += [v.numpy() for v in (gan.d_history or []) + (gan.g_history or [])]
     arrays += [v.numpy() for v in gan.d_optimizer.variables + gan.g_optimizer.variables]
     return arrays
 
@@ -53,7 +53,7 @@ def test_workdir_new_resume_or_refused(tmp_path):
         experiment.check_workdir(config.workdir, other)
     message = str(info.value)
     assert "\n" not in message and "different config" in message
-    assert "loss: 'nsgan' -> 'lsgan'" in message and "lr_d: None -> 0.001" in message
+    assert "loss: 'nsgan' -> 'lsgan'" in message and "lr_d: 'default' -> 0.001" in message
     foreign = tmp_path / "foreign"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("mine")
@@ -168,15 +168,13 @@ class _NaNOnce:
     def discriminator_loss(self, real, fake):
         self.calls.assign_add(1)
         loss = losses.get("nsgan").discriminator_loss(real, fake)
-        loss = loss[0] if isinstance(loss, tuple) else loss
         return tf.where(tf.equal(self.calls, self.bad_call), tf.constant(np.nan), loss)
 
 
 def test_on_nan_restore_rolls_back_and_halves_the_learning_rates(tmp_path, monkeypatch, capsys):
     nan_once = _NaNOnce(bad_call=8)
     nsgan = losses.get("nsgan")
-    objective = losses.Objective("nan_once", nan_once.discriminator_loss, nsgan.generator_loss,
-                                 defaults=dict(nsgan.defaults))
+    objective = losses.Objective("nan_once", nan_once.discriminator_loss, nsgan.generator_loss)
     real_get = losses.get
     monkeypatch.setattr(losses, "get",
                         lambda name, **kw: objective if name == "nan_once" else real_get(name, **kw))

@@ -28,10 +28,17 @@ _define.DEFINE_float("lr_d", None, "Discriminator learning rate (default: the ob
 _define.DEFINE_float("lr_g", None, "Generator learning rate (default: the objective's).")
 _define.DEFINE_float("beta1", None, "Adam beta_1 (default: the objective's).")
 _define.DEFINE_float("beta2", None, "Adam beta_2 (default: the objective's).")
-_define.DEFINE_integer("n_critic", None, "Discriminator updates per generator update.")
+_define.DEFINE_integer("n_critic", None, "Discriminator updates per generator update (default: "
+                      "the objective's).")
+_define.DEFINE_enum("critic_schedule", None, ["constant", "wgan"], "Critic updates per generator "
+                  "update: constant n_critic, or wgan (100 for the first 25 generator updates and "
+                  "every 500th, as the WGAN authors' code); default: the objective's.")
+_define.DEFINE_enum("update", None, ["alternating", "simultaneous"], "alternating (D then G) or "
+                  "simultaneous (both from one forward pass; n_critic=1); default: the objective's.")
 _define.DEFINE_float("clip_value", None, "Clip critic weights to [-c, c] (default: the objective's).")
 _define.DEFINE_float("ema_decay", None, "Generator EMA decay used for samples and export.")
-_define.DEFINE_float("historical_averaging", 0.0, "Weight of the historical-averaging penalty.")
+_define.DEFINE_float("historical_averaging", None, "Weight of the historical-averaging penalty "
+                    "(default: 0, off).")
 _define.DEFINE_integer("seed", 0, "Seed of every random draw.")
 _define.DEFINE_string("workdir", "runs/default", "Output directory: new or empty, or a checkpointed "
                     "run of the same flags, which is resumed.")
@@ -89,21 +96,31 @@ def _parse_options(items, flag):
     return options
 
 
+def _or_default(value):
+    """An unset flag (None) stands for the objective's paper value."""
+    from tfgan_suite.training.settings import DEFAULT
+
+    return DEFAULT if value is None else value
+
+
 def config_from_flags():
     """Translates FLAGS into a plain TrainConfig."""
     from tfgan_suite.training.experiment import TrainConfig
 
+    settings = {name: _or_default(FLAGS[flag].value) for name, flag in (
+        ("model", "model"), ("lr_d", "lr_d"), ("lr_g", "lr_g"), ("beta_1", "beta1"),
+        ("beta_2", "beta2"), ("n_critic", "n_critic"), ("critic_schedule", "critic_schedule"),
+        ("update", "update"), ("clip_value", "clip_value"), ("ema_decay", "ema_decay"),
+        ("historical_averaging", "historical_averaging"))}
+    # --penalty=none turns the objective's penalty off
+    penalty = None if (FLAGS.penalty or "").lower() == "none" else _or_default(FLAGS.penalty)
     return TrainConfig(
-        loss=FLAGS.loss, penalty=FLAGS.penalty, model=FLAGS.model,
+        loss=FLAGS.loss, penalty=penalty, **settings,
         model_options=_parse_options(FLAGS.model_options, "model_options"),
         dataset=FLAGS.dataset, data_dir=FLAGS.data_dir, batch_size=FLAGS.batch_size,
-        steps=FLAGS.steps, lr_d=FLAGS.lr_d, lr_g=FLAGS.lr_g, beta_1=FLAGS.beta1,
-        beta_2=FLAGS.beta2, n_critic=FLAGS.n_critic,
-        clip_value="auto" if FLAGS.clip_value is None else FLAGS.clip_value,
-        ema_decay=FLAGS.ema_decay, historical_averaging=FLAGS.historical_averaging,
-        seed=FLAGS.seed, workdir=FLAGS.workdir, sample_every=FLAGS.sample_every,
-        log_every=FLAGS.log_every, lr_decay=FLAGS.lr_decay, ensemble=FLAGS.ensemble,
-        num_pairs=FLAGS.num_pairs, **_objective_options(),
+        steps=FLAGS.steps, seed=FLAGS.seed, workdir=FLAGS.workdir,
+        sample_every=FLAGS.sample_every, log_every=FLAGS.log_every, lr_decay=FLAGS.lr_decay,
+        ensemble=FLAGS.ensemble, num_pairs=FLAGS.num_pairs, **_objective_options(),
         # scale and fault tolerance
         strategy=FLAGS.strategy, jit_compile=FLAGS.jit_compile,
         mixed_precision=FLAGS.mixed_precision, checkpoint_every=FLAGS.checkpoint_every,
@@ -122,19 +139,12 @@ def _floats(values, flag):
 
 def _objective_options():
     """The loss_options / penalty_options the objective flags stand for."""
-    from tfgan_suite.errors import UserInputError
-
     loss_options = _parse_options(FLAGS.loss_options, "loss_options")
     penalty_options = _parse_options(FLAGS.penalty_options, "penalty_options")
+    # objective options: an objective that does not take them refuses them in one line
     if FLAGS.mmd_sigmas is not None:
-        if FLAGS.loss not in ("mmd", "rep", "rmb"):
-            raise UserInputError(f"--mmd_sigmas applies to --loss=mmd, rep or rmb, not "
-                                 f"{FLAGS.loss!r}")
-        sigmas = _floats(FLAGS.mmd_sigmas, "mmd_sigmas")
-        loss_options["sigmas" if FLAGS.loss == "mmd" else "sigma"] = sigmas
+        loss_options["sigmas"] = _floats(FLAGS.mmd_sigmas, "mmd_sigmas")
     if FLAGS.rep_weights is not None:
-        if FLAGS.loss not in ("rep", "rmb"):
-            raise UserInputError(f"--rep_weights applies to --loss=rep or rmb, not {FLAGS.loss!r}")
         loss_options["rep_weights"] = tuple(_floats(FLAGS.rep_weights, "rep_weights"))
     for flag, key in (("penalty_weight", "weight"), ("dragan_perturbation", "perturbation"),
                       ("dragan_scale", "scale")):

@@ -204,7 +204,7 @@ def run_one(spec, objective, context, samples_path=None):
 
     from tfgan_suite import losses
     from tfgan_suite.bogonet import sampler
-    from tfgan_suite.training.experiment import TrainConfig, make_optimizers
+    from tfgan_suite.training import settings as settings_lib
     from tfgan_suite.training.gan import GAN
 
     settings = context.settings
@@ -222,10 +222,10 @@ def run_one(spec, objective, context, samples_path=None):
         obj = losses.get(objective)
         generator, discriminator = sampler.build(spec, obj.discriminator_output_dim)
         gan = GAN(generator, discriminator, spec["latent_dim"], seed=settings.seed)
-        d_optimizer, g_optimizer = make_optimizers(TrainConfig(loss=objective), obj)
-        n_critic = int(obj.defaults.get("n_critic", 1))
-        # no penalty argument: the objective's default penalty applies (wgan_gp, dragan)
-        gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=obj, n_critic=n_critic)
+        # the objective's paper settings: optimizers, n_critic, default penalty (wgan_gp, dragan)
+        paper = settings_lib.resolve(obj)
+        n_critic = paper.n_critic
+        gan.compile(loss=obj, **paper.compile_kwargs())
         record["n_critic"] = n_critic
         monitor = _divergence_monitor()
         train_start = time.perf_counter()

@@ -44,12 +44,16 @@ def pulling_away_term(embedding, epsilon=1e-8):
 
 
 def ebgan_discriminator_loss(real_outputs, generated_outputs, margin=1.0):
-    """``L_D = E D(x) + E max(0, m - D(G(z)))``, plus the mean energies as metrics."""
+    """``L_D = E D(x) + E max(0, m - D(G(z)))``."""
     real_energy, _ = _split(real_outputs)
     fake_energy, _ = _split(generated_outputs)
-    loss = tf.reduce_mean(real_energy) + tf.reduce_mean(tf.nn.relu(margin - fake_energy))
-    return loss, {"energy_real": tf.reduce_mean(real_energy),
-                  "energy_fake": tf.reduce_mean(fake_energy)}
+    return tf.reduce_mean(real_energy) + tf.reduce_mean(tf.nn.relu(margin - fake_energy))
+
+
+def mean_energies(real_outputs, generated_outputs):
+    """The monitors: ``{"energy_real": E D(x), "energy_fake": E D(G(z))}``."""
+    return {"energy_real": tf.reduce_mean(_split(real_outputs)[0]),
+            "energy_fake": tf.reduce_mean(_split(generated_outputs)[0])}
 
 
 def ebgan_generator_loss(generated_outputs, pt_weight=0.1):
@@ -70,6 +74,4 @@ def ebgan(margin=1.0, pt_weight=0.1):
         "ebgan",
         lambda real, fake: ebgan_discriminator_loss(real, fake, margin),
         lambda real, fake: ebgan_generator_loss(fake, pt_weight),
-        defaults={"optimizer": "adam", "lr_d": 5e-4, "lr_g": 5e-4, "beta_1": 0.5,
-                  "beta_2": 0.999, "n_critic": 1, "architecture": "ebgan"},
-        metric_names=METRICS)
+        monitor_fn=mean_energies, monitor_names=METRICS)

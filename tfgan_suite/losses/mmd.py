@@ -100,9 +100,15 @@ def kernel_means(real, generated, sigma=1.0, real_bound=None, fake_bound=None, c
 
 
 def mmd2(real, generated, sigma=1.0):
-    """Unbiased ``MMD^2 = E k(x, x') - 2 E k(x, y) + E k(y, y')`` and the kernel-mean metrics."""
+    """Unbiased ``MMD^2 = E k(x, x') - 2 E k(x, y) + E k(y, y')``."""
     k_xx, k_yy, k_xy = kernel_means(real, generated, sigma)
-    return k_xx - 2.0 * k_xy + k_yy, dict(zip(METRICS, (k_xx, k_yy, k_xy)))
+    return k_xx - 2.0 * k_xy + k_yy
+
+
+def kernel_monitors(real, generated, sigma=1.0):
+    """The monitors of every MMD objective: the unbounded kernel means
+    ``{"k_real_real": E k(x, x'), "k_fake_fake": E k(y, y'), "k_real_fake": E k(x, y)}``."""
+    return dict(zip(METRICS, kernel_means(real, generated, sigma)))
 
 
 def check_weights(weights):
@@ -120,13 +126,13 @@ def check_weights(weights):
 
 
 def repulsive_discriminator_loss(real, generated, sigma=1.0, weights=(0.0, -1.0)):
-    """``L_D = w0 E k(x, y) - E k(y, y') - w1 E k(x, x')`` (``w0 - w1 = 1``), plus kernel means.
+    """``L_D = w0 E k(x, y) - E k(y, y') - w1 E k(x, x')`` (``w0 - w1 = 1``).
 
     ``weights=(0, -1)``: ``L_D = E k(x, x') - E k(y, y')``; ``(2, 1)``: ``L_D = -MMD^2``.
     """
     w0, w1 = check_weights(weights)
     k_xx, k_yy, k_xy = kernel_means(real, generated, sigma)
-    return w0 * k_xy - k_yy - w1 * k_xx, dict(zip(METRICS, (k_xx, k_yy, k_xy)))
+    return w0 * k_xy - k_yy - w1 * k_xx
 
 
 def bounded_repulsive_discriminator_loss(real, generated, sigma=1.0, weights=(0.0, -1.0),
@@ -137,7 +143,7 @@ def bounded_repulsive_discriminator_loss(real, generated, sigma=1.0, weights=(0.
     by pushing pairs apart uses ``exp(-min(d, b_u) / 2s^2)`` and one it lowers by pulling pairs
     together uses ``exp(-max(d, b_l) / 2s^2)``. With the default ``(0, -1)``: real-real distances
     ``min(d, b_u)``, generated-generated ``max(d, b_l)``, real-generated unbounded (weight 0).
-    The reported kernel means are the unbounded ones (what the generator sees).
+    Its monitors (:func:`kernel_monitors`) are the unbounded kernel means (what the generator sees).
     """
     w0, w1 = check_weights(weights)
     if not 0 <= lower_bound < upper_bound:
@@ -147,53 +153,43 @@ def bounded_repulsive_discriminator_loss(real, generated, sigma=1.0, weights=(0.
     cross_bound = push if w0 > 0 else pull if w0 < 0 else None
     b_xx, b_yy, b_xy = kernel_means(real, generated, sigma, real_bound=real_bound,
                                     fake_bound=pull, cross_bound=cross_bound)
-    k_xx, k_yy, k_xy = kernel_means(real, generated, sigma)
-    return w0 * b_xy - b_yy - w1 * b_xx, dict(zip(METRICS, (k_xx, k_yy, k_xy)))
+    return w0 * b_xy - b_yy - w1 * b_xx
 
 
 # --------------------------------------------------------------------------- registration
-# The authors' code: Adam(beta_1=0.5, beta_2=0.999), lr 5e-4 (D) / 2e-4 (G), one D step per G
-# step, and a spectrally normalized discriminator ("model_options", applied by the runner to any
-# architecture that takes a ``spectral_norm`` option): without it the features spread until the
-# Gaussian kernel saturates (kernel means near 0).
-_REP_ADAM = {"optimizer": "adam", "lr_d": 5e-4, "lr_g": 2e-4, "beta_1": 0.5, "beta_2": 0.999,
-             "n_critic": 1, "model_options": {"spectral_norm": True}}
-
-
-def _mmd_objective(name, d_loss, sigma, defaults):
+# Training settings (Adam, learning rates, the spectrally normalized discriminator the authors'
+# code uses) are in training.settings.PAPER. Every MMD objective takes ``sigmas`` (one bandwidth or
+# a mixture) and logs the kernel means as monitors.
+def _mmd_objective(name, d_loss, sigmas):
     return Objective(
-        name, d_loss, lambda real, fake: mmd2(real, fake, sigma), defaults=defaults,
-        metric_names=METRICS, discriminator_output_dim=16, generator_uses_real=True)
+        name, d_loss, lambda real, fake: mmd2(real, fake, sigmas),
+        monitor_fn=lambda real, fake: kernel_monitors(real, fake, sigmas), monitor_names=METRICS,
+        discriminator_output_dim=16, generator_uses_real=True)
 
 
 @register("mmd")
 def mmd(sigmas=DEFAULT_MIXTURE):
     """MMD-GAN with a Gaussian (mixture) kernel: ``L_G = MMD^2``, ``L_D = -MMD^2``."""
     sigmas = _sigmas(sigmas)
-
-    def d_loss(real, fake):
-        value, metrics = mmd2(real, fake, sigmas)
-        return -value, metrics
-
-    return _mmd_objective("mmd", d_loss, sigmas, {**_REP_ADAM, "lr_d": 1e-4, "lr_g": 1e-4})
+    return _mmd_objective("mmd", lambda real, fake: -mmd2(real, fake, sigmas), sigmas)
 
 
 @register("rep")
-def rep(sigma=1.0, rep_weights=(0.0, -1.0)):
+def rep(sigmas=1.0, rep_weights=(0.0, -1.0)):
     """Repulsive MMD-GAN: ``L_D = w0 E k(x,y) - E k(y,y') - w1 E k(x,x')``, ``L_G = MMD^2``."""
-    sigma = _sigmas(sigma)
+    sigmas = _sigmas(sigmas)
     check_weights(rep_weights)
     return _mmd_objective(
-        "rep", lambda real, fake: repulsive_discriminator_loss(real, fake, sigma, rep_weights),
-        sigma, dict(_REP_ADAM))
+        "rep", lambda real, fake: repulsive_discriminator_loss(real, fake, sigmas, rep_weights),
+        sigmas)
 
 
 @register("rmb")
-def rmb(sigma=1.0, rep_weights=(0.0, -1.0), lower_bound=0.25, upper_bound=4.0):
+def rmb(sigmas=1.0, rep_weights=(0.0, -1.0), lower_bound=0.25, upper_bound=4.0):
     """Repulsive MMD-GAN with the bounded kernel (b_l=0.25, b_u=4) in the discriminator loss."""
-    sigma = _sigmas(sigma)
+    sigmas = _sigmas(sigmas)
     check_weights(rep_weights)
     return _mmd_objective(
         "rmb", lambda real, fake: bounded_repulsive_discriminator_loss(
-            real, fake, sigma, rep_weights, lower_bound, upper_bound),
-        sigma, dict(_REP_ADAM))
+            real, fake, sigmas, rep_weights, lower_bound, upper_bound),
+        sigmas)

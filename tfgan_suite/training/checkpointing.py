@@ -37,17 +37,8 @@ class TrainingDiverged(RuntimeError):
 
 
 def checkpoint_objects(model):
-    """The trackable state of a GAN-like model, by name (a model may define its own method)."""
-    if hasattr(model, "checkpoint_objects"):
-        return dict(model.checkpoint_objects())
-    objects = {"generator": model.generator, "discriminator": model.discriminator,
-               "d_optimizer": model.d_optimizer, "g_optimizer": model.g_optimizer}
-    if getattr(model, "ema_generator", None) is not None:
-        objects["ema_generator"] = model.ema_generator
-    for name in ("_d_history", "_g_history"):
-        if getattr(model, name, None):
-            objects[name.strip("_")] = list(getattr(model, name))
-    return objects
+    """The trackable state of a GAN-like model, by name: its public ``checkpoint_objects()``."""
+    return dict(model.checkpoint_objects())
 
 
 def state_is_finite(model):

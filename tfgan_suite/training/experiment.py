@@ -32,28 +32,34 @@ from tfgan_suite import export, losses, models
 from tfgan_suite.errors import UserInputError
 from tfgan_suite.training import callbacks as callbacks_lib
 from tfgan_suite.training import checkpointing, distribute, precision, schedules
+from tfgan_suite.training import settings as settings_lib
+from tfgan_suite.training import step as step_lib
 from tfgan_suite.training.gan import GAN
+from tfgan_suite.training.settings import DEFAULT
 
 
 @dataclasses.dataclass
 class TrainConfig:
-    """Everything a run depends on. ``None`` means "the objective's paper default"."""
+    """Everything a run depends on. ``DEFAULT`` (``"default"``) means "the objective's paper value"
+    (``training.settings``); ``None`` means none (no penalty, no clipping, no EMA)."""
 
     loss: str = "nsgan"
-    penalty: Optional[str] = None  # None: the objective's default penalty; "none": no penalty
-    model: Optional[str] = None  # None: the objective's defaults["architecture"], else dcgan28
+    penalty: Optional[str] = DEFAULT
+    model: str = DEFAULT  # DEFAULT: the objective's architecture (ebgan), else dcgan28
     dataset: Optional[str] = None  # None: the bundled real MNIST subset
     data_dir: Optional[str] = None
     batch_size: int = 64
     steps: int = 3000
-    lr_d: Optional[float] = None
-    lr_g: Optional[float] = None
-    beta_1: Optional[float] = None
-    beta_2: Optional[float] = None
-    n_critic: Optional[int] = None
-    clip_value: Any = "auto"
-    ema_decay: Optional[float] = None
-    historical_averaging: float = 0.0
+    lr_d: Any = DEFAULT
+    lr_g: Any = DEFAULT
+    beta_1: Any = DEFAULT
+    beta_2: Any = DEFAULT
+    n_critic: Any = DEFAULT
+    critic_schedule: str = DEFAULT  # constant | wgan (training.step)
+    update: str = DEFAULT  # alternating | simultaneous
+    clip_value: Any = DEFAULT
+    ema_decay: Any = DEFAULT
+    historical_averaging: Any = DEFAULT
     lr_decay: Optional[str] = None  # none | linear[:END] | exponential[:RATE], see schedules
     seed: int = 0
     workdir: str = "runs/default"
@@ -129,23 +135,29 @@ def _checkpoint_every(config, log_every):
     return config.checkpoint_every
 
 
-def model_name(config, objective=None):
-    """``config.model``, or the objective's ``defaults["architecture"]`` (EBGAN's autoencoder
-    discriminator), or ``dcgan28``."""
-    if config.model:
-        return config.model
-    objective = objective or losses.get(config.loss, **config.loss_options)
-    return objective.defaults.get("architecture", "dcgan28")
+SETTING_FIELDS = ("lr_d", "lr_g", "beta_1", "beta_2", "n_critic", "critic_schedule", "update",
+                  "penalty", "penalty_options", "clip_value", "ema_decay", "historical_averaging")
+
+
+def game_settings(config):
+    """The objective's paper :class:`~tfgan_suite.training.settings.Settings` with the config's
+    overrides (raises one line on a bad value)."""
+    return settings_lib.resolve(config.loss, model=config.model,
+                                **{name: getattr(config, name) for name in SETTING_FIELDS})
+
+
+def model_name(config):
+    """``config.model``, or the objective's architecture (EBGAN's autoencoder), or ``dcgan28``."""
+    return game_settings(config).model or "dcgan28"
 
 
 def _architecture_overrides(config, objective, image_channels):
-    """Model options the user left out, filled from the objective and the data."""
-    accepted = inspect.signature(
-        models.ARCHITECTURES.lookup(model_name(config, objective))).parameters
+    """Model options the user left out, filled from the objective's settings and the data."""
+    accepted = inspect.signature(models.ARCHITECTURES.lookup(model_name(config))).parameters
     options = dict(config.model_options)
     if "d_output_dim" in accepted:
         options.setdefault("d_output_dim", objective.discriminator_output_dim)
-    for key, value in objective.defaults.get("model_options", {}).items():  # e.g. MMD's SN
+    for key, value in game_settings(config).model_options.items():  # e.g. MMD's spectral norm
         if key in accepted:
             options.setdefault(key, value)
     if "channels" in accepted and image_channels is not None:
@@ -153,43 +165,20 @@ def _architecture_overrides(config, objective, image_channels):
     return options
 
 
-def make_optimizers(config, objective):
-    """Optimizers from the config, falling back on the objective's defaults (TTUR: two rates)."""
-    defaults = dict(objective.defaults)
-    name = defaults.get("optimizer", "adam")
-    lr_d = config.lr_d if config.lr_d is not None else defaults.get("lr_d", 2e-4)
-    lr_g = config.lr_g if config.lr_g is not None else defaults.get("lr_g", 2e-4)
-    beta_1 = config.beta_1 if config.beta_1 is not None else defaults.get("beta_1", 0.5)
-    beta_2 = config.beta_2 if config.beta_2 is not None else defaults.get("beta_2", 0.999)
-    # learning-rate decay over the run, counted in each optimizer's own updates
-    n_critic = config.n_critic or defaults.get("n_critic", 1)
-    lr_d = schedules.build(lr_d, config.lr_decay, config.steps * n_critic)
-    lr_g = schedules.build(lr_g, config.lr_decay, config.steps)
-    if name == "rmsprop":
-        return keras.optimizers.RMSprop(lr_d), keras.optimizers.RMSprop(lr_g)
-    return (keras.optimizers.Adam(lr_d, beta_1=beta_1, beta_2=beta_2),
-            keras.optimizers.Adam(lr_g, beta_1=beta_1, beta_2=beta_2))
-
-
 def _architecture(config, image_channels):
     """``(objective, architecture name, its options, its ArchitectureSpec)`` for ``config``."""
     objective = losses.get(config.loss, **config.loss_options)
-    name = model_name(config, objective)
+    name = model_name(config)
     options = _architecture_overrides(config, objective, image_channels)
     return objective, name, options, models.specs(name, **options)
 
 
-def _game_options(config, objective):
-    """The ``compile`` arguments GAN and SGAN share: optimizers, objective, penalty, n_critic,
-    weight clipping."""
-    d_optimizer, g_optimizer = make_optimizers(config, objective)
-    # None: the objective's default penalty (wgan_gp, dragan); "none": no penalty at all
-    penalty = "auto" if config.penalty is None else (
-        None if config.penalty.lower() == "none" else config.penalty)
-    return dict(d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=objective, penalty=penalty,
-                penalty_options=config.penalty_options,
-                n_critic=config.n_critic or objective.defaults.get("n_critic", 1),
-                clip_value=config.clip_value)
+def _compile_kwargs(config):
+    """The ``compile`` arguments GAN and SGAN share (optimizers with decay and loss scaling,
+    penalty, n_critic, schedule, update, clipping, EMA, averaging) and XLA."""
+    return dict(**game_settings(config).compile_kwargs(config.steps, config.lr_decay,
+                                                       config.mixed_precision),
+                jit_compile=config.jit_compile)
 
 
 def build_gan(config, image_channels=None):
@@ -197,11 +186,7 @@ def build_gan(config, image_channels=None):
     objective, name, arch_options, arch = _architecture(config, image_channels)
     generator, discriminator = models.get(name, **arch_options)
     gan = GAN(generator, discriminator, arch.latent_dim, seed=config.seed)
-    options = _game_options(config, objective)
-    for key in ("d_optimizer", "g_optimizer"):
-        options[key] = precision.wrap_optimizer(options[key], config.mixed_precision)
-    gan.compile(**options, ema_decay=config.ema_decay,
-                historical_averaging=config.historical_averaging, jit_compile=config.jit_compile)
+    gan.compile(loss=objective, **_compile_kwargs(config))
     return gan, arch
 
 
@@ -216,7 +201,8 @@ def check_ensemble(config):
     if config.ensemble == "sgan":
         if config.num_pairs < 1:
             raise UserInputError(f"--num_pairs must be positive, got {config.num_pairs}")
-        if config.ema_decay or config.historical_averaging:
+        settings = game_settings(config)
+        if settings.ema_decay is not None or settings.historical_averaging:
             raise UserInputError("--ema_decay and --historical_averaging are not supported with "
                                  "--ensemble=sgan")
         if config.strategy != "default":
@@ -235,7 +221,7 @@ def build_sgan(config, image_channels=None):
     sgan = SGAN(lambda: models.get(name, **arch_options), num_pairs=config.num_pairs,
                 latent_dim=arch.latent_dim, seed=config.seed,
                 devices=gpus if len(gpus) > 1 else None)
-    sgan.compile(**_game_options(config, objective))
+    sgan.compile(loss=objective, **_compile_kwargs(config))
     return sgan, arch
 
 
@@ -252,7 +238,11 @@ def _validate(config):
     precision.policy_name(config.mixed_precision)
     distribute.STRATEGIES.lookup(config.strategy)
     losses.get(config.loss, **config.loss_options)  # fail on a bad name before touching disk
+    settings = game_settings(config)
     models.ARCHITECTURES.lookup(model_name(config))
+    if settings.critic_schedule != "constant" and config.strategy != "default":
+        raise UserInputError(f"--critic_schedule={settings.critic_schedule} feeds batches of "
+                             f"varying size; use --strategy=default, not {config.strategy!r}")
     decay = schedules.parse(config.lr_decay)
     if config.on_nan == "restore" and decay[0] != "none":
         raise UserInputError(f"--on_nan=restore lowers constant learning rates; it cannot be "
@@ -298,7 +288,10 @@ def train(config):
     with precision.precision_policy(config.mixed_precision), strategy.scope():
         build = build_sgan if config.ensemble == "sgan" else build_gan
         gan, arch = build(config, image_channels=channels)
-    global_batch = config.batch_size * gan.n_critic
+    schedule = gan.game.critic_schedule if config.ensemble != "sgan" else "constant"
+    # a constant schedule feeds n_critic * B images per step; the wgan schedule B-batches grouped
+    # by step.scheduled_batches
+    global_batch = config.batch_size * (gan.n_critic if schedule == "constant" else 1)
 
     def dataset_from(step):
         dataset = data_lib.load(config.dataset, split="train", image_size=arch.image_shape[0],
@@ -309,6 +302,9 @@ def train(config):
                                  f"{tuple(dataset.element_spec.shape[1:])} but model "
                                  f"{model_name(config)!r} expects {tuple(arch.image_shape)}")
         # exact resume: the pipeline is a function of the seed; skip the batches already used
+        if schedule != "constant":
+            used = step_lib.critic_batches_before(schedule, gan.n_critic, step)
+            return step_lib.scheduled_batches(dataset.skip(used), gan.n_critic, step, schedule)
         return distribute.distribute_batches(strategy, dataset.skip(step), gan.n_critic)
 
     dataset_from(0)  # shape check before writing anything

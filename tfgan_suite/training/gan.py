@@ -1,12 +1,8 @@
-"""The GAN as a ``keras.Model``: ``compile`` picks the objective, ``train_step`` plays the game.
+"""The GAN as a ``keras.Model``: ``compile`` picks the objective and settings, ``train_step`` plays.
 
-One ``train_step`` is one generator update. It receives ``n_critic * B`` real images, splits them into
-``n_critic`` distinct batches of ``B``, makes one discriminator update on each, then one generator
-update on ``B`` fresh latent vectors::
-
-    for i in 1..n_critic:   L_D = d_loss(D(x_i), D(G(z_i))) + sum(penalties) [+ historical avg]
-                            theta_D <- opt_D(grad L_D);  clip theta_D to [-c, c] if clip_value
-    L_G = g_loss(D(x_n), D(G(z))) [+ historical avg];    theta_G <- opt_G(grad L_G);  EMA update
+One ``train_step`` is one generator update and the critic updates before it; the update itself is
+written once in :mod:`tfgan_suite.training.step` (shared with ``SGAN``), which documents the
+alternating and simultaneous updates, the constant and WGAN critic schedules, loss scaling and labels.
 
 Under a ``tf.distribute`` strategy each replica computes its local mean loss and divides by the
 number of replicas, so the summed gradients equal those of the global-batch mean; latent vectors
@@ -15,114 +11,29 @@ the same under any number of replicas. The step counter is ``g_optimizer.iterati
 optimizer restores the random stream.
 """
 import keras
-import numpy as np
 import tensorflow as tf
 
 from tfgan_suite import losses as losses_lib
 from tfgan_suite import penalties as penalties_lib
-from tfgan_suite.training import distribute
-from tfgan_suite.utils import randomness
-
-_SALT_GENERATOR = 101  # salts keep the critic, generator and penalty draws of a step independent
-_SALT_PENALTY = 202
+from tfgan_suite.training import distribute, step
+from tfgan_suite.training.settings import DEFAULT, is_default, resolve
 
 
-def _as_list(value):
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
+def game_settings(objective, penalty, penalty_options, **overrides):
+    """``(Settings, penalty callables)`` for ``compile``: the objective's paper settings with the
+    given overrides (``DEFAULT`` keeps the paper's value). ``penalty`` may also be a callable or a
+    list of names/callables, which replace the paper's penalty."""
+    listed = callable(penalty) or isinstance(penalty, (list, tuple))
+    settings = resolve(objective, penalty=None if listed else penalty,
+                       penalty_options=penalty_options or {}, **overrides)
+    names = list(penalty) if isinstance(penalty, (list, tuple)) else [penalty] if listed else (
+        [settings.penalty] if settings.penalty else [])
+    options = dict(settings.penalty_options) if not listed else dict(penalty_options or {})
+    built = tuple(p if callable(p) else penalties_lib.get(p, **options) for p in names)
+    return settings, built
 
 
-def _split_loss(value):
-    """A loss returns a scalar or (scalar, {name: scalar}); always return the pair."""
-    if isinstance(value, (tuple, list)):
-        return value[0], dict(value[1])
-    return value, {}
-
-
-def _float32(outputs):
-    """Discriminator outputs in float32 (mixed precision computes them in 16 bits): losses,
-    penalties and their gradients stay in float32."""
-    return tf.nest.map_structure(lambda t: tf.cast(t, tf.float32), outputs)
-
-
-# ---------------------------------------------------------------------- step building blocks
-# Shared by ``GAN`` and ``SGAN`` (``training/sgan.py``): pure functions of the networks they are given.
-def num_replicas():
-    """Replicas of the current strategy: each divides its local mean loss by it."""
-    return tf.distribute.get_strategy().num_replicas_in_sync
-
-
-def discriminator_objective(objective, discriminator, penalties, real, fake, seed):
-    """``(loss, penalty, extra)`` of ``discriminator`` on ``real`` vs ``fake``; call inside a tape.
-
-    ``loss = objective.discriminator_loss(D(real), D(fake))`` and
-    ``penalty = sum_k penalties[k](D, real, fake, seed + [0, k + 1])``.
-    """
-    real_out = _float32(discriminator(real, training=True))
-    fake_out = _float32(discriminator(fake, training=True))
-    loss, extra = _split_loss(objective.discriminator_loss(real_out, fake_out))
-    penalty = tf.constant(0.0)
-    for index, penalty_fn in enumerate(penalties):
-        penalty += tf.cast(penalty_fn(discriminator, real, fake, seed + [0, index + 1]), tf.float32)
-    return loss, penalty, extra
-
-
-def generator_objective(objective, discriminator, real, fake):
-    """``(loss, extra)``: ``objective.generator_loss(D(real) or None, D(fake))``; call in a tape."""
-    real_out = (_float32(discriminator(real, training=True))
-                if objective.generator_uses_real else None)
-    fake_out = _float32(discriminator(fake, training=True))
-    return _split_loss(objective.generator_loss(real_out, fake_out))
-
-
-def clip_weights(model, clip_value):
-    """WGAN weight clipping: every trainable weight to ``[-clip_value, clip_value]`` (no-op if unset)."""
-    if clip_value:
-        for v in model.trainable_variables:
-            v.assign(tf.clip_by_value(v, -clip_value, clip_value))
-
-
-def split_real_batches(real, n_critic):
-    """Splits ``n_critic * B`` real images into ``n_critic`` distinct batches of ``B``."""
-    batch = real.shape[0]
-    if batch is not None and batch % n_critic:
-        raise ValueError(f"a train step needs n_critic * batch_size real images; got a batch of "
-                         f"{batch}, not divisible by n_critic={n_critic}")
-    return tf.split(real, n_critic)
-
-
-def build_penalties(objective, penalty, options=None):
-    """The penalty callables ``compile`` asked for: ``"auto"`` takes ``objective.defaults["penalty"]``
-    (with its ``penalty_options``); names are built with ``options``; callables pass through."""
-    defaults = objective.defaults
-    if isinstance(penalty, str) and penalty == "auto":
-        penalty = defaults.get("penalty")
-    built = []
-    for p in _as_list(penalty):
-        if callable(p):
-            built.append(p)
-            continue
-        kwargs = dict(defaults.get("penalty_options") or {}) if (
-            p == defaults.get("penalty")) else {}
-        kwargs.update(options or {})
-        built.append(penalties_lib.get(p, **kwargs))
-    return built
-
-
-def default_optimizers(objective):
-    """The optimizers the objective's paper used (TTUR: the two learning rates may differ)."""
-    d = dict(objective.defaults)
-    name = d.get("optimizer", "adam")
-
-    def make(lr):
-        if name == "rmsprop":
-            return keras.optimizers.RMSprop(lr)
-        return keras.optimizers.Adam(lr, beta_1=d.get("beta_1", 0.5), beta_2=d.get("beta_2", 0.999))
-
-    return make(d.get("lr_d", 2e-4)), make(d.get("lr_g", 2e-4))
-
-
+@keras.saving.register_keras_serializable(package="tfgan_suite")
 class GAN(keras.Model):
     """A generator and a discriminator trained against each other.
 
@@ -145,68 +56,94 @@ class GAN(keras.Model):
         self.built = True
 
     # ------------------------------------------------------------------ configuration
-    def compile(self, d_optimizer=None, g_optimizer=None, loss="nsgan", penalty="auto", n_critic=1,
-                clip_value="auto", ema_decay=None, historical_averaging=0.0, loss_options=None,
+    def compile(self, d_optimizer=DEFAULT, g_optimizer=DEFAULT, loss="nsgan", penalty=DEFAULT,
+                n_critic=DEFAULT, critic_schedule=DEFAULT, update=DEFAULT, clip_value=DEFAULT,
+                ema_decay=DEFAULT, historical_averaging=DEFAULT, loss_options=None,
                 penalty_options=None, **kwargs):
-        """Configures the game.
+        """Configures the game. Every argument left at ``DEFAULT`` (``"default"``) takes the
+        objective's paper value (:mod:`tfgan_suite.training.settings`); ``None`` means none.
 
         Args:
           d_optimizer, g_optimizer: Keras optimizers; separate learning rates give TTUR and learning
-            rate schedules give decay. ``None`` takes the objective's paper defaults.
+            rate schedules give decay.
           loss: a registered objective name (``tfgan_suite.losses.names()``) or an ``Objective``.
-          penalty: ``None``, a registered penalty name, a penalty callable, or a list of them;
-            ``"auto"`` takes the objective's ``defaults["penalty"]`` (``gradient_penalty`` for
-            ``wgan_gp``, ``dragan`` for ``dragan``, none otherwise).
+          penalty: a registered penalty name, ``None`` (no penalty), a penalty callable, or a list
+            of them (the paper's: ``gradient_penalty`` for ``wgan_gp``, ``dragan`` for ``dragan``).
           n_critic: discriminator updates per generator update, each on a distinct real batch.
-          clip_value: clip every discriminator weight to [-c, c] after each of its updates (WGAN);
-            ``"auto"`` takes the objective's default (0.01 for ``wgan``, none otherwise).
+          critic_schedule: ``"constant"`` or ``"wgan"`` (see ``training.step``).
+          update: ``"alternating"`` or ``"simultaneous"`` (one forward pass, ``n_critic=1``).
+          clip_value: clip every discriminator weight to [-c, c] after each of its updates (WGAN).
           ema_decay: keep an exponential moving average of the generator for sampling/evaluation.
           historical_averaging: weight of ``||theta - mean(past theta)||^2`` added to both players.
           loss_options: keyword arguments for ``tfgan_suite.losses.get``.
-          penalty_options: keyword arguments for every penalty given by name (e.g.
-            ``{"weight": 5.0}``); they update the objective's ``defaults["penalty_options"]`` when
-            the name is the objective's default penalty.
+          penalty_options: keyword arguments of the penalty (e.g. ``{"weight": 5.0}``); they update
+            the paper's options when the penalty is the paper's.
           **kwargs: passed to ``keras.Model.compile`` (e.g. ``jit_compile``, ``steps_per_execution``).
         """
         kwargs.setdefault("jit_compile", False)
         super().compile(**kwargs)
         self.objective = losses_lib.get(loss, **(loss_options or {}))
-        default_d, default_g = default_optimizers(self.objective)
-        self.d_optimizer = d_optimizer or default_d
-        self.g_optimizer = g_optimizer or default_g
-        self.penalties = self._build_penalties(penalty, penalty_options)
-        if not isinstance(n_critic, int) or n_critic < 1:
-            raise ValueError(f"n_critic must be a positive int, got {n_critic!r}")
-        self.n_critic = n_critic
-        self.clip_value = self.objective.defaults.get("clip_value") if clip_value == "auto" else (
-            clip_value)
-        self.ema_decay = ema_decay
-        self.historical_averaging = float(historical_averaging)
-
+        settings, penalties = game_settings(
+            self.objective, penalty, penalty_options, n_critic=n_critic,
+            critic_schedule=critic_schedule, update=update, clip_value=clip_value,
+            ema_decay=ema_decay, historical_averaging=historical_averaging)
+        if settings.critic_schedule != "constant" and step.num_replicas() > 1:
+            raise ValueError(f"critic_schedule={settings.critic_schedule!r} feeds batches of "
+                             f"varying size, which a {step.num_replicas()}-replica strategy cannot "
+                             f"split ahead of time; use critic_schedule='constant' or one replica")
+        default_d, default_g = settings.optimizers()
+        self.d_optimizer = default_d if is_default(d_optimizer) else d_optimizer
+        self.g_optimizer = default_g if is_default(g_optimizer) else g_optimizer
+        self.settings = settings
+        self.game = step.Game(self.objective, penalties, settings.n_critic,
+                              settings.critic_schedule, settings.update, settings.clip_value,
+                              settings.historical_averaging, settings.ema_decay)
+        self.penalties = list(penalties)
         self._trackers = {name: keras.metrics.Mean(name=name) for name in (
-            "d_loss", "g_loss", *(("penalty",) if self.penalties else ()),
-            *self.objective.metric_names)}
+            "d_loss", "g_loss", *(("penalty",) if penalties else ()),
+            *self.objective.monitor_names)}
         self._build_state()
 
-    def _build_penalties(self, penalty, options):
-        return build_penalties(self.objective, penalty, options)
+    @property
+    def n_critic(self):
+        """Critic updates per generator update (outside the wgan schedule's long phases)."""
+        return self.game.n_critic
+
+    @property
+    def clip_value(self):
+        return self.game.clip_value
 
     def _build_state(self):
         """Creates every variable the step needs up front (required under tf.distribute)."""
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
-        if self.ema_decay:
-            self.ema_generator = keras.models.clone_model(self.generator)
+        if self.game.ema_decay is not None:
+            self._make_ema_generator()
             self.ema_generator.set_weights(self.generator.get_weights())
-        self._d_history = self._g_history = None
-        if self.historical_averaging:
+        self.d_history = self.g_history = None
+        if self.game.historical_averaging:
             def averages(model):
                 # a copy: keras.Variable(v.value) would alias v (same tf.Variable) and the
                 # penalty would always be 0
                 return [keras.Variable(tf.identity(v.value), trainable=False, name=f"avg_{i}")
                         for i, v in enumerate(model.trainable_variables)]
-            self._d_history = averages(self.discriminator)
-            self._g_history = averages(self.generator)
+            self.d_history = averages(self.discriminator)
+            self.g_history = averages(self.generator)
+
+    def _make_ema_generator(self):
+        if self.ema_generator is None:
+            self.ema_generator = keras.models.clone_model(self.generator)
+
+    def checkpoint_objects(self):
+        """The trackable state of a run, by name (what ``training.checkpointing`` saves)."""
+        objects = {"generator": self.generator, "discriminator": self.discriminator,
+                   "d_optimizer": self.d_optimizer, "g_optimizer": self.g_optimizer}
+        if self.ema_generator is not None:
+            objects["ema_generator"] = self.ema_generator
+        if self.d_history:
+            objects["d_history"] = list(self.d_history)
+            objects["g_history"] = list(self.g_history)
+        return objects
 
     @property
     def metrics(self):
@@ -221,94 +158,46 @@ class GAN(keras.Model):
         return self.generator(z, training=training)
 
     # ------------------------------------------------------------------ the step
-    def _historical_penalty(self, model, history):
-        if not self.historical_averaging:
-            return 0.0
-        return self.historical_averaging * tf.add_n([
-            tf.reduce_sum(tf.square(v - avg)) for v, avg in zip(model.trainable_variables, history)])
-
-    def _update_history(self, model, history, count):
-        if history is None:
-            return
-        count = tf.cast(count, tf.float32)
-        for v, avg in zip(model.trainable_variables, history):
-            avg.assign(avg + (v - avg) / count)
-
-    def _discriminator_step(self, real, z, seed):
-        fake = self.generator(z, training=True)
-        with tf.GradientTape() as tape:
-            loss, penalty, extra = discriminator_objective(
-                self.objective, self.discriminator, self.penalties, real, fake, seed)
-            total = loss + penalty + self._historical_penalty(self.discriminator, self._d_history)
-            # loss scaling: identity unless d_optimizer is a LossScaleOptimizer (float16)
-            scaled = self.d_optimizer.scale_loss(total / num_replicas())
-        grads = tape.gradient(scaled, self.discriminator.trainable_variables)
-        self.d_optimizer.apply(grads, self.discriminator.trainable_variables)
-        clip_weights(self.discriminator, self.clip_value)
-        self._update_history(self.discriminator, self._d_history, self.d_optimizer.iterations)
-        return loss, penalty, extra
-
-    def _generator_step(self, real, z):
-        with tf.GradientTape() as tape:
-            loss, extra = generator_objective(self.objective, self.discriminator, real,
-                                              self.generator(z, training=True))
-            total = loss + self._historical_penalty(self.generator, self._g_history)
-            scaled = self.g_optimizer.scale_loss(total / num_replicas())
-        grads = tape.gradient(scaled, self.generator.trainable_variables)
-        self.g_optimizer.apply(grads, self.generator.trainable_variables)
-        self._update_history(self.generator, self._g_history, self.g_optimizer.iterations)
-        if self.ema_generator is not None:
-            decay = self.ema_decay
-            for ema_v, v in zip(self.ema_generator.trainable_variables,
-                                self.generator.trainable_variables):
-                ema_v.assign(decay * ema_v + (1.0 - decay) * v)
-            for ema_v, v in zip(self.ema_generator.non_trainable_variables,
-                                self.generator.non_trainable_variables):
-                ema_v.assign(v)
-        return loss, extra
-
     def train_step(self, data):
-        real = data[0] if isinstance(data, (tuple, list)) else data
-        real_batches = split_real_batches(real, self.n_critic)
-        local_batch = tf.shape(real_batches[0])[0]
-        step = self.g_optimizer.iterations
-        logs = {}
-        for i, real_batch in enumerate(real_batches):
-            z = randomness.replica_normal([local_batch, self.latent_dim],
-                                          randomness.step_seed(self.seed, step, i))
-            d_loss, penalty, extra = self._discriminator_step(
-                real_batch, z, randomness.step_seed(self.seed, step, _SALT_PENALTY + 10 * i))
-            logs.update(extra)
-        z = randomness.replica_normal([local_batch, self.latent_dim],
-                                      randomness.step_seed(self.seed, step, _SALT_GENERATOR))
-        g_loss, extra = self._generator_step(real_batches[-1], z)
-        logs.update(extra)
-        logs.update(d_loss=d_loss, g_loss=g_loss)
-        if self.penalties:
-            logs["penalty"] = penalty
+        real, labels = step.unpack(data)
+        if not step.is_conditional(self.generator):
+            labels = None
+        pair = step.Pair(self.generator, self.discriminator, self.d_optimizer, self.g_optimizer,
+                         self.d_history, self.g_history, self.ema_generator)
+        logs, _ = step.pair_step(self.game, pair, real, self.seed, self.g_optimizer.iterations,
+                                 self.latent_dim, labels)
+        if not self.penalties:
+            logs.pop("penalty")
         for name, value in logs.items():
             self._trackers[name].update_state(value)
         return distribute.step_logs(
             {name: tracker.result() for name, tracker in self._trackers.items()})
 
     # ------------------------------------------------------------------ sampling
-    def generate(self, n, seed=0, use_ema=True, batch_size=256):
+    def generate(self, n, seed=0, use_ema=True, batch_size=256, labels=None):
         """Returns ``n`` images in [-1, 1] as a float32 numpy array, reproducible from ``seed``."""
         generator = self.sampling_generator if use_ema else self.generator
-        z = tf.random.stateless_normal([int(n), self.latent_dim], seed=[int(seed), 0],
-                                       alg=randomness.ALG)
-        chunks = [generator(z[i:i + batch_size], training=False) for i in range(0, int(n), batch_size)]
-        return np.clip(np.concatenate([np.asarray(c, np.float32) for c in chunks]), -1.0, 1.0)
+        return step.generate_images(generator, n, self.latent_dim, seed, batch_size,
+                                    labels=labels)
 
     # ------------------------------------------------------------------ serialization
     def get_config(self):
         return {"generator": keras.saving.serialize_keras_object(self.generator),
                 "discriminator": keras.saving.serialize_keras_object(self.discriminator),
-                "latent_dim": self.latent_dim, "seed": self.seed, "name": self.name}
+                "latent_dim": self.latent_dim, "seed": self.seed, "name": self.name,
+                "ema": self.ema_generator is not None}
 
     @classmethod
     def from_config(cls, config):
         config = dict(config)
+        ema = config.pop("ema", False)
         config["generator"] = keras.saving.deserialize_keras_object(config["generator"])
         config["discriminator"] = keras.saving.deserialize_keras_object(config["discriminator"])
-        return cls(**config)
+        gan = cls(**config)
+        if ema:  # the EMA weights are saved with the model: give them a place to load into
+            gan._make_ema_generator()  # pylint: disable=protected-access
+        return gan
+
+    def get_compile_config(self):
+        """Not saved: optimizers and the game are configured again with ``compile``."""
+        return None

@@ -66,18 +66,11 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_suite import losses as losses_lib
-from tfgan_suite.training.gan import (build_penalties, clip_weights, default_optimizers,
-                                      discriminator_objective, generator_objective, num_replicas,
-                                      split_real_batches)
+from tfgan_suite.training import step
 from tfgan_suite.training.callbacks import SampleGrid
+from tfgan_suite.training.gan import game_settings
+from tfgan_suite.training.settings import DEFAULT, is_default
 from tfgan_suite.utils import randomness
-
-_SALT_GENERATOR = 101  # as GAN: critic draws use salt c, the generator 101, penalties 202 + 10 c
-_SALT_PENALTY = 202
-_SALT_MESSENGER = 300  # messenger update k (not the last): z (global seed, 300 + k)
-# messenger update k: penalty draws (pair seed, 400 + k)
-_SALT_MESSENGER_PENALTY = 400
-_SALT_GLOBAL_PENALTY = 600
 
 
 def _device(name):
@@ -118,6 +111,7 @@ class _MeanVector(keras.metrics.Metric):
         self.count.assign(0.0)
 
 
+@keras.saving.register_keras_serializable(package="tfgan_suite")
 class SGAN(keras.Model):
     """An ensemble of ``num_pairs`` independent GANs and a global pair trained against them.
 
@@ -216,37 +210,47 @@ class SGAN(keras.Model):
         return self.seed * 1000 + i + 1
 
     # ------------------------------------------------------------------ configuration
-    def compile(self, d_optimizer=None, g_optimizer=None, loss="nsgan", penalty="auto", n_critic=1,
-                clip_value="auto", loss_options=None, penalty_options=None, messenger_steps=1,
-                sync_every=100, **kwargs):
+    def compile(self, d_optimizer=DEFAULT, g_optimizer=DEFAULT, loss="nsgan", penalty=DEFAULT,
+                n_critic=DEFAULT, clip_value=DEFAULT, loss_options=None, penalty_options=None,
+                messenger_steps=1, sync_every=100, critic_schedule=DEFAULT, update=DEFAULT,
+                ema_decay=DEFAULT, historical_averaging=DEFAULT, **kwargs):
         """Configures the game, as :meth:`GAN.compile`: every network gets its own optimizer.
 
         Args:
           d_optimizer, g_optimizer: Keras optimizers used as templates: each discriminator (local,
-            global, messenger) and each generator gets a fresh copy of the same configuration.
-            ``None`` takes the objective's paper defaults.
-          loss: a registered objective name (``tfgan_suite.losses.names()``) or an ``Objective``.
-          penalty: ``None``, a registered penalty name, a penalty callable, or a list of them;
-            ``"auto"``: the objective's default penalty (as ``GAN.compile``).
-          penalty_options: keyword arguments for penalties given by name (as ``GAN.compile``).
-          n_critic: discriminator updates per generator update (local pairs and ``D_0``), each on a
-            distinct real batch; ``fit`` must feed ``n_critic * B`` images per step.
-          clip_value: weight clipping of every discriminator; ``"auto"``: the objective's default.
+            global, messenger) and each generator gets a fresh copy of the same configuration
+            (a ``LossScaleOptimizer`` stays one: float16 loss scaling applies to every network).
+          loss, penalty, penalty_options, loss_options, n_critic, clip_value: as ``GAN.compile``;
+            ``DEFAULT`` takes the objective's paper value (``training.settings``).
           messenger_steps: updates of each re-created messenger against ``G_0`` before ``G_0`` is
             updated against it (0: ``G_0`` faces exact copies of the local discriminators).
           sync_every: re-create the messengers from the local discriminators every ``sync_every``
             steps (the paper's outer iteration); in between they keep training against ``G_0``.
             1: fresh copies every step (``G_0`` tends to collapse, see the module docstring).
-          **kwargs: passed to ``keras.Model.compile``.
+          critic_schedule, update, ema_decay, historical_averaging: accepted so the same settings
+            can be passed to GAN and SGAN; SGAN supports only the constant schedule, alternating
+            updates, no EMA and no historical averaging (anything else: one ``ValueError`` line).
+          **kwargs: passed to ``keras.Model.compile`` (``jit_compile=True`` compiles the step with
+            XLA when the ensemble lives on one device).
         """
+        if kwargs.get("jit_compile") and len(self.devices) > 1:
+            raise ValueError(f"jit_compile needs SGAN on one device; its pairs are spread over "
+                             f"{len(self.devices)} devices (drop jit_compile or pass one device)")
         kwargs.setdefault("jit_compile", False)
         super().compile(**kwargs)
         self.objective = losses_lib.get(loss, **(loss_options or {}))
-        default_d, default_g = default_optimizers(self.objective)
-        d_template, g_template = d_optimizer or default_d, g_optimizer or default_g
-        self.penalties = build_penalties(self.objective, penalty, penalty_options)
-        if not isinstance(n_critic, int) or n_critic < 1:
-            raise ValueError(f"n_critic must be a positive int, got {n_critic!r}")
+        settings, penalties = game_settings(
+            self.objective, penalty, penalty_options, n_critic=n_critic, clip_value=clip_value,
+            critic_schedule=critic_schedule, update=update, ema_decay=ema_decay,
+            historical_averaging=historical_averaging)
+        unsupported = [f"{name}={value!r}" for name, value, plain in (
+            ("critic_schedule", settings.critic_schedule, "constant"),
+            ("update", settings.update, "alternating"), ("ema_decay", settings.ema_decay, None),
+            ("historical_averaging", settings.historical_averaging, 0.0)) if value != plain]
+        if unsupported:
+            raise ValueError(f"SGAN does not support {', '.join(unsupported)}; valid: "
+                             f"critic_schedule='constant', update='alternating', ema_decay=None, "
+                             f"historical_averaging=0")
         if not isinstance(messenger_steps, int) or messenger_steps < 0:
             raise ValueError(f"messenger_steps must be a non-negative int, got {messenger_steps!r}")
         if not isinstance(sync_every, int) or sync_every < 1:
@@ -254,11 +258,17 @@ class SGAN(keras.Model):
         if sync_every > 1 and not messenger_steps:
             raise ValueError("sync_every > 1 needs messenger_steps >= 1 (frozen messengers would "
                              "just be stale copies)")
-        self.n_critic = n_critic
+        self.settings = settings
+        self.game = step.Game(self.objective, penalties, settings.n_critic,
+                              clip_value=settings.clip_value)
+        self.penalties = list(penalties)
+        self.n_critic = settings.n_critic
+        self.clip_value = settings.clip_value
         self.messenger_steps = messenger_steps
         self.sync_every = sync_every
-        self.clip_value = self.objective.defaults.get("clip_value") if clip_value == "auto" else (
-            clip_value)
+        default_d, default_g = settings.optimizers()
+        d_template = default_d if is_default(d_optimizer) else d_optimizer
+        g_template = default_g if is_default(g_optimizer) else g_optimizer
 
         def built(template, model, device):
             with _device(device):
@@ -283,7 +293,7 @@ class SGAN(keras.Model):
             names.append("messenger_d_loss")
         if self.penalties:
             names.append("penalty")
-        names += list(self.objective.metric_names)
+        names += list(self.objective.monitor_names)
         for i in range(self.num_pairs):
             names += [f"d_loss_{i + 1}", f"g_loss_{i + 1}"]
         self._log_names = names
@@ -313,24 +323,14 @@ class SGAN(keras.Model):
         self.recreate_messengers()
         return tf.constant(True)
 
-    def _d_update(self, discriminator, optimizer, real, fake, seed):
-        with tf.GradientTape() as tape:
-            loss, penalty, extra = discriminator_objective(self.objective, discriminator,
-                                                           self.penalties, real, fake, seed)
-            scaled = (loss + penalty) / num_replicas()
-        grads = tape.gradient(scaled, discriminator.trainable_variables)
-        optimizer.apply(grads, discriminator.trainable_variables)
-        clip_weights(discriminator, self.clip_value)
-        return loss, penalty, extra
-
-    def _messenger_updates(self, step, real_slices, g0_slices, sizes, batch):
+    def _messenger_updates(self, step_count, real_slices, g0_slices, sizes, batch):
         """3. Messengers: every ``sync_every`` steps fresh copies of the local discriminators; then
         ``messenger_steps`` updates against G_0 (the last one on G_0's batch of this step)."""
         global_seed = self.pair_seed(-1)
         if self.sync_every == 1:
             self.recreate_messengers()
         else:
-            tf.cond(tf.equal(step % self.sync_every, 0),
+            tf.cond(tf.equal(step_count % self.sync_every, 0),
                     lambda: self._recreate_messengers_op(), lambda: tf.constant(False))
         losses = []
         for k in range(self.messenger_steps):
@@ -339,108 +339,91 @@ class SGAN(keras.Model):
                 with _device(self.global_device):
                     z = randomness.replica_normal(
                         [batch, self.latent_dim],
-                        randomness.step_seed(global_seed, step, _SALT_MESSENGER + k))
+                        randomness.step_seed(global_seed, step_count, step.SALT_MESSENGER + k))
                     fake_slices = tf.split(self.generator(z, training=True), sizes,
                                            num=self.num_pairs)
             for i in range(self.num_pairs):
                 with _device(self.pair_device(i)):
-                    loss, _, _ = self._d_update(
-                        self.messengers[i], self.messenger_optimizers[i], real_slices[i],
-                        tf.stop_gradient(fake_slices[i]), randomness.step_seed(
-                            self.pair_seed(i), step, _SALT_MESSENGER_PENALTY + k))
+                    loss, _, _ = step.discriminator_update(
+                        self.game, self.messengers[i], self.messenger_optimizers[i],
+                        real_slices[i], fake_slices[i], randomness.step_seed(
+                            self.pair_seed(i), step_count, step.SALT_MESSENGER_PENALTY + k))
                 losses.append(loss)
         return losses
 
-    def _local_step(self, i, real_batches, batch, step):
-        """One GAN step of pair ``i``; returns losses and the fakes each critic update saw."""
-        generator, discriminator = self.local_generators[i], self.local_discriminators[i]
-        seed = self.pair_seed(i)
-        fakes = []
-        for c, real in enumerate(real_batches):
-            z = randomness.replica_normal([batch, self.latent_dim],
-                                          randomness.step_seed(seed, step, c))
-            fake = generator(z, training=True)
-            fakes.append(fake)
-            d_loss, penalty, _ = self._d_update(
-                discriminator, self.local_d_optimizers[i], real, fake,
-                randomness.step_seed(seed, step, _SALT_PENALTY + 10 * c))
-        z = randomness.replica_normal([batch, self.latent_dim],
-                                      randomness.step_seed(seed, step, _SALT_GENERATOR))
-        with tf.GradientTape() as tape:
-            g_loss, _ = generator_objective(self.objective, discriminator, real_batches[-1],
-                                            generator(z, training=True))
-            scaled = g_loss / num_replicas()
-        grads = tape.gradient(scaled, generator.trainable_variables)
-        self.local_g_optimizers[i].apply(grads, generator.trainable_variables)
-        return d_loss, g_loss, fakes
+    def _local_pair(self, i):
+        return step.Pair(self.local_generators[i], self.local_discriminators[i],
+                         self.local_d_optimizers[i], self.local_g_optimizers[i])
 
     def train_step(self, data):
-        real = data[0] if isinstance(data, (tuple, list)) else data
-        real_batches = split_real_batches(real, self.n_critic)
-        batch = tf.shape(real_batches[0])[0]
-        if real_batches[0].shape[0] is not None and real_batches[0].shape[0] < self.num_pairs:
+        real, _ = step.unpack(data)
+        batch = real.shape[0] // self.n_critic if real.shape[0] is not None else None
+        if batch is not None and batch < self.num_pairs:
             raise ValueError(f"SGAN needs a batch of at least num_pairs={self.num_pairs} images "
-                             f"per critic update, got {real_batches[0].shape[0]}")
-        sizes = slice_sizes(batch, self.num_pairs)
-        step = self.g_optimizer.iterations
+                             f"per critic update, got {batch}")
+        step_count = self.g_optimizer.iterations
         global_seed = self.pair_seed(-1)
         logs = {}
 
-        # 1. the local pairs: N independent sub-graphs, each on its own device.
+        # 1. the local pairs: N independent sub-graphs, each on its own device (the GAN step).
         local_fakes = []
         for i in range(self.num_pairs):
             with _device(self.pair_device(i)):
-                d_loss, g_loss, fakes = self._local_step(i, real_batches, batch, step)
-            logs[f"d_loss_{i + 1}"], logs[f"g_loss_{i + 1}"] = d_loss, g_loss
+                pair_logs, fakes = step.pair_step(self.game, self._local_pair(i), real,
+                                                  self.pair_seed(i), step_count, self.latent_dim)
+            logs[f"d_loss_{i + 1}"], logs[f"g_loss_{i + 1}"] = (pair_logs["d_loss"],
+                                                                pair_logs["g_loss"])
             local_fakes.append(fakes)
         logs["local_d_loss"] = tf.add_n([logs[f"d_loss_{i + 1}"] for i in range(self.num_pairs)]
                                         ) / self.num_pairs
         logs["local_g_loss"] = tf.add_n([logs[f"g_loss_{i + 1}"] for i in range(self.num_pairs)]
                                         ) / self.num_pairs
 
+        real_batches = step.split_real_batches(real, self.n_critic)
+        batch = tf.shape(real_batches[0])[0]
+        sizes = slice_sizes(batch, self.num_pairs)
         with _device(self.global_device):
             # 2. D_0 against a batch mixing samples of every local generator.
             for c, real_batch in enumerate(real_batches):
-                fake = tf.concat([tf.stop_gradient(local_fakes[i][c][:sizes[i]])
-                                  for i in range(self.num_pairs)], axis=0)
-                d0_loss, penalty, extra = self._d_update(
-                    self.discriminator, self.d_optimizer, real_batch, fake,
-                    randomness.step_seed(global_seed, step, _SALT_GLOBAL_PENALTY + 10 * c))
-                logs.update(extra)
+                fake = tf.concat([local_fakes[i][c][:sizes[i]] for i in range(self.num_pairs)],
+                                 axis=0)
+                d0_loss, penalty, monitors = step.discriminator_update(
+                    self.game, self.discriminator, self.d_optimizer, real_batch, fake,
+                    randomness.step_seed(global_seed, step_count, step.SALT_GLOBAL_PENALTY + 10 * c))
+            logs.update(monitors)
             logs["d_loss"] = d0_loss
             if self.penalties:
                 logs["penalty"] = penalty
             real_slices = tf.split(real_batches[-1], sizes, num=self.num_pairs)
+            z = randomness.replica_normal(
+                [batch, self.latent_dim],
+                randomness.step_seed(global_seed, step_count, step.SALT_GENERATOR))
 
         # 3.-4. G_0's batch is drawn once: the last messenger update and G_0's update share it
         # (no second generator pass); earlier messenger updates, if any, draw their own.
-        with _device(self.global_device):
-            z = randomness.replica_normal([batch, self.latent_dim],
-                                          randomness.step_seed(global_seed, step, _SALT_GENERATOR))
-        with tf.GradientTape() as tape:
-            with _device(self.global_device):
-                g0_slices = tf.split(self.generator(z, training=True), sizes, num=self.num_pairs)
-            with tape.stop_recording():
-                messenger_losses = self._messenger_updates(step, real_slices, g0_slices, sizes,
-                                                           batch)
+        messenger_losses = []
+
+        def train_messengers(g0_batch):
+            g0_slices = tf.split(g0_batch, sizes, num=self.num_pairs)
+            messenger_losses.extend(self._messenger_updates(step_count, real_slices, g0_slices,
+                                                            sizes, batch))
+
+        def against_messengers(g0_batch):
             # 4. G_0 against the messengers, each judging its slice of the batch.
-            per_messenger, extras = [], {}
+            g0_slices = tf.split(g0_batch, sizes, num=self.num_pairs)
+            per_messenger = []
             for i in range(self.num_pairs):
                 with _device(self.pair_device(i)):
-                    loss, extra = generator_objective(self.objective, self.messengers[i],
-                                                      real_slices[i], g0_slices[i])
-                per_messenger.append(loss)
-                for name, value in extra.items():
-                    extras.setdefault(name, []).append(value)
-            g0_loss = tf.add_n(per_messenger) / self.num_pairs
-            scaled = g0_loss / num_replicas()
+                    per_messenger.append(step.generator_loss(self.game, self.messengers[i],
+                                                             real_slices[i], g0_slices[i]))
+            return tf.add_n(per_messenger) / self.num_pairs
+
         with _device(self.global_device):
-            grads = tape.gradient(scaled, self.generator.trainable_variables)
-            self.g_optimizer.apply(grads, self.generator.trainable_variables)
+            logs["g_loss"] = step.generator_update(self.game, self.generator, self.g_optimizer, z,
+                                                   against_messengers,
+                                                   before_judging=train_messengers)
         if messenger_losses:
             logs["messenger_d_loss"] = tf.add_n(messenger_losses) / len(messenger_losses)
-        logs.update({name: tf.add_n(values) / len(values) for name, values in extras.items()})
-        logs["g_loss"] = g0_loss
         self._log_tracker.update_state(tf.stack([tf.cast(logs[name], tf.float32)
                                              for name in self._log_names]))
         return self._results()
@@ -461,11 +444,8 @@ class SGAN(keras.Model):
         if not 0 <= pair <= self.num_pairs:
             raise ValueError(f"pair must be in 0..{self.num_pairs} (0: the global generator), "
                              f"got {pair}")
-        generator = self.generators[pair]
-        z = tf.random.stateless_normal([int(n), self.latent_dim], seed=[int(seed), 0])
-        chunks = [generator(z[i:i + batch_size], training=False) for i in range(0, int(n), batch_size)]
-        samples = np.concatenate([np.asarray(c) for c in chunks])
-        return np.clip(samples, -1.0, 1.0) if clip else samples
+        return step.generate_images(self.generators[pair], n, self.latent_dim, seed, batch_size,
+                                    clip)
 
     def generate_all(self, n, seed=0, **kwargs):
         """``[samples of G_0, of G_1, ..., of G_N]``, all from the same latent vectors."""
@@ -473,13 +453,34 @@ class SGAN(keras.Model):
 
     # ------------------------------------------------------------------ serialization
     def get_config(self):
+        serialize = keras.saving.serialize_keras_object
         return {"num_pairs": self.num_pairs, "latent_dim": self.latent_dim, "seed": self.seed,
-                "name": self.name}
+                "name": self.name, "networks": {
+                    "local_generators": [serialize(g) for g in self.local_generators],
+                    "local_discriminators": [serialize(d) for d in self.local_discriminators],
+                    "messengers": [serialize(m) for m in self.messengers],
+                    "generator": serialize(self.generator),
+                    "discriminator": serialize(self.discriminator)}}
 
     @classmethod
     def from_config(cls, config):
-        raise NotImplementedError("SGAN is rebuilt from its make_pair callable: "
-                                  "SGAN(make_pair, **config); then load weights")
+        """Rebuilds the ensemble from its serialized networks (weights load afterwards), feeding
+        them to ``__init__`` in the order it calls ``make_pair``."""
+        config = dict(config)
+        networks = config.pop("networks")
+        load = keras.saving.deserialize_keras_object
+        calls = []
+        for i in range(config["num_pairs"]):
+            calls.append((load(networks["local_generators"][i]),
+                          load(networks["local_discriminators"][i])))
+            calls.append((None, load(networks["messengers"][i])))
+        calls.append((load(networks["generator"]), load(networks["discriminator"])))
+        order = iter(calls)
+        return cls(lambda: next(order), **config)
+
+    def get_compile_config(self):
+        """Not saved: optimizers and the game are configured again with ``compile``."""
+        return None
 
 
 # ---------------------------------------------------------------------- sample grids
