@@ -7,7 +7,7 @@ import pytest
 import tensorflow as tf
 
 from tfgan_suite import data, flags as flagfiles, losses, models, run
-from tfgan_suite.training import experiment
+from tfgan_suite.training import experiment, step
 
 FLAGFILES = sorted((Path(__file__).resolve().parents[1] / "flags").glob("*.cfg"))
 
@@ -42,7 +42,11 @@ def test_flagfile_cites_its_sources_and_trains_one_step(path, parsed_flags, shar
     # one generator update (n_critic critic updates) on a small batch of real images
     small = dataclasses.replace(config, batch_size=4, steps=1)
     gan, arch = experiment.build_gan(small, image_channels=arch.image_shape[-1])
-    real = _real_images(shared_data, arch.image_shape, 4 * gan.n_critic)
+    settings = experiment.game_settings(small)
+    critic_updates = step.critic_count(settings.critic_schedule, settings.n_critic, 0)
+    real = _real_images(shared_data, arch.image_shape, 4 * critic_updates)
+    if settings.critic_schedule != "constant":  # [k, B, ...]: k critic batches (WGAN's schedule)
+        real = real.reshape(critic_updates, 4, *arch.image_shape)
     before = [w.copy() for w in gan.generator.get_weights()]
     logs = gan.train_on_batch(real, return_dict=True)
     assert all(np.isfinite(float(v)) for v in logs.values()), logs

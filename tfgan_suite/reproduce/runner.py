@@ -196,12 +196,14 @@ def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
     config = train_config(suite, objective, seed, steps, workdir)
     record = {"suite": suite.name, "objective": objective, "dataset": suite.dataset, "seed": seed,
               "steps": steps, "model": config.model, "model_options": config.model_options,
-              "loss_options": config.loss_options, "protocol": suite.protocol.describe(),
+              "loss_options": config.loss_options, "settings": None,
+              "protocol": suite.protocol.describe(),
               "metrics": {}, "status": None, "error": None, "train_time_s": None,
               "command": reproduce_command(suite.name, workdir, objective, seed, steps),
               "train_command": train_command(config), "cpu_count": os.cpu_count()}
     generator_path = os.path.join(config.workdir, "generator")
     try:
+        record["settings"] = experiment.game_settings(config).as_dict()  # the paper's, resolved
         keras.backend.clear_session()
         experiment.set_global_determinism(seed)
         if not os.path.isdir(generator_path):  # trained before a kill: only score it

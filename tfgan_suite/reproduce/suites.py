@@ -1,17 +1,17 @@
 """The reproduction suites as data: data set, architecture per objective, budget and scoring protocol.
 
-Every objective of a suite trains with its paper settings (the objective's own defaults: optimizer,
-learning rates, critic updates, penalty, update order) on the suite's data, under the same budget of
-generator updates; a suite only chooses the architecture family for its image size and the options
-an objective's paper gives its networks (spectral norm and its gain, a critic without batch norm).
+Every objective of a suite trains with its paper settings (``training.settings.PAPER``: optimizer,
+learning rates, critic updates and schedule, penalty, update order, and the network options its paper
+needs: spectral norm and its gain, a critic without batch norm) on the suite's data, under the same
+budget of generator updates; a suite only chooses the architecture family for its image size.
 
 Architectures (one family per suite, so that the objectives are compared on the same networks):
 
 * ``mnist``, ``fashion_mnist``, ``stacked_mnist``: ``dcgan28`` (28x28; 1 or 3 channels) for every
-  objective, with: spectral norm as in SNGAN for ``hinge``; the repulsive-loss authors' spectral norm
-  on the convolution operator with their gain C = 64^(1/8) for ``mmd``/``rep``/``rmb``; no critic
-  batch norm for ``wgan_gp``/``dragan`` (per-sample gradient penalties); EBGAN's autoencoder
-  discriminator (``ebgan``, with a ``dcgan28`` generator) for ``ebgan``.
+  objective, with spectral norm as in SNGAN for ``hinge`` and EBGAN's autoencoder discriminator
+  (``ebgan``, with a ``dcgan28`` generator) for ``ebgan``; from the settings: the repulsive-loss
+  authors' spectral norm (on the convolution, times C = 64^(1/8)) for ``mmd``/``rep``/``rmb`` and no
+  critic batch norm for ``wgan_gp``/``dragan``.
 * ``cifar10``: ``rep_cnn`` (the authors' CIFAR-10 network) for ``mmd``/``rep``/``rmb``, ``sngan_cnn``
   for ``hinge``, ``dcgan32`` for ``nsgan`` and ``wgan_gp`` (layer norm in the critic).
 """
@@ -21,11 +21,9 @@ from typing import Mapping, Optional, Tuple
 
 from tfgan_suite.data.stacked_mnist import shared_data_file
 from tfgan_suite.errors import UserInputError
-from tfgan_suite.models.rep import CONFIGS as REP_CONFIGS
 
 ALL_OBJECTIVES = ("gan", "nsgan", "lsgan", "wgan", "wgan_gp", "dragan", "hinge", "mmd", "rep", "rmb",
                   "ebgan")
-REP_GAIN_SMALL = REP_CONFIGS[32][4]  # 64 ** (1/8): my_test_cifar.py / my_test_stl.py
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,17 +85,11 @@ class Suite:
         return fields
 
 
-_MNIST_MODEL_OPTIONS = {
-    # SNGAN (Miyato et al., 2018): the hinge loss's discriminator is spectrally normalized
-    "hinge": {"spectral_norm": True},
-    # richardwth/MMD-GAN my_test_cifar.py: w_nm='s' on every D layer, act_k = 64 ** 0.125
-    **{name: {"spectral_norm": "conv", "sn_gain": REP_GAIN_SMALL} for name in ("mmd", "rep", "rmb")},
-    # Gulrajani et al. (2017), section 4: no critic batch norm with a per-sample gradient penalty
-    "wgan_gp": {"d_norm": "none"},
-    "dragan": {"d_norm": "none"},
-}
-# Zhao et al. (2017): margin 10 on MNIST (energy = L2 norm of the reconstruction error)
-_MNIST_LOSS_OPTIONS = {"ebgan": {"margin": 10.0}}
+# The objectives' own settings (training.settings.PAPER) already give the MMD family its conv
+# spectral norm and gain C and the penalized critics no batch norm; a suite adds what belongs to the
+# network family: SNGAN's hinge discriminator is spectrally normalized (sngan_cnn is by default,
+# dcgan28 is not).
+_MNIST_MODEL_OPTIONS = {"hinge": {"spectral_norm": True}}
 _DOMAIN_PROTOCOL = dict(kind="domain", num_generated=10_000, num_reference=10_000,
                         reference_split="test")
 
@@ -106,14 +98,12 @@ SUITES = {
         "mnist", "mnist", "mnist.npz", ALL_OBJECTIVES, 2000,
         Protocol(**_DOMAIN_PROTOCOL, feature_network="tfgan_suite MNIST domain classifier"),
         model_options=_MNIST_MODEL_OPTIONS, models={"ebgan": "ebgan"},
-        loss_options=_MNIST_LOSS_OPTIONS,
         budget_note="Batch 64. Far below the papers' budgets: the default, 2,000 updates (about 2 "
                     "epochs of MNIST), is where nsgan reaches a domain FD below 10."),
     "fashion_mnist": Suite(
         "fashion_mnist", "fashion_mnist", "fashion_mnist.npz", ALL_OBJECTIVES, 2000,
         Protocol(**_DOMAIN_PROTOCOL, feature_network="tfgan_suite Fashion-MNIST domain classifier"),
         model_options=_MNIST_MODEL_OPTIONS, models={"ebgan": "ebgan"},
-        loss_options=_MNIST_LOSS_OPTIONS,
         budget_note="Batch 64; the MNIST suite's budget."),
     "stacked_mnist": Suite(
         "stacked_mnist", "stacked_mnist", None,
@@ -135,6 +125,7 @@ SUITES = {
                  feature_network="FID Inception (2015-12-05), pool3"),
         model="dcgan32",
         models={"hinge": "sngan_cnn", "mmd": "rep_cnn", "rep": "rep_cnn", "rmb": "rep_cnn"},
+        # layer norm: WGAN-GP's recommended replacement for batch norm in the critic (section 4)
         model_options={"wgan_gp": {"d_norm": "layer"}},
         budget_note="Batch 64. CIFAR-10 from the shared JPEG-degraded copy (relative comparisons "
                     "only); budgets far below the papers' (100,000 generator updates)."),
