@@ -6,8 +6,8 @@ settings under one budget of generator updates, scores each run, and writes one 
 (``DIR/runs/seed<k>__<objective>.json``, atomically) plus ``DIR/results.json`` and ``DIR/results.md``.
 Re-running the same command resumes: finished runs are skipped and a run killed part-way continues
 from its last checkpoint. ``--publish`` copies the results to ``docs/results/<suite>.json`` and
-regenerates ``docs/results.md`` from every committed suite JSON; ``--report_only`` only rewrites the
-results from the records already in DIR. Bad input exits with status 2 and one line on stderr.
+regenerates ``docs/results.md`` from every committed suite JSON (``--docs_only`` does only that);
+``--report_only`` only rewrites the results from the records already in DIR. Bad input exits with status 2 and one line on stderr.
 """
 import os
 import sys
@@ -35,6 +35,8 @@ _define.DEFINE_bool("summarize", True, "Write results.json/results.md when this 
 _define.DEFINE_bool("publish", False, "Copy the results to --docs_dir/results/ and regenerate "
                     "--docs_dir/results.md from all published suites.")
 _define.DEFINE_string("docs_dir", "docs", "The repository's docs directory (for --publish).")
+_define.DEFINE_bool("docs_only", False, "Only regenerate --docs_dir/results.md from the committed "
+                    "--docs_dir/results/*.json (no --suite needed).")
 _define.DEFINE_bool("progress", True, "Show a progress bar.")
 
 _FORWARDED = ("suite", "workdir", "objectives", "seeds", "steps", "retry_errors")
@@ -89,6 +91,9 @@ def _main():
     from tfgan_suite.bogonet import sweep
     from tfgan_suite.reproduce import report, runner
 
+    if FLAGS.docs_only:
+        print(f"regenerated: {report.regenerate_docs(FLAGS.docs_dir)}")
+        return 0
     suite, objectives, seeds, steps, workdir = _settings()
     if not FLAGS.report_only:
         runner.bind_workdir(workdir, suite, steps)
