@@ -125,3 +125,7 @@ def test_every_suite_objective_has_a_buildable_configuration():
         for objective in suite.objectives:
             fields = suite.train_fields(objective)
             models.specs(fields["model"], **fields["model_options"])
+    sgan = suites.get("stacked_mnist").train_fields("sgan")
+    assert (sgan["loss"], sgan["ensemble"], sgan["num_pairs"]) == ("nsgan", "sgan", 5)
+    with pytest.raises(ValueError, match="unknown objective 'bogus'; valid choices: gan, "):
+        suites.get("mnist").train_fields("bogus")

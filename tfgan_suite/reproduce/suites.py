@@ -24,6 +24,9 @@ from tfgan_suite.errors import UserInputError
 
 ALL_OBJECTIVES = ("gan", "nsgan", "lsgan", "wgan", "wgan_gp", "dragan", "hinge", "mmd", "rep", "rmb",
                   "ebgan")
+# Rows that are a training method rather than an objective: their TrainConfig fields.
+# SGAN (Chavdarova & Fleuret, 2018) with N = 5 local pairs, the mode-collapse comparison's ensemble.
+ENSEMBLE_ROWS = {"sgan": {"loss": "nsgan", "ensemble": "sgan", "num_pairs": 5}}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,10 +78,11 @@ class Suite:
 
     def train_fields(self, objective):
         """TrainConfig fields (other than seed/steps/workdir) of ``objective`` in this suite."""
-        if objective not in ALL_OBJECTIVES:
+        if objective not in ALL_OBJECTIVES + tuple(ENSEMBLE_ROWS):
             raise UserInputError(f"unknown objective {objective!r}; valid choices: "
-                                 f"{', '.join(ALL_OBJECTIVES)}")
-        fields = {"loss": objective, "dataset": self.data_source(), "batch_size": self.batch_size,
+                                 f"{', '.join(ALL_OBJECTIVES + tuple(ENSEMBLE_ROWS))}")
+        fields = {"loss": objective, **ENSEMBLE_ROWS.get(objective, {}),
+                  "dataset": self.data_source(), "batch_size": self.batch_size,
                   "model": self.models.get(objective, self.model),
                   "model_options": dict(self.model_options.get(objective, {})),
                   "loss_options": dict(self.loss_options.get(objective, {}))}
@@ -107,7 +111,7 @@ SUITES = {
         budget_note="Batch 64; the MNIST suite's budget."),
     "stacked_mnist": Suite(
         "stacked_mnist", "stacked_mnist", None,
-        ("nsgan", "lsgan", "wgan_gp", "dragan", "hinge", "rep", "rmb"), 2000,
+        ("nsgan", "lsgan", "wgan_gp", "dragan", "hinge", "rep", "rmb", "sgan"), 2000,
         Protocol(kind="stacked_modes", num_generated=26_000,
                  feature_network="tfgan_suite MNIST domain classifier, per channel"),
         model_options=_MNIST_MODEL_OPTIONS,
