@@ -14,7 +14,8 @@ from tfgan_suite.models import ArchitectureSpec, dcgan, register
 
 
 @register("ebgan")
-def ebgan(latent_dim=64, image_size=28, channels=1, width=64, embedding_dim=64):
+def ebgan(latent_dim=64, image_size=28, channels=1, width=64, embedding_dim=64, energy="l2"):
+    """``energy``: ``"l2"`` (the paper's ``||Dec(Enc(x)) - x||``) or ``"mean_square"``."""
     if image_size not in (28, 32):
         raise UserInputError(f"ebgan supports image_size 28 or 32, got {image_size}")
     generator = dcgan._dcgan(image_size, 7 if image_size == 28 else 4, latent_dim, channels,
@@ -34,6 +35,7 @@ def ebgan(latent_dim=64, image_size=28, channels=1, width=64, embedding_dim=64):
          "activation": "relu"},
         {"op": "deconv", "filters": channels, "kernel": 4, "strides": 2, "activation": "tanh"},
     ]
-    discriminator = {"type": "autoencoder", "encoder": encoder, "decoder": decoder}
+    discriminator = {"type": "autoencoder", "encoder": encoder, "decoder": decoder,
+                     "energy": energy}
     return ArchitectureSpec(generator, discriminator, latent_dim,
                             (image_size, image_size, channels))

@@ -63,3 +63,17 @@ def test_autoencoder_discriminator_returns_energy_and_embedding(tmp_path):
     restored = keras.models.load_model(path)
     np.testing.assert_allclose(restored(x)[0], energy, rtol=1e-5)
     assert generator.output_shape == (None, 28, 28, 1)
+
+
+def test_mean_square_energy_option_is_the_per_pixel_mean():
+    from tfgan_suite import models
+
+    _, l2 = models.get("ebgan", width=8, embedding_dim=5)
+    _, mean_square = models.get("ebgan", width=8, embedding_dim=5, energy="mean_square")
+    mean_square.set_weights(l2.get_weights())
+    x = np.random.default_rng(4).uniform(-1, 1, size=(3, 28, 28, 1)).astype(np.float32)
+    norm = np.asarray(l2(x, training=False)[0])
+    np.testing.assert_allclose(np.asarray(mean_square(x, training=False)[0]), norm ** 2 / 784,
+                               rtol=1e-4)
+    with pytest.raises(ValueError, match="unknown energy 'sum'"):
+        models.get("ebgan", energy="sum")
