@@ -1,16 +1,29 @@
-"""Inception feature extraction speed: our Keras port vs the PyTorch (TorchScript) reference, same run.
+"""Metric speed: Inception features (our Keras port vs the PyTorch TorchScript reference, same run),
+precision/recall/density/coverage, sliced Wasserstein distance and MS-SSIM.
 
     python benchmarks/metric_speed.py [--num_images=128] [--batch_sizes=16,32] [--jit]
         [--weights=../shared/data/inception_2015-12-05_fid_torchscript.pt]
+        [--sections=prdc,swd,ms_ssim,inception] [--prdc_n=10000] [--swd_images=1000] [--ms_ssim_pairs=64]
+        [--output=speed.json]
 
-Both sides get the same CIFAR-10 test images (uint8 32x32), resize them bilinearly to 299
-(align_corners=False), scale ``(x - 128) / 128`` and return pool_3 features; each is warmed up
+``inception``: both sides get the same CIFAR-10 test images (uint8 32x32), resize them bilinearly to
+299 (align_corners=False), scale ``(x - 128) / 128`` and return pool_3 features; each is warmed up
 (tracing / TorchScript profiling runs) before timing. Passes are interleaved and repeated; the best
 wall-clock rate and the best images per CPU-second of each side are printed with their ratio. Also
 times the domain (MNIST) classifier for scale.
+
+``prdc``: ``--prdc_n`` x ``--prdc_n`` random 2048-d float32 features (the Inception size): seconds and
+peak RSS (``resource.getrusage``) above the features themselves, per distance dtype. ``swd``:
+``--swd_images`` CIFAR-10 test vs train images (levels 32 and 16; the reference's 128 patches, 4 x 128
+directions). ``ms_ssim``: ``--ms_ssim_pairs`` CIFAR-10 pairs resized to 256 (the MMD-GAN convention)
+after a warm-up call. Sections run in the given order; ``prdc`` and ``swd`` are numpy only, so run
+them before TensorFlow is loaded for a clean memory figure. The load average (``uptime``) is printed
+first and with every figure in ``--output``.
 """
 import argparse
+import json
 import os
+import resource
 import time
 from pathlib import Path
 
@@ -46,14 +59,72 @@ def _compare(contenders, images, batch_size, repeats):
     return best
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--num_images", type=int, default=128)
-    parser.add_argument("--batch_sizes", default="16,32")
-    parser.add_argument("--jit", action="store_true", help="also time XLA jit_compile=True")
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--weights", default=str(_shared_data() / "inception_2015-12-05_fid_torchscript.pt"))
-    args = parser.parse_args()
+def _load():
+    return os.getloadavg()
+
+
+def _peak_rss_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_prdc(n, dim=2048):
+    from tfgan_suite.metrics.precision_recall import precision_recall_density_coverage
+
+    rng = np.random.default_rng(0)
+    real = rng.standard_normal((n, dim), dtype=np.float32)
+    fake = rng.standard_normal((n, dim), dtype=np.float32)
+    base = _peak_rss_mib()
+    results = {}
+    for dtype in ("float32", "float64"):
+        load = _load()
+        start, cpu = time.perf_counter(), time.process_time()
+        values = precision_recall_density_coverage(real, fake, nearest_k=5, dtype=dtype)
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        results[dtype] = {"seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1),
+                          "peak_rss_mib": round(_peak_rss_mib()),
+                          "peak_above_features_mib": round(_peak_rss_mib() - base),
+                          "load_before": [round(x, 2) for x in load], "values": values}
+        print(f"prdc {n} x {n} x {dim} ({dtype}): {seconds:.1f} s ({cpu:.1f} CPU-s), "
+              f"peak RSS {_peak_rss_mib():.0f} MiB "
+              f"({_peak_rss_mib() - base:.0f} MiB above the {2 * real.nbytes / 2**20:.0f} MiB of features), "
+              f"load {load[0]:.1f}")
+    return results
+
+
+def bench_swd(num_images):
+    from tfgan_suite.metrics.sliced_wasserstein import sliced_wasserstein_from_images
+
+    with np.load(_shared_data() / "cifar10.npz") as d:
+        real, fake = d["x_test"][:num_images], d["x_train"][:num_images]
+    load = _load()
+    start, cpu = time.perf_counter(), time.process_time()
+    values = sliced_wasserstein_from_images(real, fake, seed=0)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    rate = 2 * num_images / seconds
+    print(f"swd {num_images} vs {num_images} CIFAR-10 images: {seconds:.1f} s, {cpu:.1f} CPU-s ({rate:.0f} images/s, "
+          f"{2e4 / rate:.0f} s per 10k vs 10k), load {load[0]:.1f}; {values}")
+    return {"images_per_side": num_images, "seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1),
+            "images_per_s": round(rate, 1),
+            "load_before": [round(x, 2) for x in load], "values": {str(k): v for k, v in values.items()}}
+
+
+def bench_ms_ssim(num_pairs):
+    from tfgan_suite.metrics.structural_similarity import ms_ssim
+
+    with np.load(_shared_data() / "cifar10.npz") as d:
+        a, b = d["x_test"][:num_pairs], d["x_test"][num_pairs:2 * num_pairs]
+    ms_ssim(a[:32], b[:32])  # tracing
+    load = _load()
+    start, cpu = time.perf_counter(), time.process_time()
+    ms_ssim(a, b)
+    rate, cpu_rate = num_pairs / (time.perf_counter() - start), num_pairs / (time.process_time() - cpu)
+    print(f"ms_ssim (32x32 -> 256x256): {rate:.1f} pairs/s wall, {cpu_rate:.1f} pairs per CPU-second, "
+          f"load {load[0]:.1f}")
+    return {"pairs": num_pairs, "pairs_per_s": round(rate, 1), "pairs_per_cpu_s": round(cpu_rate, 1),
+            "load_before": [round(x, 2) for x in load]}
+
+
+def bench_inception(args):
     batch_sizes = [int(b) for b in args.batch_sizes.split(",")]
     with np.load(_shared_data() / "cifar10.npz") as d:
         images = d["x_test"][:args.num_images]
@@ -79,9 +150,12 @@ def main():
                 return net((x - 128.0) / 128.0).numpy()
 
         contenders[f"reference (PyTorch {torch.__version__} TorchScript)"] = ref
-    best_ours = 0.0
+    best_ours, results = 0.0, {}
     for bs in batch_sizes:
+        load = _load()
         rates = _compare(contenders, images, bs, args.repeats)
+        results[bs] = {"load_before": [round(x, 2) for x in load],
+                       "rates": {name: {"wall": round(w, 2), "cpu": round(c, 2)} for name, (w, c) in rates.items()}}
         for name, (wall, cpu) in rates.items():
             print(f"batch {bs:3d} {name}: {wall:.2f} images/s wall, {cpu:.2f} images per CPU-second")
         ours = max(v for k, v in rates.items() if k.startswith("ours"))
@@ -89,7 +163,7 @@ def main():
         refs = [v for k, v in rates.items() if k.startswith("reference")]
         if refs:
             print(f"batch {bs:3d} ratio ours/reference: {ours[0] / refs[0][0]:.2f}x wall, "
-                  f"{ours[1] / refs[0][1]:.2f}x CPU")
+                  f"{ours[1] / refs[0][1]:.2f}x CPU (load before {load[0]:.1f})")
 
     from tfgan_suite.metrics.domain import DomainClassifier
 
@@ -99,6 +173,41 @@ def main():
     rate = _one_pass(clf.features, digits, 10000)[0]
     print(f"domain classifier (mnist, 28x28): {rate:.0f} images/s "
           f"({rate / best_ours:.0f}x the Inception rate)")
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--num_images", type=int, default=128)
+    parser.add_argument("--batch_sizes", default="16,32")
+    parser.add_argument("--jit", action="store_true", help="also time XLA jit_compile=True")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--weights", default=str(_shared_data() / "inception_2015-12-05_fid_torchscript.pt"))
+    parser.add_argument("--sections", default="prdc,swd,ms_ssim,inception")
+    parser.add_argument("--prdc_n", type=int, default=10000)
+    parser.add_argument("--swd_images", type=int, default=1000)
+    parser.add_argument("--ms_ssim_pairs", type=int, default=64)
+    parser.add_argument("--output", default=None, help="JSON file for the figures")
+    args = parser.parse_args()
+    sections = args.sections.split(",")
+    known = ("prdc", "swd", "ms_ssim", "inception")
+    if set(sections) - set(known):
+        parser.error(f"unknown section(s) {sorted(set(sections) - set(known))}; valid choices: {', '.join(known)}")
+    print(f"load average {_load()}, {os.cpu_count()} CPU cores")
+    report = {"cpu_count": os.cpu_count()}
+    for section in sections:
+        if section == "prdc":
+            report["prdc"] = bench_prdc(args.prdc_n)
+        elif section == "swd":
+            report["swd"] = bench_swd(args.swd_images)
+        elif section == "ms_ssim":
+            report["ms_ssim"] = bench_ms_ssim(args.ms_ssim_pairs)
+        else:
+            report["inception"] = bench_inception(args)
+    if args.output:
+        with open(args.output, "w") as f:
+            json.dump(report, f, indent=2)
+        print(f"wrote {args.output}")
 
 
 if __name__ == "__main__":

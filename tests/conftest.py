@@ -1,4 +1,7 @@
-"""Test setup: quiet TensorFlow, two logical CPU devices (for MirroredStrategy tests), shared data."""
+"""Test setup: quiet TensorFlow, two logical CPU devices (for MirroredStrategy tests), shared data.
+
+Missing prerequisites skip a test locally and fail it under ``CI=true`` (see skip_policy.py).
+"""
 import os
 from pathlib import Path
 
@@ -7,25 +10,29 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+from skip_policy import pytest_runtest_makereport  # noqa: E402,F401  (the hook, registered here)
+
+SHARED_DATA_ENV = "TFGAN_SUITE_SHARED_DATA"
+# what the tests read from shared/data (its README describes each file)
+SHARED_FILES = ("mnist.npz", "fashion_mnist.npz", "cifar10.npz", "inception_2015-12-05_fid_torchscript.pt",
+                "inception_2015-12-05_fid_torchscript.index.json")
+
 _cpus = tf.config.list_physical_devices("CPU")
 try:
     tf.config.set_logical_device_configuration(
         _cpus[0], [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()])
-except RuntimeError:  # the runtime was already initialized by an earlier import
-    pass
-
-
-def shared_data_dir():
-    """``../shared/data`` beside the repository (CI and developers have it), or the env override."""
-    override = os.environ.get("TFGAN_SUITE_SHARED_DATA")
-    return Path(override) if override else Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    _LOGICAL_DEVICE_ERROR = None
+except RuntimeError as error:  # the runtime was already initialized by an earlier import
+    _LOGICAL_DEVICE_ERROR = error
 
 
 @pytest.fixture(scope="session")
 def shared_data():
-    path = shared_data_dir()
-    if not (path / "mnist.npz").exists():
-        pytest.skip(f"real data not found at {path} (set TFGAN_SUITE_SHARED_DATA)")
+    """``$TFGAN_SUITE_SHARED_DATA`` or ``<repo>/../shared/data``, holding every file in SHARED_FILES."""
+    path = Path(os.environ.get(SHARED_DATA_ENV) or Path(__file__).resolve().parents[1].parent / "shared" / "data")
+    missing = [name for name in SHARED_FILES if not (path / name).is_file()]
+    if missing:
+        pytest.skip(f"real data not found at {path}: missing {', '.join(missing)} (set {SHARED_DATA_ENV})")
     return path
 
 
@@ -39,6 +46,7 @@ def mirrored_strategy():
     """
     devices = tf.config.list_logical_devices("CPU")
     if len(devices) < 2:
-        pytest.skip("needs two logical CPU devices (configured in conftest before TF starts)")
+        pytest.skip(f"needs two logical CPU devices, found {len(devices)}; conftest could not split the "
+                    f"CPU: {_LOGICAL_DEVICE_ERROR or 'no error'}")
     return tf.distribute.MirroredStrategy(
         [d.name for d in devices[:2]], cross_device_ops=tf.distribute.ReductionToOneDevice())

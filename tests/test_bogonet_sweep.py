@@ -83,12 +83,42 @@ def test_shards_fill_one_workdir_and_retry_errors(tmp_path):
     assert per_shard[0] == [("arch0000", "nsgan"), ("arch0001", "lsgan"), ("arch0002", "nsgan")]
     assert len(sweep.load_records(workdir)) == 6
     path = sweep.run_path(workdir, "arch0001", "lsgan")
-    sweep.write_json_atomic(path, {**sweep.read_json(path), "status": "error"})
+    sweep.write_json_atomic(path, {**sweep.read_json(path), "status": "harness_error"})
     retry = CountingRunner()
     sweep.run_jobs(workdir, SPECS, OBJECTIVES, Context(), runner=retry, retry_errors=True,
                    progress=False)
     assert retry.calls == [("arch0001", "lsgan")]
     assert sweep.read_json(path)["status"] == "ok"
+
+
+def test_harness_errors_are_listed_in_the_summary_and_fail_the_command(tmp_path):
+    workdir = str(tmp_path / "sweep")
+    sweep.prepare_workdir(workdir, SETTINGS, SPECS)
+    sweep.run_jobs(workdir, SPECS, OBJECTIVES, Context(), runner=CountingRunner(), progress=False)
+    path = sweep.run_path(workdir, "arch0001", "lsgan")
+    sweep.write_json_atomic(path, {**sweep.read_json(path), "status": "harness_error", "score": None,
+                                   "error": "ValueError: a bug of ours", "traceback": "Traceback ..."})
+    result = _cli("--summarize_only", f"--workdir={workdir}")
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"error: 1 run(s) raised harness errors (first: arch0001 lsgan: ValueError: a bug of ours); "
+        f"tracebacks in {os.path.join(workdir, 'runs')}")
+    markdown = open(os.path.join(workdir, "summary.md")).read()
+    assert "Harness errors: 1 run(s) raised" in markdown and "* arch0001 lsgan: ValueError: a bug of ours" in markdown
+    stored = json.load(open(os.path.join(workdir, "summary.json")))
+    assert stored["win_counts"] == [[0, 2], [2, 0]]  # arch0001 is left out of nsgan vs lsgan
+    assert stored["stats"]["lsgan"]["failure_rate"] == 0.0 and stored["stats"]["lsgan"]["harness_errors"] == 1
+
+
+def test_a_workdir_without_a_newer_setting_takes_its_default(tmp_path):
+    workdir = str(tmp_path / "sweep")
+    sweep.prepare_workdir(workdir, SETTINGS, SPECS)
+    stored = sweep.read_json(os.path.join(workdir, "sweep.json"))
+    del stored["reference_split"]  # written before the setting existed
+    sweep.write_json_atomic(os.path.join(workdir, "sweep.json"), stored)
+    sweep.prepare_workdir(workdir, SETTINGS, SPECS)
+    with pytest.raises(UserInputError, match=r"reference_split=None \(now 'train'\)"):
+        sweep.prepare_workdir(workdir, runner.Settings(steps=5, batch_size=8, reference_split="train"), SPECS)
 
 
 def test_workdir_is_bound_to_its_settings_and_specs(tmp_path):
@@ -120,6 +150,7 @@ def test_report_writes_tables_and_plots(tmp_path):
     result, text = report.write_report(workdir, OBJECTIVES, "fd")
     assert result["winner"] == "nsgan" and result["win_matrix"] == [[None, 1.0], [0.0, None]]
     assert "nsgan wins with a mean win rate of 1.00" in text
+    assert text.endswith(f"written: summary.json, summary.md, scores.png, win_matrix.png in {workdir}")
     for name in ("summary.json", "summary.md", "scores.png", "win_matrix.png"):
         assert os.path.getsize(os.path.join(workdir, name)) > 100
     with open(os.path.join(workdir, "scores.png"), "rb") as f:
@@ -145,7 +176,7 @@ def test_cli_unknown_objective_is_one_line(tmp_path):
 @pytest.mark.slow
 def test_cli_tiny_sweep_resumes(tmp_path, shared_data):
     args = ["--objectives=nsgan,lsgan", "--num_architectures=2", "--steps=5", "--batch_size=16",
-            "--width_multiplier=0.25", f"--dataset={shared_data / 'mnist.npz'}",
+            "--width_multiplier=0.25", f"--dataset={shared_data / 'mnist.npz'}", "--domain_classifier=mnist",
             "--num_eval_samples=200", "--diversity_samples=100", f"--workdir={tmp_path / 'w'}",
             "--noprogress"]
     first = _cli(*args)

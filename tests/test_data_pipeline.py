@@ -128,3 +128,14 @@ def test_second_load_of_live_data_reuses_the_array(tmp_path, monkeypatch):
     gc.collect()
     data.load(tmp_path / "x.npz", batch_size=4)
     assert len(calls) == 2  # nothing kept once no pipeline holds the array
+
+
+def test_pipelines_run_without_the_autotune_model_thread(images):
+    """Destroying an iterator with tf.data's autotuner on can block ``fit`` for up to a minute after
+    its last step (benchmarks/fit_stall.py); every pipeline built here has the autotuner off."""
+    streamed = tf.data.Dataset.from_tensor_slices(images)
+    for dataset in (pipeline.from_array(images, batch_size=4),
+                    pipeline.from_dataset(streamed, batch_size=4),
+                    data.load(batch_size=4)):
+        assert dataset.options().autotune.enabled is False
+        assert next(iter(dataset)).shape[0] == 4

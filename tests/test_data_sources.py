@@ -1,20 +1,10 @@
 """Offline sources of tfgan_suite.data: the bundled subset, .npz files and image folders (real data)."""
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from tfgan_suite import data
-
-
-def shared_data():
-    root = Path(os.environ.get("TFGAN_SUITE_SHARED_DATA",
-                               Path(__file__).resolve().parents[1].parent / "shared" / "data"))
-    if not (root / "mnist.npz").is_file():
-        pytest.skip(f"real data not found in {root} (set TFGAN_SUITE_SHARED_DATA to shared/data)")
-    return root
 
 
 def to_float(x):
@@ -32,15 +22,15 @@ def test_default_is_bundled_real_mnist_subset():
     assert "mnist_bundled" in data.names()
 
 
-def test_bundled_subset_is_the_first_10k_mnist_training_images():
-    with np.load(shared_data() / "mnist.npz") as archive:
+def test_bundled_subset_is_the_first_10k_mnist_training_images(shared_data):
+    with np.load(shared_data / "mnist.npz") as archive:
         np.testing.assert_array_equal(data.load_array("mnist_bundled"), archive["x_train"][:10000])
 
 
 @pytest.mark.parametrize("name, shape", [("mnist", (28, 28, 1)), ("fashion_mnist", (28, 28, 1)),
                                          ("cifar10", (32, 32, 3))])
-def test_shared_npz_files_load_by_path(name, shape):
-    path = shared_data() / f"{name}.npz"
+def test_shared_npz_files_load_by_path(name, shape, shared_data):
+    path = shared_data / f"{name}.npz"
     with np.load(path) as archive:
         first = archive["x_train"][:200]
         test_first = archive["x_test"][:50]
@@ -61,8 +51,8 @@ def test_npz_with_images_key_and_no_channel_axis(tmp_path):
     np.testing.assert_allclose(batch[..., 0], to_float(images), atol=1e-6)
 
 
-def test_folder_of_png_and_jpeg_recursive(tmp_path):
-    with np.load(shared_data() / "cifar10.npz") as archive:
+def test_folder_of_png_and_jpeg_recursive(tmp_path, shared_data):
+    with np.load(shared_data / "cifar10.npz") as archive:
         images = archive["x_test"][:12]
     for i, image in enumerate(images):  # nested folders, sorted path order = i order
         sub = tmp_path / f"class{i // 5}"
@@ -77,8 +67,8 @@ def test_folder_of_png_and_jpeg_recursive(tmp_path):
     assert batch.shape == (4, 16, 16, 3) and -1 <= batch.min() and batch.max() <= 1
 
 
-def test_folder_of_grayscale_images_has_one_channel(tmp_path):
-    with np.load(shared_data() / "mnist.npz") as archive:
+def test_folder_of_grayscale_images_has_one_channel(tmp_path, shared_data):
+    with np.load(shared_data / "mnist.npz") as archive:
         images = archive["x_test"][:5, :, :, 0]
     for i, image in enumerate(images):
         Image.fromarray(image, mode="L").save(tmp_path / f"{i}.png")

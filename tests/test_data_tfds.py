@@ -1,5 +1,4 @@
 """The tfds path: a real prepared data_dir (offline), the papers' protocols, and offline failures."""
-import os
 from pathlib import Path
 
 import numpy as np
@@ -13,18 +12,10 @@ from tfgan_suite.data import DatasetError, catalog
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tfds"  # data/make_tfds_fixture.py
 
 
-def shared_mnist():
-    root = Path(os.environ.get("TFGAN_SUITE_SHARED_DATA",
-                               Path(__file__).resolve().parents[1].parent / "shared" / "data"))
-    if not (root / "mnist.npz").is_file():
-        pytest.skip(f"real data not found in {root} (set TFGAN_SUITE_SHARED_DATA to shared/data)")
-    return np.load(root / "mnist.npz")
-
-
-def test_prepared_data_dir_loads_offline():
+def test_prepared_data_dir_loads_offline(shared_data):
     x = data.load_array("mnist", data_dir=FIXTURE, download=False)
     assert x.shape == (64, 28, 28, 1) and x.dtype == np.uint8
-    with shared_mnist() as archive:  # the fixture holds the first 64 / 32 real MNIST images
+    with np.load(shared_data / "mnist.npz") as archive:  # the fixture holds the first 64 / 32 real MNIST images
         np.testing.assert_array_equal(x, archive["x_train"][:64])
         np.testing.assert_array_equal(data.load_array("mnist", "test", data_dir=FIXTURE, download=False),
                                       archive["x_test"][:32])

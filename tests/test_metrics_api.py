@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from metrics_testutil import TORCHSCRIPT, shared_file
+from metrics_testutil import TORCHSCRIPT
 from tfgan_suite import metrics
 from tfgan_suite.metrics import api, sources
 
@@ -13,8 +13,8 @@ def _cache(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def mnist():
-    with np.load(shared_file("mnist.npz")) as d:
+def mnist(shared_data):
+    with np.load(shared_data / "mnist.npz") as d:
         return d["x_test"][:600], d["x_train"][:600]
 
 
@@ -125,9 +125,9 @@ def test_classifier_score_with_any_classifier():
     assert metrics.classifier_score(images, fn, batch_size=7, progress=False) == pytest.approx(expected, rel=1e-9)
 
 
-def test_inception_fid_streams_the_real_network(mnist):
-    pt = shared_file(TORCHSCRIPT)
-    cifar = np.load(shared_file("cifar10.npz"))["x_test"][:12]
+def test_inception_fid_streams_the_real_network(mnist, shared_data):
+    pt = shared_data / TORCHSCRIPT
+    cifar = np.load(shared_data / "cifar10.npz")["x_test"][:12]
     digits = mnist[0][:12]
     value = metrics.fid(cifar, digits, inception_weights=str(pt), batch_size=6, progress=False)
     ex = api.feature_network("inception", str(pt))._impl  # the network fid() used, cached

@@ -6,7 +6,6 @@ import keras
 import numpy as np
 import pytest
 
-from metrics_testutil import shared_file
 from tfgan_suite import metrics
 
 
@@ -26,8 +25,8 @@ class TinyGenerator(keras.Model):
 
 
 @pytest.fixture(scope="module")
-def digits():
-    with np.load(shared_file("mnist.npz")) as d:
+def digits(shared_data):
+    with np.load(shared_data / "mnist.npz") as d:
         return d["x_test"][:256]
 
 

@@ -2,16 +2,15 @@
 import numpy as np
 import pytest
 
-from metrics_testutil import shared_file
 from tfgan_suite import metrics
 from tfgan_suite.metrics import domain
 
 
 @pytest.fixture(scope="module")
-def data():
+def data(shared_data):
     out = {}
     for name in domain.DATASETS:
-        with np.load(shared_file(f"{name}.npz")) as d:
+        with np.load(shared_data / f"{name}.npz") as d:
             out[name] = (d["x_test"][:2000], d["y_test"][:2000], d["x_train"][:1000])
     return out
 

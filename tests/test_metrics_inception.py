@@ -4,9 +4,12 @@ import zipfile
 import numpy as np
 import pytest
 
-from metrics_testutil import TORCHSCRIPT, shared_file
+from metrics_testutil import TORCHSCRIPT
 from tfgan_suite import metrics
 from tfgan_suite.metrics import inception, torch_archive
+
+# What the README and docs/metrics.md claim (measured ~3e-6 and ~1e-7), with a small margin.
+FEATURE_RTOL, FID_RTOL, KID_RTOL = 1e-5, 1e-6, 1e-5
 
 
 @pytest.fixture(scope="module")
@@ -24,15 +27,15 @@ def monkeypatch_module():
 
 
 @pytest.fixture(scope="module")
-def extractor(cache):
+def extractor(cache, shared_data):
     from tfgan_suite.metrics import api
 
-    return api.feature_network("inception", str(shared_file(TORCHSCRIPT)))._impl  # shared with other tests
+    return api.feature_network("inception", str(shared_data / TORCHSCRIPT))._impl  # shared with other tests
 
 
-def _reference_features(images_uint8):
+def _reference_features(images_uint8, torchscript):
     torch = pytest.importorskip("torch")
-    net = torch.jit.load(str(shared_file(TORCHSCRIPT))).eval()
+    net = torch.jit.load(str(torchscript)).eval()
     out = []
     with torch.no_grad():
         for i in range(0, len(images_uint8), 50):
@@ -44,8 +47,8 @@ def _reference_features(images_uint8):
     return np.concatenate(out)
 
 
-def test_index_reader_and_torch_free_unpickler_agree_bit_for_bit():
-    pt = shared_file(TORCHSCRIPT)
+def test_index_reader_and_torch_free_unpickler_agree_bit_for_bit(shared_data):
+    pt = shared_data / TORCHSCRIPT
     via_pickle = torch_archive.read_tensors(pt)
     via_index = torch_archive.read_tensors(pt, pt.with_name(pt.stem + ".index.json"))
     assert len(via_index) == 376 and set(via_pickle) == set(via_index)
@@ -53,23 +56,25 @@ def test_index_reader_and_torch_free_unpickler_agree_bit_for_bit():
     assert sum(v.size for v in via_index.values()) == 21_802_784
 
 
-def test_architecture_matches_every_parameter_in_the_archive():
-    pt = shared_file(TORCHSCRIPT)
+def test_architecture_matches_every_parameter_in_the_archive(shared_data):
+    pt = shared_data / TORCHSCRIPT
     tensors = torch_archive.read_tensors(pt, pt.with_name(pt.stem + ".index.json"))
     specs = inception.conv_specs()
     assert len(specs) * 4 == len(tensors)  # weight, beta, mean, var for each conv
     for name, filters, (kh, kw), _, _ in specs:
         assert tensors[f"net.layers.{name}.weight"].shape[0] == filters
         assert tensors[f"net.layers.{name}.weight"].shape[2:] == (kh, kw)
+    expected = inception.source_tensor_shapes()  # what the converter insists on, input channels included
+    assert {k: v.shape for k, v in tensors.items()} == {k: expected[k] for k in tensors}
 
 
-def test_features_agree_with_torchscript_reference(extractor):
-    data = np.load(shared_file("cifar10.npz"))
+def test_features_agree_with_torchscript_reference(extractor, shared_data):
+    data = np.load(shared_data / "cifar10.npz")
     images = data["x_test"][:6]
     ours = extractor(images)
-    ref = _reference_features(images)
+    ref = _reference_features(images, shared_data / TORCHSCRIPT)
     rel = np.linalg.norm(ours - ref, axis=1) / np.linalg.norm(ref, axis=1)
-    assert ours.shape == (6, 2048) and rel.max() < 1e-3, rel
+    assert ours.shape == (6, 2048) and rel.max() < FEATURE_RTOL, rel
     assert ref.min() >= 0 and np.abs(ref).max() > 1  # real (non-trivial, post-ReLU) features
 
 
@@ -87,8 +92,8 @@ def test_missing_and_corrupt_weights_give_one_clear_error(tmp_path, cache):
         inception.resolve_inception_weights(truncated)
 
 
-def test_original_is_converted_once_and_cached(cache, extractor):
-    pt = shared_file(TORCHSCRIPT)
+def test_original_is_converted_once_and_cached(cache, extractor, shared_data):
+    pt = shared_data / TORCHSCRIPT
     first = inception.resolve_inception_weights(pt)
     assert first.parent == cache and first.suffix == ".npz"
     mtime = first.stat().st_mtime_ns
@@ -96,10 +101,10 @@ def test_original_is_converted_once_and_cached(cache, extractor):
     assert inception.resolve_inception_weights(first) == first  # a converted file is used as is
 
 
-def test_pytorch_fid_pth_with_logits_converts_torch_free(tmp_path, cache, extractor):
+def test_pytorch_fid_pth_with_logits_converts_torch_free(tmp_path, cache, extractor, shared_data):
     """A zip-format .pth with pytorch-fid's module names and an fc layer gives IS-capable weights."""
     torch = pytest.importorskip("torch")
-    pt = shared_file(TORCHSCRIPT)
+    pt = shared_data / TORCHSCRIPT
     ts = torch_archive.read_tensors(pt, pt.with_name(pt.stem + ".index.json"))
     names = inception._pytorch_fid_names()
     state = {}
@@ -128,30 +133,33 @@ def test_pytorch_fid_pth_with_logits_converts_torch_free(tmp_path, cache, extrac
     np.testing.assert_array_equal(model.get_layer("logits").get_weights()[1], fc_b)
 
 
-def test_inception_score_without_logits_says_what_to_provide(cache):
+def test_inception_score_without_logits_says_what_to_provide(cache, shared_data):
     with pytest.raises(metrics.InceptionWeightsError, match="pt_inception-2015-12-05-6726825d.pth"):
-        inception.load_inception(shared_file(TORCHSCRIPT), with_logits=True)
+        inception.load_inception(shared_data / TORCHSCRIPT, with_logits=True)
 
 
 @pytest.mark.slow
 @pytest.mark.reference  # CI runs it: `make test` selects "not slow or reference"
-def test_fid_from_our_features_matches_reference_cifar_vs_mnist(extractor):
-    """CIFAR-10 test vs MNIST (as RGB), 250 images each: FID from ours vs reference within 0.1%."""
+def test_fid_from_our_features_matches_reference_cifar_vs_mnist(extractor, shared_data):
+    """CIFAR-10 test vs MNIST (as RGB), 250 images each: features within FEATURE_RTOL per image, FID
+    within FID_RTOL and KID within KID_RTOL of the reference's (the README quotes these runs)."""
     n = 250
-    cifar = np.load(shared_file("cifar10.npz"))["x_test"][:n]
-    mnist = np.load(shared_file("mnist.npz"))["x_test"][:n]
+    cifar = np.load(shared_data / "cifar10.npz")["x_test"][:n]
+    mnist = np.load(shared_data / "mnist.npz")["x_test"][:n]
     ours_c, ours_m = extractor(cifar), extractor(mnist)
-    ref_c, ref_m = _reference_features(cifar), _reference_features(mnist)
+    ref_c, ref_m = (_reference_features(x, shared_data / TORCHSCRIPT) for x in (cifar, mnist))
     for ours, ref in ((ours_c, ref_c), (ours_m, ref_m)):
         rel = np.linalg.norm(ours - ref, axis=1) / np.linalg.norm(ref, axis=1)
-        assert rel.max() < 1e-3
+        print(f"per-image feature relative difference: max {rel.max():.1e}")
+        assert rel.max() < FEATURE_RTOL
     fid_ours = metrics.frechet_classifier_distance_from_activations(ours_c, ours_m)
     fid_ref = metrics.frechet_classifier_distance_from_activations(ref_c, ref_m)
     print(f"FID CIFAR-10 vs MNIST ({n} each): ours {fid_ours:.4f}, reference {fid_ref:.4f}, "
           f"relative difference {abs(fid_ours - fid_ref) / fid_ref:.2e}")
     assert fid_ref > 100  # very different data sets: a meaningful, large distance
-    assert abs(fid_ours - fid_ref) / fid_ref < 1e-3, (fid_ours, fid_ref)
+    assert abs(fid_ours - fid_ref) / fid_ref < FID_RTOL, (fid_ours, fid_ref)
     kid_ours = metrics.kernel_classifier_distance_from_activations(ours_c, ours_m)
     kid_ref = metrics.kernel_classifier_distance_from_activations(ref_c, ref_m)
-    print(f"KID: ours {kid_ours:.6f}, reference {kid_ref:.6f}")
-    assert abs(kid_ours - kid_ref) / kid_ref < 1e-3
+    print(f"KID: ours {kid_ours:.6f}, reference {kid_ref:.6f}, relative difference "
+          f"{abs(kid_ours - kid_ref) / kid_ref:.2e}")
+    assert abs(kid_ours - kid_ref) / kid_ref < KID_RTOL

@@ -46,14 +46,19 @@ def test_penalty_auto_takes_the_objective_default_and_can_be_overridden():
         gan.compile(loss="nsgan", penalty="dragan", penalty_options={"lambda": 3})
 
 
-def test_wgan_gp_defaults_are_the_papers():
-    d = settings.resolve("wgan_gp")
-    assert (d.optimizer, d.lr_d, d.beta_1, d.beta_2, d.n_critic) == ("adam", 1e-4, 0.0, 0.9, 5)
-    assert d.penalty == "gradient_penalty" and d.penalty_options["weight"] == 10.0
-    d = settings.resolve("dragan")
-    assert d.penalty == "dragan" and d.penalty_options["k"] == 1.0
-    assert d.penalty_options["scale"] == 0.5
-    assert settings.resolve("wgan").clip_value == 0.01
+def test_compiling_wgan_gp_alone_trains_with_the_papers_settings():
+    """Gulrajani et al. (2017), Algorithm 1: Adam(1e-4, beta_1=0, beta_2=0.9) and n_critic=5, reached
+    by ``compile(loss="wgan_gp")`` with nothing else given: one generator update makes five critic
+    updates."""
+    gan = tiny_gan()
+    gan.compile(loss="wgan_gp")
+    for optimizer, lr in ((gan.d_optimizer, 1e-4), (gan.g_optimizer, 1e-4)):
+        assert isinstance(optimizer, keras.optimizers.Adam)
+        assert float(optimizer.learning_rate.numpy()) == pytest.approx(lr, rel=1e-6)
+        assert (optimizer.beta_1, optimizer.beta_2) == (0.0, 0.9)
+    real = real_batch(5 * 4)
+    gan.train_on_batch(real, return_dict=True)
+    assert int(gan.d_optimizer.iterations.numpy()) == 5 and int(gan.g_optimizer.iterations.numpy()) == 1
 
 
 def test_penalty_weight_reaches_the_trained_loss():

@@ -46,6 +46,8 @@ def test_runs_write_complete_records_and_resume_without_training_again(tiny_suit
     assert record["settings"]["n_critic"] == 5 and record["settings"]["lr_d"] == 1e-4
     assert record["protocol"]["num_generated"] == 256 and record["protocol"]["kind"] == "domain"
     assert record["metrics"]["domain_fd"] > 0 and record["score"] == record["metrics"]["domain_fd"]
+    assert set(record["metrics"]) == {"domain_fd", "domain_score", "precision", "recall", "density",
+                                      "coverage"}
     assert record["wall_time_s"] >= record["train_time_s"] > 0
     assert "--loss=wgan_gp" in record["train_command"] and "--seed=0" in record["train_command"]
     assert record["command"].endswith("--objectives=wgan_gp --seeds=0 --steps=2")

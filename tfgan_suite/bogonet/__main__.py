@@ -6,8 +6,11 @@ table and plots into ``--workdir``. Re-running the same command resumes a killed
 
 Parallel on one machine: ``--num_workers=W`` starts W shard processes. Several machines / a cluster:
 run the same command with ``--shard_index=i --num_shards=N`` for i in 0..N-1 into a shared workdir
-(e.g. a SLURM job array: ``--shard_index=$SLURM_ARRAY_TASK_ID``), then ``--summarize_only``.
-Bad input exits with status 2 and one line on stderr.
+(e.g. a SLURM job array: ``--shard_index=$SLURM_ARRAY_TASK_ID``), then ``--summarize_only``. On a Ray
+cluster: ``--engine=ray --ray_address=auto`` runs every job as a Ray task (``bogonet/ray_engine.py``).
+Bad input exits with status 2 and one line on stderr. A run that raised (a harness error: our code,
+a missing file, the machine) is listed in summary.md, counts for no objective, and makes the command
+that summarizes exit with status 1.
 """
 import os
 import sys
@@ -30,10 +33,14 @@ _define.DEFINE_integer("steps", 300, "Generator updates per run.")
 _define.DEFINE_integer("batch_size", 64, "Images per discriminator update.")
 _define.DEFINE_string("dataset", None, "Dataset name or path (default: the bundled MNIST subset).")
 _define.DEFINE_string("data_dir", None, "tensorflow-datasets data_dir.")
-_define.DEFINE_string("metric", "domain_fd", "Score: domain_fd (MNIST/Fashion-MNIST classifier "
-                    "features) or fid (Inception).")
-_define.DEFINE_string("domain", None, "Domain classifier for domain_fd: mnist or fashion_mnist "
-                    "(default: guessed from --dataset).")
+_define.DEFINE_string("metric", "domain_fd", "Score (lower is better): domain_fd (MNIST/Fashion-MNIST "
+                    "classifier features), fid (Inception), swd, domain_coverage / coverage (1 - coverage), "
+                    "ms_ssim_gap.")
+_define.DEFINE_string("domain_classifier", None, "Domain classifier for domain_fd: mnist or fashion_mnist "
+                    "(default: the one of the registered data set --dataset names; a file needs this flag).")
+_define.DEFINE_alias("domain", "domain_classifier")
+_define.DEFINE_enum("reference_split", None, ["test", "train"], "Split of the real images scored "
+                  "against (default: test when the data set has one, else train, said on stderr).")
 _define.DEFINE_integer("num_eval_samples", 1000, "Generated (and real test) images per score.")
 _define.DEFINE_integer("diversity_samples", 500, "Images used for the pairwise-distance diversity.")
 _define.DEFINE_float("collapse_threshold", 0.1, "A run collapsed when its samples' mean pairwise "
@@ -44,17 +51,24 @@ _define.DEFINE_integer("shard_index", 0, "This process's shard: the job of archi
                      "o (positions) runs in shard (a + o) mod num_shards.")
 _define.DEFINE_integer("num_shards", 1, "Number of shards.")
 _define.DEFINE_integer("num_workers", 1, "Shard processes to start on this machine.")
+_define.DEFINE_string("engine", "local", "Where runs execute: local (this process, or --num_workers "
+                      "processes) or ray (one Ray task per run; pip install 'tfgan_suite[cluster]').")
+_define.DEFINE_string("ray_address", None, "Ray cluster to join with --engine=ray (e.g. auto); "
+                      "unset: start a local Ray instance.")
+_define.DEFINE_float("ray_cpus_per_run", 1.0, "CPUs Ray reserves for each run (TensorFlow threads).")
+_define.DEFINE_integer("max_retries", 3, "With --engine=ray: times a run is started again after its "
+                       "worker process died.")
 _define.DEFINE_integer("threads", 0, "TensorFlow intra-op threads per process (0: TF's default; "
                      "with --num_workers, cores / workers).")
-_define.DEFINE_bool("retry_errors", False, "Run again the jobs whose record is an error.")
+_define.DEFINE_bool("retry_errors", False, "Run again the jobs whose record is a harness error.")
 _define.DEFINE_bool("summarize_only", False, "Only aggregate the records already in --workdir.")
 _define.DEFINE_bool("summarize", True, "Write the summary when this process's runs are done.")
 _define.DEFINE_bool("progress", True, "Show a progress bar.")
 
 # flags forwarded to worker processes (everything that defines the sweep)
 _FORWARDED = ("objectives", "num_architectures", "arch_seed", "width_multiplier", "seed", "steps", "batch_size",
-              "dataset", "data_dir", "metric", "domain", "num_eval_samples", "diversity_samples",
-              "collapse_threshold", "workdir", "retry_errors")
+              "dataset", "data_dir", "metric", "domain_classifier", "reference_split", "num_eval_samples",
+              "diversity_samples", "collapse_threshold", "workdir", "retry_errors")
 
 
 def settings_from_flags():
@@ -63,7 +77,8 @@ def settings_from_flags():
     return Settings(dataset=FLAGS.dataset, data_dir=FLAGS.data_dir, steps=FLAGS.steps,
                     batch_size=FLAGS.batch_size, seed=FLAGS.seed, arch_seed=FLAGS.arch_seed,
                     width_multiplier=FLAGS.width_multiplier,
-                    metric=FLAGS.metric, domain=FLAGS.domain,
+                    metric=FLAGS.metric, domain=FLAGS.domain_classifier,
+                    reference_split=FLAGS.reference_split,
                     num_eval_samples=FLAGS.num_eval_samples,
                     diversity_samples=FLAGS.diversity_samples,
                     collapse_threshold=FLAGS.collapse_threshold)
@@ -89,9 +104,21 @@ def check_flags(objectives):
             raise UserInputError(f"--{name} must be positive, got {getattr(FLAGS, name)}")
     if FLAGS.num_eval_samples < 2 or FLAGS.diversity_samples < 2:
         raise UserInputError("--num_eval_samples and --diversity_samples must be at least 2")
+    if FLAGS.engine not in ENGINES:
+        raise UserInputError(f"unknown engine {FLAGS.engine!r}; valid choices: {', '.join(ENGINES)}")
+    if FLAGS.engine == "ray" and FLAGS.num_workers > 1:
+        raise UserInputError("--num_workers starts local processes; with --engine=ray, Ray places "
+                             "the runs (size them with --ray_cpus_per_run)")
+    if FLAGS.engine == "ray":
+        from tfgan_suite.bogonet import ray_engine
+
+        ray_engine.import_ray()  # one line, before any work, when Ray is missing
     if FLAGS.num_workers > 1 and FLAGS.num_shards > 1:
         raise UserInputError("use either --num_workers (processes on this machine) or "
                              "--shard_index/--num_shards (one shard per command), not both")
+
+
+ENGINES = ("local", "ray")
 
 
 def summarize(workdir, objectives, metric, tie_tolerance, out=sys.stdout):
@@ -101,6 +128,21 @@ def summarize(workdir, objectives, metric, tie_tolerance, out=sys.stdout):
     result, text = report.write_report(workdir, objectives, metric, tie_tolerance)
     print(text, file=out)
     return result
+
+
+def harness_error_exit(workdir, objectives=None):
+    """1 (with one line on stderr) when a run of the sweep raised, else 0: a sweep whose harness
+    failed must not pass for a finished one."""
+    from tfgan_suite.bogonet import summary as summary_lib, sweep
+
+    records = [r for r in sweep.load_records(workdir) if objectives is None or r["objective"] in objectives]
+    errors = summary_lib.harness_errors(records)
+    if not errors:
+        return 0
+    print(f"error: {len(errors)} run(s) raised harness errors (first: {errors[0]['arch_id']} "
+          f"{errors[0]['objective']}: {errors[0]['error']}); tracebacks in {os.path.join(workdir, 'runs')}",
+          file=sys.stderr)
+    return 1
 
 
 def main(argv):
@@ -127,7 +169,7 @@ def _main():
     if FLAGS.summarize_only:  # all objectives found, unless --objectives was given
         chosen = objectives if FLAGS["objectives"].present else None
         summarize(workdir, chosen, None, FLAGS.tie_tolerance)  # metric name from sweep.json
-        return 0
+        return harness_error_exit(workdir, chosen)
     check_flags(objectives)
     settings = settings_from_flags()
     sweep.shard_jobs([], FLAGS.shard_index, FLAGS.num_shards)  # validates the shard flags
@@ -137,8 +179,26 @@ def _main():
     specs = sampler.sample_specs(FLAGS.num_architectures, FLAGS.arch_seed, context.image_shape,
                                  FLAGS.width_multiplier)
     sweep.prepare_workdir(workdir, settings, specs)
+    if context.reference_note:  # after every check: a bad input still gets exactly one line
+        print(context.reference_note, file=sys.stderr)
     total = len(specs) * len(objectives)
-    if FLAGS.num_workers > 1:
+    if FLAGS.engine == "ray":
+        from tfgan_suite.bogonet import ray_engine
+
+        counts = ray_engine.run_jobs_on_ray(
+            workdir, specs, objectives, settings, FLAGS.shard_index, FLAGS.num_shards,
+            retry_errors=FLAGS.retry_errors, address=FLAGS.ray_address,
+            cpus_per_run=FLAGS.ray_cpus_per_run, max_retries=FLAGS.max_retries,
+            progress=FLAGS.progress)
+        print(f"shard {FLAGS.shard_index}/{FLAGS.num_shards} on Ray: {counts['ran']} runs done now, "
+              f"{counts['skipped']} found finished, of {counts['shard_jobs']} in this shard")
+        if counts["failed"]:
+            print(f"error: {len(counts['failed'])} run(s) lost their worker more than "
+                  f"--max_retries={FLAGS.max_retries} times: "
+                  f"{', '.join(f'{a} {o}' for a, o, _ in counts['failed'][:5])}; "
+                  f"re-run the same command to retry them", file=sys.stderr)
+            return 1
+    elif FLAGS.num_workers > 1:
         threads = FLAGS.threads or max(1, (os.cpu_count() or 1) // FLAGS.num_workers)
         codes = sweep.launch_workers(forwarded_args(FLAGS, _FORWARDED), FLAGS.num_workers,
                                      workdir, total, threads_per_worker=threads)
@@ -152,9 +212,10 @@ def _main():
                                 progress=FLAGS.progress)
         print(f"shard {FLAGS.shard_index}/{FLAGS.num_shards}: {counts['ran']} runs done now, "
               f"{counts['skipped']} found finished, of {counts['shard_jobs']} in this shard")
-    if FLAGS.summarize:
-        summarize(workdir, objectives, FLAGS.metric, FLAGS.tie_tolerance)
-    return 0
+    if not FLAGS.summarize:  # a worker or a shard: the command that summarizes reports harness errors
+        return 0
+    summarize(workdir, objectives, FLAGS.metric, FLAGS.tie_tolerance)
+    return harness_error_exit(workdir, objectives)
 
 
 def run_main():

@@ -12,6 +12,7 @@ def plot_scores(records, objectives, path, metric="score"):
     """Box plot of each objective's finished-run scores with every run as a dot (lower is better);
     the number of failed runs is written above each box."""
     objectives = list(objectives)
+    records = summary_lib.comparable(records)  # a harness error is no result of its objective
     rng = np.random.default_rng(0)  # horizontal jitter of the dots only
     fig, ax = plt.subplots(figsize=(1.6 + 1.4 * len(objectives), 4.2))
     data = [[r["score"] for r in records if r["objective"] == name

@@ -39,14 +39,18 @@ def write_report(workdir, objectives=None, metric=None, tie_tolerance=0.0):
         if os.path.exists(spec_file):
             descriptions[arch_id] = f"`{sampler.describe(sweep.read_json(spec_file))}`"
     per_arch = summary_lib.format_arch_table(records, objectives, descriptions)
+    errors = summary_lib.format_harness_errors(result)
+    reference = sorted({str(r["reference_split"]) for r in records if r.get("reference_split")})
+    scored = f"Scored against the real images of the {', '.join(reference)} split.\n\n" if reference else ""
     sweep.write_json_atomic(os.path.join(workdir, "summary.json"), result)
     markdown = os.path.join(workdir, "summary.md")
     with open(markdown + ".tmp", "w") as f:
-        f.write(f"{tables}\n\n{sentence}\n\nPer architecture ({metric}, or why the run "
-                f"failed; best in bold):\n\n{per_arch}\n")
+        f.write(f"{tables}\n\n{sentence}\n\n{scored}" + (f"{errors}\n\n" if errors else "")
+                + f"Per architecture ({metric}, or why the run failed; best in bold):\n\n{per_arch}\n")
     os.replace(markdown + ".tmp", markdown)
     plots.plot_scores(records, objectives, os.path.join(workdir, "scores.png"), metric)
     plots.plot_win_matrix(result, os.path.join(workdir, "win_matrix.png"))
     text = (f"{result['runs']} runs over {result['architectures']} architectures\n\n{tables}\n\n"
-            f"{sentence}\nwritten: summary.json, summary.md, scores.png, win_matrix.png in {workdir}")
+            f"{sentence}\n" + (f"\n{errors}\n\n" if errors else "")
+            + f"written: summary.json, summary.md, scores.png, win_matrix.png in {workdir}")
     return result, text

@@ -9,7 +9,10 @@ through :class:`tfgan_suite.GAN` directly; the Keras session is cleared first.
 
 Outcome (:func:`classify`), in this order:
 
-* ``"error"``: building, training or scoring raised (the message is kept in the record);
+* ``"harness_error"``: building, training or scoring raised. That is a failure of this harness (our
+  code, a missing file, the machine), not of the objective: the record keeps the message and the full
+  traceback (:func:`harness_error`), the summary lists it and leaves it out of the comparison, and the
+  sweep exits non-zero;
 * ``"diverged"``: a logged loss became NaN/Inf (training stops at that step), a generated sample is
   not finite, or the score is not finite;
 * ``"collapsed"``: the generated samples' diversity is below ``collapse_threshold`` times the real
@@ -44,7 +47,8 @@ class Settings:
     arch_seed: int = 0  # the architecture sampler's seed
     width_multiplier: float = 1.0  # the sampler's width scale
     metric: str = "domain_fd"
-    domain: Optional[str] = None  # domain classifier (mnist / fashion_mnist); None: from dataset
+    domain: Optional[str] = None  # domain classifier (mnist / fashion_mnist); None: from the dataset's name
+    reference_split: Optional[str] = None  # real images scored against; None: test if it exists, else train
     num_eval_samples: int = 1000  # generated (and real test) images scored
     diversity_samples: int = 500
     collapse_threshold: float = 0.1
@@ -74,9 +78,9 @@ def mean_pairwise_distance(images, max_images=None):
 
 
 def classify(error=None, diverged=False, score=None, diversity_ratio=None, collapse_threshold=0.1):
-    """The run's status: ``"error"``, ``"diverged"``, ``"collapsed"`` or ``"ok"`` (module docstring)."""
+    """The run's status: ``"harness_error"``, ``"diverged"``, ``"collapsed"`` or ``"ok"`` (module docstring)."""
     if error:
-        return "error"
+        return "harness_error"
     if diverged or score is None or not math.isfinite(score):
         return "diverged"
     if diversity_ratio is None or not math.isfinite(diversity_ratio):
@@ -86,6 +90,13 @@ def classify(error=None, diverged=False, score=None, diversity_ratio=None, colla
     return "ok"
 
 
+def harness_error(error):
+    """The record fields of a run that raised: its one-line message and its full traceback."""
+    lines = traceback.format_exception_only(type(error), error)
+    return {"error": lines[-1].strip()[:1000],
+            "traceback": "".join(traceback.format_exception(type(error), error, error.__traceback__))}
+
+
 def all_finite(logs):
     """True when every numeric value of a Keras logs dict is finite."""
     return all(math.isfinite(float(v)) for v in (logs or {}).values()
@@ -93,17 +104,24 @@ def all_finite(logs):
 
 
 # ----------------------------------------------------------------------------------- scorers
+# registered data set name -> the shipped domain classifier trained on that data
+DOMAIN_OF_DATASET = {"mnist": "mnist", "mnist_bundled": "mnist", "fashion_mnist": "fashion_mnist"}
+
+
 def domain_name(settings):
-    """The domain classifier for the settings' dataset: ``settings.domain`` or guessed from the name."""
+    """The domain classifier: ``settings.domain``, else the one of the registered data set named by
+    ``settings.dataset``; a file or folder never picks one (``kmnist.npz`` is not MNIST)."""
+    choices = sorted(set(DOMAIN_OF_DATASET.values()))
     if settings.domain:
+        if settings.domain not in choices:
+            raise UserInputError(f"unknown --domain_classifier {settings.domain!r}; valid choices: "
+                                 f"{', '.join(choices)}")
         return settings.domain
-    name = os.path.basename(str(settings.dataset or "mnist")).lower()
-    if "fashion" in name:
-        return "fashion_mnist"
-    if "mnist" in name:
-        return "mnist"
-    raise UserInputError(f"--metric=domain_fd needs --domain=mnist|fashion_mnist for dataset "
-                         f"{settings.dataset!r} (or use --metric=fid)")
+    dataset = settings.dataset or "mnist_bundled"
+    if dataset in DOMAIN_OF_DATASET:
+        return DOMAIN_OF_DATASET[dataset]
+    raise UserInputError(f"--metric=domain_fd cannot tell which domain classifier fits --dataset="
+                         f"{dataset}; pass --domain_classifier={'|'.join(choices)} (or use --metric=fid)")
 
 
 @SCORERS.register("domain_fd")
@@ -149,12 +167,7 @@ class Context:
         from tfgan_suite import data as data_lib
 
         self.settings = settings
-        try:
-            real = data_lib.load_array(settings.dataset, split="test", data_dir=settings.data_dir,
-                                       num_examples=settings.num_eval_samples)
-        except ValueError:  # no test split: the training images
-            real = data_lib.load_array(settings.dataset, split="train", data_dir=settings.data_dir,
-                                       num_examples=settings.num_eval_samples)
+        self.reference_split, real, self.reference_note = _reference_images(settings)
         self.real = (real.astype(np.float32) / 127.5 - 1.0) if real.dtype == np.uint8 else real
         self.image_shape = tuple(int(d) for d in self.real.shape[1:])
         self.real_diversity = mean_pairwise_distance(self.real, settings.diversity_samples)
@@ -166,6 +179,25 @@ class Context:
         return data_lib.load(self.settings.dataset, split="train", batch_size=batch_size,
                              seed=self.settings.seed, data_dir=self.settings.data_dir,
                              image_size=self.image_shape[:2])
+
+
+def _reference_images(settings):
+    """``(split, images, note)``: ``settings.reference_split``, else the test split when the data set
+    has one, else the training split with a note saying so (the command prints it; every record names
+    the split)."""
+    from tfgan_suite import data as data_lib
+
+    def load(split):
+        return data_lib.load_array(settings.dataset, split=split, data_dir=settings.data_dir,
+                                   num_examples=settings.num_eval_samples)
+
+    if settings.reference_split:
+        return settings.reference_split, load(settings.reference_split), None
+    try:
+        return "test", load("test"), None
+    except data_lib.DatasetError as no_test:
+        return "train", load("train"), (f"BogoNet: scoring against the training split, since {no_test} "
+                                        "(--reference_split=train says so explicitly)")
 
 
 def _divergence_monitor():
@@ -198,7 +230,7 @@ def run_one(spec, objective, context, samples_path=None):
     Keys: ``arch_id``, ``objective``, ``status``, ``score`` (``None`` unless finite), ``metric``,
     ``diverged``, ``diverged_at_step``, ``collapsed``, ``diversity``, ``real_diversity``,
     ``diversity_ratio``, ``wall_time_s``, ``train_time_s``, ``steps``, ``n_critic``,
-    ``final_logs``, ``error``, ``spec_digest``, ``settings``.
+    ``final_logs``, ``error`` (and ``traceback``), ``spec_digest``, ``settings``, ``reference_split``.
     """
     import keras
 
@@ -213,7 +245,8 @@ def run_one(spec, objective, context, samples_path=None):
               "spec_digest": spec["digest"], "steps": settings.steps, "settings": settings.identity(),
               "error": None, "diverged": False, "diverged_at_step": None, "collapsed": False,
               "score": None, "diversity": None, "real_diversity": context.real_diversity,
-              "diversity_ratio": None, "final_logs": {}, "train_time_s": None, "n_critic": None}
+              "diversity_ratio": None, "final_logs": {}, "train_time_s": None, "n_critic": None,
+              "reference_split": getattr(context, "reference_split", None)}
     score = ratio = None
     diverged = False
     try:
@@ -249,9 +282,8 @@ def run_one(spec, objective, context, samples_path=None):
 
                     os.makedirs(os.path.dirname(samples_path), exist_ok=True)
                     save_grid(samples[:64], samples_path)
-    except Exception as error:  # pylint: disable=broad-except  (a failed run is a result)
-        lines = traceback.format_exception_only(type(error), error)
-        record["error"] = lines[-1].strip()[:1000]
+    except Exception as error:  # pylint: disable=broad-except  (recorded as a harness error)
+        record.update(harness_error(error))
     record["wall_time_s"] = time.perf_counter() - start
     record["diverged"] = bool(diverged)
     record["score"] = _finite_or_none(score)

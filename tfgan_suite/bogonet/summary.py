@@ -4,10 +4,12 @@ A *record* is the dict a run writes (``runs/<arch_id>__<objective>.json``); this
 ``arch_id``, ``objective``, ``status``, ``score`` and ``wall_time_s``. Scores are lower-is-better
 (Fréchet distances). Definitions:
 
-* **failed**: ``status != "ok"``, i.e. ``"diverged"`` (a NaN/Inf loss, sample or score),
-  ``"collapsed"`` (sample diversity below the threshold, see ``runner.classify``) or ``"error"``
-  (the run raised).
-* **failure rate** of an objective = failed runs / runs.
+* **harness errors** (``status == "harness_error"``, or ``"error"`` in records of older sweeps): the
+  run raised, which says nothing about the objective. They are left out of everything below (runs,
+  failure rate, scores, win matrix) and listed on their own (:func:`harness_errors`).
+* **failed**: ``status`` is ``"diverged"`` (a NaN/Inf loss, sample or score) or ``"collapsed"``
+  (sample diversity below the threshold, see ``runner.classify``).
+* **failure rate** of an objective = failed runs / runs (harness errors excluded).
 * **mean / median score** are over the objective's *finished* (``ok``) runs only; ``None`` if none.
 * **comparison** of objectives A and B on one architecture (:func:`compare`):
   A finished and B failed -> A wins (1); both failed -> tie (1/2); both finished -> the lower score
@@ -22,7 +24,24 @@ A *record* is the dict a run writes (``runs/<arch_id>__<objective>.json``); this
 import math
 import statistics
 
-STATUSES = ("ok", "diverged", "collapsed", "error")
+STATUSES = ("ok", "diverged", "collapsed", "harness_error")
+HARNESS_ERROR_STATUSES = ("harness_error", "error")  # "error": records written before the split
+
+
+def is_harness_error(record):
+    """True when the run raised (our code, a file, the machine): not the objective's result."""
+    return record.get("status") in HARNESS_ERROR_STATUSES
+
+
+def comparable(records):
+    """The records that measure their objective (harness errors left out)."""
+    return [r for r in records if not is_harness_error(r)]
+
+
+def harness_errors(records):
+    """``[{arch_id, objective, error}]`` of the runs that raised, sorted."""
+    return sorted(({"arch_id": r["arch_id"], "objective": r["objective"], "error": r.get("error")}
+                   for r in records if is_harness_error(r)), key=lambda e: (e["arch_id"], e["objective"]))
 
 
 def is_failed(record):
@@ -60,12 +79,13 @@ def by_arch(records):
 
 
 def objective_stats(records, objectives=None):
-    """Per objective: runs, ok, failed, diverged, collapsed, errors, failure_rate, mean_score,
-    median_score (over ok runs) and mean_wall_time_s (over all runs)."""
+    """Per objective: runs, ok, failed, diverged, collapsed, failure_rate, mean_score, median_score
+    (over ok runs), mean_wall_time_s (over its runs) and harness_errors (not counted in runs)."""
     objectives = list(objectives) if objectives is not None else objectives_of(records)
     stats = {}
     for name in objectives:
-        rows = [r for r in records if r["objective"] == name]
+        errors = sum(r["objective"] == name for r in records if is_harness_error(r))
+        rows = [r for r in comparable(records) if r["objective"] == name]
         scores = [float(r["score"]) for r in rows if not is_failed(r)]
         times = [float(r["wall_time_s"]) for r in rows if r.get("wall_time_s") is not None]
         failed = sum(is_failed(r) for r in rows)
@@ -75,11 +95,11 @@ def objective_stats(records, objectives=None):
             "failed": failed,
             "diverged": sum(r.get("status") == "diverged" for r in rows),
             "collapsed": sum(r.get("status") == "collapsed" for r in rows),
-            "errors": sum(r.get("status") == "error" for r in rows),
             "failure_rate": failed / len(rows) if rows else None,
             "mean_score": statistics.fmean(scores) if scores else None,
             "median_score": statistics.median(scores) if scores else None,
             "mean_wall_time_s": statistics.fmean(times) if times else None,
+            "harness_errors": errors,
         }
     return stats
 
@@ -87,7 +107,7 @@ def objective_stats(records, objectives=None):
 def win_matrix(records, objectives=None, tie_tolerance=0.0):
     """``(W, N)``: win fractions and architecture counts, lists of lists indexed like ``objectives``."""
     objectives = list(objectives) if objectives is not None else objectives_of(records)
-    table = by_arch(records)
+    table = by_arch(comparable(records))
     size = len(objectives)
     wins = [[None] * size for _ in range(size)]
     counts = [[0] * size for _ in range(size)]
@@ -115,8 +135,8 @@ def summarize(records, objectives=None, tie_tolerance=0.0):
     """Everything the report shows, as one JSON-serializable dict.
 
     Keys: ``objectives``, ``architectures`` (count), ``runs``, ``stats`` (:func:`objective_stats`),
-    ``win_matrix``, ``win_counts``, ``mean_win_rate`` ({objective: rate}), ``ranking`` (best first)
-    and ``winner``.
+    ``win_matrix``, ``win_counts``, ``mean_win_rate`` ({objective: rate}), ``ranking`` (best first),
+    ``winner`` and ``harness_errors`` (:func:`harness_errors`; not in any of the others).
     """
     objectives = list(objectives) if objectives is not None else objectives_of(records)
     records = [r for r in records if r["objective"] in objectives]
@@ -132,7 +152,8 @@ def summarize(records, objectives=None, tie_tolerance=0.0):
                 s["median_score"] if s["median_score"] is not None else math.inf, name)
 
     ranking = sorted(objectives, key=key)
-    return {"objectives": objectives, "architectures": len(by_arch(records)), "runs": len(records),
+    return {"objectives": objectives, "architectures": len(by_arch(comparable(records))),
+            "runs": len(comparable(records)), "harness_errors": harness_errors(records),
             "tie_tolerance": tie_tolerance, "stats": stats, "win_matrix": wins,
             "win_counts": counts, "mean_win_rate": rates, "ranking": ranking,
             "winner": ranking[0] if ranking else None}
@@ -150,13 +171,13 @@ def format_tables(summary, metric="score"):
     """The per-objective table and the win matrix as Markdown (also readable in a terminal)."""
     objectives = summary["objectives"]
     stats = summary["stats"]
-    lines = [f"| objective | runs | finished | diverged | collapsed | errors | failure rate | "
+    lines = [f"| objective | runs | finished | diverged | collapsed | harness errors | failure rate | "
              f"mean {metric} | median {metric} | mean win rate | mean time (s) |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name in summary["ranking"]:
         s = stats[name]
         lines.append(f"| {name} | {s['runs']} | {s['ok']} | {s['diverged']} | {s['collapsed']} | "
-                     f"{s['errors']} | {_fmt(s['failure_rate'])} | {_fmt(s['mean_score'])} | "
+                     f"{s['harness_errors']} | {_fmt(s['failure_rate'])} | {_fmt(s['mean_score'])} | "
                      f"{_fmt(s['median_score'])} | {_fmt(summary['mean_win_rate'][name])} | "
                      f"{_fmt(s['mean_wall_time_s'], 1)} |")
     lines += ["", "Win matrix: row beats column on this fraction of architectures "
@@ -187,6 +208,18 @@ def winner_sentence(summary, metric="score"):
                  f"{_fmt(stats[second]['median_score'])}); head to head {best} beats {second} on "
                  f"{_fmt(summary['win_matrix'][i][j])} of {summary['win_counts'][i][j]} architectures")
     return text + "."
+
+
+def format_harness_errors(summary):
+    """Markdown list of the runs that raised (empty string when there are none)."""
+    errors = summary.get("harness_errors") or []
+    if not errors:
+        return ""
+    lines = [f"Harness errors: {len(errors)} run(s) raised; they are not counted for or against any "
+             "objective (each record under runs/ keeps the full traceback; --retry_errors runs them again):",
+             ""]
+    lines += [f"* {e['arch_id']} {e['objective']}: {e['error']}" for e in errors]
+    return "\n".join(lines)
 
 
 def format_arch_table(records, objectives=None, descriptions=None, digits=1):

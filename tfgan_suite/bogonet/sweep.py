@@ -21,6 +21,7 @@ of the same sweep into one (shared) workdir.
 same directory and renamed into place (``os.replace`` is atomic), so a killed process leaves either
 the whole record or none; a run in progress when the process dies is simply run again.
 """
+import dataclasses
 import json
 import os
 import subprocess
@@ -28,6 +29,7 @@ import sys
 import tempfile
 import time
 
+from tfgan_suite.bogonet.summary import is_harness_error
 from tfgan_suite.errors import UserInputError
 
 
@@ -105,8 +107,9 @@ def prepare_workdir(workdir, settings, specs):
     settings_file = os.path.join(workdir, "sweep.json")
     if os.path.exists(settings_file):
         stored = read_json(settings_file)
-        different = [f"{k}={stored.get(k)!r} (now {v!r})" for k, v in identity.items()
-                     if stored.get(k) != v]
+        defaults = dataclasses.asdict(type(settings)()) if dataclasses.is_dataclass(settings) else {}
+        different = [f"{k}={stored.get(k, defaults.get(k))!r} (now {v!r})" for k, v in identity.items()
+                     if stored.get(k, defaults.get(k)) != v]
         if different:
             raise UserInputError(f"workdir {workdir!r} holds a sweep with other settings: "
                                  f"{', '.join(different)}; use a new --workdir")
@@ -123,13 +126,13 @@ def prepare_workdir(workdir, settings, specs):
 
 
 def pending_jobs(workdir, jobs, retry_errors=False):
-    """The jobs without a record (and, with ``retry_errors``, those whose record is an error)."""
+    """The jobs without a record (and, with ``retry_errors``, those whose record is a harness error)."""
     out = []
     for arch_id, objective in jobs:
         path = run_path(workdir, arch_id, objective)
         if not os.path.exists(path):
             out.append((arch_id, objective))
-        elif retry_errors and read_json(path).get("status") == "error":
+        elif retry_errors and is_harness_error(read_json(path)):
             out.append((arch_id, objective))
     return out
 
@@ -156,7 +159,7 @@ def run_jobs(workdir, specs, objectives, context, shard_index=0, num_shards=1, r
         bar = tqdm(total=len(todo), desc=f"shard {shard_index}/{num_shards}", unit="run")
     for arch_id, objective in todo:
         path = run_path(workdir, arch_id, objective)
-        if os.path.exists(path) and not (retry_errors and read_json(path).get("status") == "error"):
+        if os.path.exists(path) and not (retry_errors and is_harness_error(read_json(path))):
             if bar is not None:  # finished meanwhile by another process on the same workdir
                 bar.update()
             continue

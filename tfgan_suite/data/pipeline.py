@@ -100,6 +100,23 @@ def as_tensor(array):
         return tf.convert_to_tensor(array)
 
 
+def pipeline_options(graph_rewrites=True):
+    """The ``tf.data.Options`` of every pipeline built here: the autotuning *model thread* is off.
+
+    Destroying an iterator whose autotuner is on (what ``fit`` does when it returns) races with that
+    thread: TensorFlow wakes it before marking the iterator cancelled, so it often goes back to sleep
+    for the rest of its optimization period (which doubles from 10 ms up to 60 s), and ``fit`` blocks
+    that long after its last step (docs/keras.md, ``benchmarks/fit_stall.py``). Without the model
+    thread, ``AUTOTUNE`` still means something: parallel maps use every core and prefetch buffers
+    grow on demand (tf.data's legacy autotuning), which keeps up with a GAN step by a wide margin.
+    """
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    if not graph_rewrites:
+        options.experimental_optimization.apply_default_optimizations = False
+    return options
+
+
 def _check_channels_option(channels):
     if channels not in (None, 1, 3):
         raise DatasetError(f"channels must be 1, 3 or None, got {channels!r}")
@@ -132,10 +149,8 @@ def from_array(array, batch_size=64, seed=0, shuffle=True, repeat=True, drop_rem
     dataset = indices.map(lambda i: postprocess(tf.gather(data, i)), num_parallel_calls=AUTOTUNE)
     # tf.data's default graph rewrites serialize the dataset graph, turning the captured array into a
     # constant: a second full copy on the first iteration. The pipeline is already what they would make
-    # it (parallel map, prefetch), so they are switched off; autotuning stays on.
-    options = tf.data.Options()
-    options.experimental_optimization.apply_default_optimizations = False
-    return dataset.prefetch(AUTOTUNE).with_options(options)
+    # it (parallel map, prefetch), so they are switched off.
+    return dataset.prefetch(AUTOTUNE).with_options(pipeline_options(graph_rewrites=False))
 
 
 def from_dataset(dataset, batch_size=64, seed=0, shuffle=True, repeat=True, drop_remainder=True,
@@ -150,4 +165,4 @@ def from_dataset(dataset, batch_size=64, seed=0, shuffle=True, repeat=True, drop
         dataset = dataset.repeat()
     dataset = dataset.batch(batch_size, drop_remainder=drop_remainder)
     dataset = dataset.map(postprocess_fn(image_size, channels), num_parallel_calls=AUTOTUNE)
-    return dataset.prefetch(AUTOTUNE)
+    return dataset.prefetch(AUTOTUNE).with_options(pipeline_options())

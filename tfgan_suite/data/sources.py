@@ -38,12 +38,20 @@ def as_nhwc(images, origin):
 def _read_npy_member(archive, member, num_examples):
     """Reads the first ``num_examples`` rows of one ``.npy`` member of an open zip into an aligned array."""
     with archive.open(member) as stream:
-        version = np.lib.format.read_magic(stream)
-        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                       else np.lib.format.read_array_header_2_0)
-        shape, fortran_order, dtype = read_header(stream)
+        try:
+            version = np.lib.format.read_magic(stream)
+            read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                           else np.lib.format.read_array_header_2_0)
+            shape, fortran_order, dtype = read_header(stream)
+        except Exception as error:  # pylint: disable=broad-except  (numpy's header parser: any malformed input)
+            message = " ".join(str(error).split())[:200]
+            raise DatasetError(f"{member}: not a readable .npy array ({type(error).__name__}: {message})") from None
         if fortran_order or dtype.hasobject:
             raise DatasetError(f"{member}: only C-ordered numeric arrays are supported")
+        stored = archive.getinfo(member).file_size - stream.tell()
+        if int(np.prod(shape, dtype=object)) * dtype.itemsize > stored:
+            raise DatasetError(f"{member}: file is truncated (its header describes {shape} {dtype} but "
+                               f"{stored} bytes follow)")
         if num_examples is not None and shape:
             shape = (min(int(num_examples), shape[0]),) + tuple(shape[1:])
         array = aligned_empty(shape, dtype)
@@ -80,9 +88,14 @@ def load_npz(path, split="train", num_examples=None):
         raise DatasetError(f"{str(path)!r} has no array for split {split!r}: expected key "
                            f"{' or '.join(map(repr, candidates))}, found keys: {', '.join(keys) or 'none'}")
     with zipfile.ZipFile(path) as archive:
-        images = _read_npy_member(archive, key + ".npy", num_examples)
+        try:
+            images = _read_npy_member(archive, key + ".npy", num_examples)
+        except DatasetError as error:
+            raise DatasetError(f"{str(path)!r} member {error}") from None
     if images.dtype != np.uint8 and not np.issubdtype(images.dtype, np.floating):
         raise DatasetError(f"{str(path)!r}: key {key!r} has dtype {images.dtype}; expected uint8 images")
+    if images.ndim == 0:
+        raise DatasetError(f"{str(path)!r}: key {key!r} holds a single value, not an array of examples")
     if images.dtype == np.uint8:
         images = as_nhwc(images, f"{str(path)!r} key {key!r}")
     if len(images) == 0:

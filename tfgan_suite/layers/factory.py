@@ -149,6 +149,8 @@ def parse(text):
             continue
         op, _, rest = chunk.partition(":")
         op = op.strip()
+        if op not in OPS:
+            _fail(len(layers), op, "op", op, "one of " + ", ".join(OPS))
         layer = {"op": op}
         main_key = next(iter(OPS[op]), None) if op in OPS else None
         for position, item in enumerate(a.strip() for a in rest.split(",") if a.strip()):

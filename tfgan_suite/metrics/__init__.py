@@ -1,9 +1,13 @@
-"""Evaluation metrics: FID, KID, Inception Score and fast domain (MNIST/Fashion-MNIST) metrics.
+"""Evaluation metrics: FID, KID, Inception Score, precision/recall/density/coverage, MS-SSIM, sliced
+Wasserstein distance and fast domain (MNIST/Fashion-MNIST) metrics.
 
 * Math on activations/logits (numpy, float64), TF-GAN names: :mod:`tfgan_suite.metrics.distances`.
 * The FID Inception network (2015-12-05 graph) as a Keras model, its weight converter and loader:
   :mod:`tfgan_suite.metrics.inception`.
 * Small domain classifiers shipped with the package: :mod:`tfgan_suite.metrics.domain`.
+* k-NN precision / recall / density / coverage on features: :mod:`tfgan_suite.metrics.precision_recall`;
+  MS-SSIM and its diversity score: :mod:`tfgan_suite.metrics.structural_similarity`; SWD on Laplacian
+  pyramid patches: :mod:`tfgan_suite.metrics.sliced_wasserstein`.
 * User-facing ``fid``/``kid``/``inception_score`` over arrays, datasets, files, folders or generators:
   :mod:`tfgan_suite.metrics.api`; the training callback: :mod:`tfgan_suite.metrics.callback`.
 
@@ -39,6 +43,12 @@ _LAZY = {
     "inception_score": "tfgan_suite.metrics.api",
     "classifier_score": "tfgan_suite.metrics.api",
     "inception_features": "tfgan_suite.metrics.api",
+    "prdc": "tfgan_suite.metrics.api",
+    # pixel / feature-set metrics (numpy; TF only for MS-SSIM)
+    "precision_recall_density_coverage": "tfgan_suite.metrics.precision_recall",
+    "ms_ssim": "tfgan_suite.metrics.structural_similarity",
+    "ms_ssim_diversity": "tfgan_suite.metrics.structural_similarity",
+    "sliced_wasserstein_distance": "tfgan_suite.metrics.sliced_wasserstein",
     "reference_statistics": "tfgan_suite.metrics.api",
     "iterate_images": "tfgan_suite.metrics.sources",
     "MetricsCallback": "tfgan_suite.metrics.callback",

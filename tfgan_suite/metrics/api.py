@@ -276,3 +276,23 @@ def inception_score(images, num_samples=None, batch_size=50, seed=0, inception_w
                      desc="images")["logits"]
     mean, std = distances.classifier_score_and_std_from_logits(logits, min(num_splits, len(logits)))
     return (mean, std) if return_std else mean
+
+
+def prdc(real, generated, num_samples=None, nearest_k=5, batch_size=50, seed=0, classifier="inception",
+         inception_weights=None, split="train", progress=True, num_real=None, dtype="float32"):
+    """Precision, recall, density and coverage (Kynkäänniemi et al. 2019; Naeem et al. 2020) of two sources.
+
+    Both sides are embedded like :func:`kid` (``classifier="inception"``: pool_3 features; ``"mnist"`` /
+    ``"fashion_mnist"``: the domain classifiers' 128-d features) and compared with
+    :func:`tfgan_suite.metrics.precision_recall.precision_recall_density_coverage` (k-NN radii,
+    ``nearest_k`` = 5 as in both papers). Naeem et al. use 10,000 real and 10,000 generated images.
+    Returns ``{"precision", "recall", "density", "coverage"}``.
+    """
+    from tfgan_suite.metrics.precision_recall import precision_recall_density_coverage
+
+    net = feature_network(classifier, inception_weights)
+    real_f = extract(real, net, num_real or num_samples, batch_size, 0, split, keep_features=True, progress=progress,
+                     desc="real")["features"]
+    gen_f = extract(generated, net, num_samples, batch_size, seed, split, keep_features=True, progress=progress,
+                    desc="generated")["features"]
+    return precision_recall_density_coverage(real_f, gen_f, nearest_k=nearest_k, dtype=dtype)

@@ -247,3 +247,11 @@ def _iterate_dataset(dataset, num_samples, batch_size):
         yield to_unit_range(np.concatenate(pending), "dataset images")
     if num_samples is not None and done < int(num_samples):
         raise SourceError(f"asked for {num_samples} images but the dataset has only {done}")
+
+
+def collect_images(source, num_samples=None, batch_size=50, seed=0, split="train"):
+    """All images of a source as one float32 NHWC array in [-1, 1] (for metrics on pixels: SWD, MS-SSIM)."""
+    batches = list(iterate_images(source, num_samples, batch_size, seed, split))
+    if not batches:
+        raise SourceError(f"the source {_describe(source)} yielded no images")
+    return np.concatenate(batches)

@@ -5,7 +5,8 @@
 
 Images are scaled to [-1, 1] (the generators' range). Adam (lr 2e-3, cosine decay), batch 128,
 seeded. Prints and records the test accuracy into ``domain_classifiers.json`` beside the weights.
-Refuses to overwrite existing weights unless ``--overwrite``.
+Refuses, before training, to overwrite existing weights or that json's record of the same dataset
+unless ``--overwrite`` (bad input: one line, exit status 2).
 """
 import argparse
 import json
@@ -63,8 +64,41 @@ def save_weights_only(model, path):
     clean.save_weights(str(path))
 
 
-def main(argv=None):
+def check_arguments(args):
+    """The weights path to write; raises ``UserInputError`` (before anything is trained or written)."""
+    from tfgan_suite.errors import UserInputError
     from tfgan_suite.metrics.domain import DATASETS, weights_path
+
+    if args.dataset not in DATASETS:
+        raise UserInputError(f"unknown --dataset {args.dataset!r}; valid choices: {', '.join(DATASETS)}")
+    output = Path(args.output) if args.output else weights_path(args.dataset)
+    info_path = output.parent / "domain_classifiers.json"
+    if not args.overwrite:
+        if output.exists():
+            raise UserInputError(f"{output} exists; pass --overwrite to replace it")
+        try:
+            recorded = args.dataset in json.loads(info_path.read_text()) if info_path.is_file() else False
+        except ValueError as e:
+            raise UserInputError(f"{info_path} is not valid JSON ({e}); fix or remove it") from None
+        if recorded:
+            raise UserInputError(f"{info_path} already records a {args.dataset} classifier; pass "
+                                 "--overwrite to replace that record, or choose an --output in another folder")
+    if not Path(args.data).is_file():
+        raise UserInputError(f"--data {args.data!r} is not a file")
+    try:
+        with np.load(args.data) as d:
+            missing = [k for k in ("x_train", "y_train", "x_test", "y_test") if k not in d.files]
+    except (OSError, ValueError) as e:
+        raise UserInputError(f"--data {args.data!r} is not a readable .npz ({e})") from None
+    if missing:
+        raise UserInputError(f"--data {args.data!r} lacks {', '.join(missing)} (needs x_train, y_train, "
+                             "x_test, y_test)")
+    return output
+
+
+def main(argv=None):
+    from tfgan_suite.errors import UserInputError
+    from tfgan_suite.metrics.domain import DATASETS
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", required=True, help=f"one of: {', '.join(DATASETS)}")
@@ -72,15 +106,14 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", default=None, help="weights path (default: the shipped location)")
-    parser.add_argument("--overwrite", action="store_true")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace existing weights and their record in domain_classifiers.json")
     args = parser.parse_args(argv)
-    if args.dataset not in DATASETS:
-        sys.exit(f"error: unknown --dataset {args.dataset!r}; valid choices: {', '.join(DATASETS)}")
-    output = Path(args.output) if args.output else weights_path(args.dataset)
-    if output.exists() and not args.overwrite:
-        sys.exit(f"error: {output} exists; pass --overwrite to replace it")
-    if not Path(args.data).is_file():
-        sys.exit(f"error: --data {args.data!r} is not a file")
+    try:
+        output = check_arguments(args)
+    except UserInputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
     record = train(args.dataset, args.data, output, epochs=args.epochs, seed=args.seed)
     print(json.dumps({args.dataset: record}, indent=2))
 

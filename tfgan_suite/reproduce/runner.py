@@ -166,16 +166,15 @@ class Scorer:
 
 
 def _precision_recall(reference, features):
-    """Precision, recall, density and coverage (Naeem et al., 2020) in the same features, when this
-    install has them (``tfgan_suite.metrics.prdc``)."""
+    """Precision, recall, density and coverage (Kynkäänniemi et al. 2019; Naeem et al. 2020; k = 5)
+    in the same features, when this install has them."""
     from tfgan_suite import metrics
 
     try:
-        prdc = metrics.prdc
+        measure = metrics.precision_recall_density_coverage
     except AttributeError:
         return {}
-    result = prdc(reference, features)
-    return {key: float(value) for key, value in dict(result).items()}
+    return {key: float(value) for key, value in measure(reference, features, nearest_k=5).items()}
 
 
 def _load_average():

@@ -1,11 +1,19 @@
-"""Keras callbacks for GAN runs: sample grids and step-indexed logs.
+"""Keras callbacks for GAN runs: sample grids (PNG and TensorBoard), step-indexed logs, HParams.
 
 Losses go through Keras's own ``CSVLogger`` and ``TensorBoard``; :class:`StepCounter` adds the
-generator-update count to the logs so those files are indexed by training step.
+generator-update count to the logs so those files are indexed by training step. :class:`SampleGrid`
+writes its grids as PNG files and, given ``tensorboard_dir``, as image summaries under
+``<tensorboard_dir>/samples``; :class:`HParams` puts the run's configuration into TensorBoard's
+HParams dashboard, so runs of different objectives sit side by side in one table
+(``tensorboard --logdir runs/``).
 """
+import dataclasses
+import json
 import os
 
 import keras
+import numpy as np
+from PIL import Image
 
 from tfgan_suite.utils.images import save_grid
 
@@ -24,30 +32,110 @@ class StepCounter(keras.callbacks.Callback):
 
 
 class SampleGrid(keras.callbacks.Callback):
-    """Saves a PNG grid of samples from fixed latent vectors every ``every_n_steps`` and at the end.
+    """Saves a grid of samples from fixed latent vectors every ``every_n_steps`` and at the end.
 
-    Files: ``<directory>/<prefix>_<step>.png`` and ``<directory>/<prefix>_final.png``. Subclasses
-    change what a grid shows by overriding :meth:`write`.
+    Files: ``<directory>/<prefix>_<step>.png`` and ``<directory>/<prefix>_final.png``. With
+    ``tensorboard_dir``, each grid is also an image summary named ``<prefix>`` at its generator
+    step in ``<tensorboard_dir>/samples`` (a run of its own: TensorBoard reads one event file per
+    directory at a time, so the grids do not share Keras's ``train`` directory). Subclasses change
+    what a grid shows by overriding :meth:`write`.
     """
 
     prefix = "samples"
 
-    def __init__(self, directory, every_n_steps=500, num_samples=64, seed=0):
+    def __init__(self, directory, every_n_steps=500, num_samples=64, seed=0, tensorboard_dir=None):
         super().__init__()
         self.directory = directory
         self.every_n_steps = int(every_n_steps)
         self.num_samples = num_samples
         self.seed = seed
+        self.tensorboard_dir = tensorboard_dir
+        self._writer = None
 
     def write(self, path):
-        """Draws the grid into ``path``."""
+        """Draws the grid into ``path``; returns the path."""
         images = self.model.generate(self.num_samples, seed=self.seed)
         return save_grid(images, path)
+
+    def _grid(self, name, step):
+        path = self.write(os.path.join(self.directory, f"{self.prefix}_{name}.png"))
+        if self.tensorboard_dir:
+            self._summarize(path, step)
+
+    def _summarize(self, path, step):
+        # the PNG just written is the summary, so TensorBoard shows exactly the file (any subclass)
+        import tensorflow as tf  # pylint: disable=import-outside-toplevel
+
+        with Image.open(path) as picture:
+            image = np.asarray(picture.convert("RGB" if picture.mode not in ("L", "RGB") else
+                                               picture.mode))
+        if image.ndim == 2:
+            image = image[..., None]
+        if self._writer is None:
+            self._writer = tf.summary.create_file_writer(
+                os.path.join(self.tensorboard_dir, "samples"))
+        with self._writer.as_default():
+            tf.summary.image(self.prefix, image[None], step=step)
+        self._writer.flush()
 
     def on_train_batch_end(self, batch, logs=None):
         step = generator_step(self.model)
         if self.every_n_steps and step % self.every_n_steps == 0:
-            self.write(os.path.join(self.directory, f"{self.prefix}_{step:07d}.png"))
+            self._grid(f"{step:07d}", step)
 
     def on_train_end(self, logs=None):
-        self.write(os.path.join(self.directory, f"{self.prefix}_final.png"))
+        self._grid("final", generator_step(self.model))
+
+
+def hparam_values(config):
+    """A flat ``{name: bool | int | float | str}`` of ``config`` (a dataclass or a dict) for HParams.
+
+    Nested dicts become ``outer.inner`` keys; ``None`` becomes ``"none"`` and lists/tuples/other
+    values their JSON (or ``str``) text, the value types the HParams dashboard accepts.
+    """
+    if dataclasses.is_dataclass(config):
+        config = dataclasses.asdict(config)
+    values = {}
+    for key, value in dict(config).items():
+        if isinstance(value, dict):
+            for inner, inner_value in hparam_values(value).items():
+                values[f"{key}.{inner}"] = inner_value
+        elif value is None:
+            values[key] = "none"
+        elif isinstance(value, (bool, int, float, str)):
+            values[key] = value
+        else:
+            try:
+                values[key] = json.dumps(value, sort_keys=True)
+            except TypeError:
+                values[key] = str(value)
+    return dict(sorted(values.items()))
+
+
+class HParams(keras.callbacks.Callback):
+    """Writes ``config`` into TensorBoard's HParams dashboard when training begins.
+
+    ``log_dir`` is the directory given to ``keras.callbacks.TensorBoard``: the HParams session is
+    that directory, and the dashboard takes its metrics from the scalars Keras writes below it
+    (``train/epoch_d_loss``, ...). Point TensorBoard at the parent of several runs' ``log_dir`` to
+    compare them side by side.
+    """
+
+    def __init__(self, log_dir, config, trial_id=None):
+        super().__init__()
+        self.log_dir = log_dir
+        self.values = hparam_values(config)
+        self.trial_id = trial_id
+        self._written = False
+
+    def on_train_begin(self, logs=None):
+        if self._written:  # once per run, even when fit is called again (roll-back, resume)
+            return
+        import tensorflow as tf  # pylint: disable=import-outside-toplevel
+        from tensorboard.plugins.hparams import api as hp  # pylint: disable=import-outside-toplevel
+
+        writer = tf.summary.create_file_writer(self.log_dir)
+        with writer.as_default():
+            hp.hparams(self.values, trial_id=self.trial_id)
+        writer.close()
+        self._written = True

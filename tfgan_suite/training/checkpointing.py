@@ -15,7 +15,8 @@ Nothing else needs saving for an exact resume:
   same under every strategy, where tf.data iterator checkpoints do not.
 
 A checkpoint that cannot be read back (truncated, corrupted, partially written) is reported in one
-warning line and the previous one is used. A state with a non-finite weight is never saved, so the
+warning line and the previous one is used; one that does not fit the model built now (a variable
+reshaped, added or removed: other code or flags) stops the run with one line naming the variable. A state with a non-finite weight is never saved, so the
 newest checkpoint is always a good one.
 """
 import math
@@ -30,6 +31,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_suite.errors import UserInputError
+from tfgan_suite.training import checkpoint_mismatch
 
 
 class TrainingDiverged(RuntimeError):
@@ -105,6 +107,9 @@ class RunCheckpoints:
         for path in reversed(paths):
             if not os.path.isabs(path):
                 path = os.path.join(self.directory, path)
+            mismatch = checkpoint_mismatch.describe(path, self.checkpoint)
+            if mismatch:  # other code or flags wrote it: older checkpoints will not fit either
+                raise UserInputError(f"{mismatch}; resume with the flags that wrote it, or choose a new --workdir")
             try:
                 self.checkpoint.read(path).assert_existing_objects_matched()
             except Exception as error:  # pylint: disable=broad-except  (any read failure: skip it)

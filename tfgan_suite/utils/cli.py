@@ -53,27 +53,32 @@ class FlagDefiner:
         return lambda *args, **kwargs: definer(*args, flag_values=self._flag_values, **kwargs)
 
 
-def run_app(main, flag_values):
-    """``absl.app.run(main)`` parsing ``argv`` with ``flag_values``.
+def parse_flags(flag_values, argv):
+    """Parses ``argv`` into ``flag_values``; returns the remaining arguments.
 
-    ``--help`` prints this command's flags; a bad flag value prints one line and exits 2.
+    ``--help`` prints this command's flags and exits 0; a bad flag value prints one line and exits 2.
     """
-    from absl import app, flags  # pylint: disable=import-outside-toplevel
+    from absl import flags  # pylint: disable=import-outside-toplevel
 
-    def parse(argv):
-        if any(arg in ("-h", "--help", "--helpfull", "-?") for arg in argv[1:]):
-            # flags defined through FlagDefiner are filed under this module: relabel the header
-            print(flag_values.get_help().replace(f"{__name__}:", "flags:", 1))
-            sys.exit(0)
-        try:
-            remaining = flag_values(argv)
-        except flags.Error as error:
-            print(f"error: {error}", file=sys.stderr)
-            sys.exit(2)
-        flags.FLAGS.mark_as_parsed()  # absl.app insists the global registry is parsed
-        return remaining
+    if any(arg in ("-h", "--help", "--helpfull", "-?") for arg in argv[1:]):
+        # flags defined through FlagDefiner are filed under this module: relabel the header
+        print(flag_values.get_help().replace(f"{__name__}:", "flags:", 1))
+        sys.exit(0)
+    try:
+        remaining = flag_values(argv)
+    except flags.Error as error:
+        message = " ".join(str(error).split())
+        print(f"error: {message[len('ERROR:: '):] if message.startswith('ERROR:: ') else message}", file=sys.stderr)
+        sys.exit(2)
+    flags.FLAGS.mark_as_parsed()  # absl.app insists the global registry is parsed
+    return remaining
 
-    app.run(main, flags_parser=parse)
+
+def run_app(main, flag_values):
+    """``absl.app.run(main)`` parsing ``argv`` with ``flag_values`` (see :func:`parse_flags`)."""
+    from absl import app  # pylint: disable=import-outside-toplevel
+
+    app.run(main, flags_parser=lambda argv: parse_flags(flag_values, argv))
 
 
 def forwarded_args(flag_values, names):
