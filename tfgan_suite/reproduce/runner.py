@@ -6,7 +6,8 @@ a run killed part-way resumes from its last checkpoint. Scoring reads the export
 (``generator/``, the SavedModel every run writes), so a run trained before a kill is scored without
 training again. The record (a dict, written atomically by the caller) holds the metric values with
 their protocol, the status (``ok``, ``diverged``, ``error``), wall and training time, the machine
-load while it ran, and the commands reproducing it.
+load while it ran, and the commands reproducing it. The training time (and the load while training)
+is kept in the run's ``train_time.json``, so a run scored again keeps them.
 """
 import dataclasses
 import math
@@ -188,6 +189,7 @@ def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
     """Trains and scores one run; returns its record (a JSON-ready dict, never raises)."""
     import keras
 
+    from tfgan_suite.bogonet import sweep
     from tfgan_suite.training import experiment
     from tfgan_suite.training.checkpointing import TrainingDiverged
 
@@ -205,10 +207,17 @@ def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
         record["settings"] = experiment.game_settings(config).as_dict()  # the paper's, resolved
         keras.backend.clear_session()
         experiment.set_global_determinism(seed)
-        if not os.path.isdir(generator_path):  # trained before a kill: only score it
+        timing_path = os.path.join(config.workdir, "train_time.json")
+        if not os.path.isdir(generator_path):  # else trained before a kill: only score it
             train_start = time.perf_counter()
             experiment.train(config)
-            record["train_time_s"] = round(time.perf_counter() - train_start, 1)
+            sweep.write_json_atomic(timing_path, {
+                "train_time_s": round(time.perf_counter() - train_start, 1),
+                "load_average": {"start": load_start, "end": _load_average()}})
+        if os.path.exists(timing_path):
+            timing = sweep.read_json(timing_path)
+            record["train_time_s"] = timing["train_time_s"]
+            record["train_load_average"] = timing.get("load_average")
         images = load_generated(generator_path, suite.protocol.num_generated,
                                 suite.protocol.sample_seed)
         if not np.isfinite(images).all():
