@@ -15,10 +15,9 @@ that summarizes exit with status 1.
 import os
 import sys
 
-from absl import app, flags, logging
+from absl import app, flags
 
-from tfgan_suite.utils.cli import (FlagDefiner, forwarded_args, limit_threads, run_app,
-                                   start_tensorflow_quietly)
+from tfgan_suite.utils.cli import FlagDefiner, forwarded_args, run_app, run_quietly
 
 FLAGS = flags.FlagValues()  # this command's own flags (see utils.cli.FlagDefiner)
 _define = FlagDefiner(FLAGS)
@@ -148,16 +147,7 @@ def harness_error_exit(workdir, objectives=None):
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
-    limit_threads(FLAGS.threads)
-    start_tensorflow_quietly()
-    from tfgan_suite.errors import UserInputError
-
-    logging.set_verbosity(logging.WARNING)
-    try:
-        return _main()
-    except UserInputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    return run_quietly(_main, FLAGS.threads)
 
 
 def _main():

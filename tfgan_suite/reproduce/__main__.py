@@ -12,10 +12,9 @@ regenerates ``docs/results.md`` from every committed suite JSON (``--docs_only``
 import os
 import sys
 
-from absl import app, flags, logging
+from absl import app, flags
 
-from tfgan_suite.utils.cli import (FlagDefiner, forwarded_args, limit_threads, run_app,
-                                   start_tensorflow_quietly)
+from tfgan_suite.utils.cli import FlagDefiner, forwarded_args, run_app, run_quietly
 
 FLAGS = flags.FlagValues()  # this command's own flags (see utils.cli.FlagDefiner)
 _define = FlagDefiner(FLAGS)
@@ -75,16 +74,7 @@ def command_line(suite, workdir, steps):
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
-    limit_threads(FLAGS.threads)
-    start_tensorflow_quietly()
-    from tfgan_suite.errors import UserInputError
-
-    logging.set_verbosity(logging.WARNING)
-    try:
-        return _main()
-    except UserInputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    return run_quietly(_main, FLAGS.threads)
 
 
 def _main():

@@ -104,3 +104,21 @@ def limit_threads(threads):
     if threads > 0:
         os.environ["TF_NUM_INTRAOP_THREADS"] = str(threads)
         os.environ["TF_NUM_INTEROP_THREADS"] = str(max(1, threads // 2))
+
+
+def run_quietly(body, threads=0):
+    """The body of a command line's ``main``: limits TensorFlow's threads, starts it quietly, keeps
+    absl's INFO lines off the screen and runs ``body()``; a ``UserInputError`` prints one line and
+    gives exit status 2."""
+    from absl import logging  # pylint: disable=import-outside-toplevel
+
+    limit_threads(threads)
+    start_tensorflow_quietly()
+    from tfgan_suite.errors import UserInputError  # pylint: disable=import-outside-toplevel
+
+    logging.set_verbosity(logging.WARNING)
+    try:
+        return body()
+    except UserInputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
