@@ -56,6 +56,12 @@ def test_runs_write_complete_records_and_resume_without_training_again(tiny_suit
     generated = runner.load_generated(str(tmp_path / "train" / "wgan_gp__seed0" / "generator"),
                                       8, tiny_suite.protocol.sample_seed)
     assert generated.shape == (8, 28, 28, 1)
+    # the evaluate command scores the same exported generator (its sample(n, seed) endpoint)
+    from tfgan_suite.evaluate import evaluate
+
+    report_ = evaluate(str(tmp_path / "train" / "wgan_gp__seed0" / "generator"), "mnist_bundled",
+                       ("fid",), num_samples=64, classifier="mnist", progress=False)
+    assert report_["metrics"]["fid"] > 0
     # resume: finished runs are skipped; a run trained before a kill is only scored
     os.remove(tmp_path / "runs" / "seed0__nsgan.json")
     ran = []

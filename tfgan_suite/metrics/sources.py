@@ -84,10 +84,11 @@ class _SavedModelGenerator:
     def generate(self, n, seed=0):
         import tensorflow as tf
 
-        if self.sample is not None:
-            return np.asarray(self.sample(n, seed))
-        z = tf.random.stateless_normal((n,) + self.latent_shape, seed=[int(seed), 0])
-        out = self.signature(**{self.input_name: z})
+        if self.sample is not None:  # tfgan_suite.export's sample(n, seed) returns {"images": ...}
+            out = self.sample(n, seed)
+        else:
+            z = tf.random.stateless_normal((n,) + self.latent_shape, seed=[int(seed), 0])
+            out = self.signature(**{self.input_name: z})
         if isinstance(out, dict):
             out = next(iter(out.values())) if len(out) == 1 else out.get("images", next(iter(out.values())))
         return np.asarray(out)
