@@ -91,7 +91,8 @@ def train_command(config):
 
 
 def reproduce_command(suite_name, workdir, objective, seed, steps):
-    """The ``python -m tfgan_suite.reproduce`` command that trains and scores only this run."""
+    """The ``python -m tfgan_suite.reproduce`` command that trains and scores only this run (give it
+    a new ``--workdir`` to train it again: in ``workdir`` the finished run is skipped)."""
     return (f"python -m tfgan_suite.reproduce --suite={suite_name} --workdir={shlex.quote(workdir)} "
             f"--objectives={objective} --seeds={seed} --steps={steps}")
 
@@ -120,9 +121,8 @@ class Scorer:
     def _reference_images(self):
         from tfgan_suite import data as data_lib
 
-        images = data_lib.load_array(self.suite.data_source(), split=self.protocol.reference_split,
-                                     num_examples=self.protocol.num_reference or None)
-        return images
+        return data_lib.load_array(self.suite.data_source(), split=self.protocol.reference_split,
+                                   num_examples=self.protocol.num_reference or None)
 
     def score(self, images):
         """``{metric: value}`` of ``images`` (float in [-1, 1])."""
