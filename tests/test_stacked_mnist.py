@@ -6,7 +6,9 @@ import pytest
 
 from tfgan_suite import data
 from tfgan_suite.data import stacked_mnist
-from tfgan_suite.metrics.modes import stacked_mnist_mode_counts, stacked_mnist_modes
+from tfgan_suite.metrics import domain
+from tfgan_suite.metrics.modes import (modes_from_counts, stacked_mnist_mode_counts,
+                                       stacked_mnist_modes)
 
 
 @pytest.fixture(scope="module")
@@ -39,13 +41,16 @@ def arrays_test_image(shared_data, i):
 def test_real_stacked_data_covers_all_modes_with_kl_near_zero(mnist):
     images, labels = mnist
     stacked, index = stacked_mnist.stack(images, 26_000, seed=5)
-    counts = stacked_mnist_mode_counts(stacked)
+    # a stacked image's mode is made of its three source images' digits: classify the 10,000 sources
+    # once, check that the metric gives exactly that on a part of the draw, then score all 26,000
+    digits = np.argmax(domain.domain_classifier("mnist").logits(images), axis=1)
+    modes = 100 * digits[index[:, 0]] + 10 * digits[index[:, 1]] + digits[index[:, 2]]
+    np.testing.assert_array_equal(stacked_mnist_mode_counts(stacked[:1500]),
+                                  np.bincount(modes[:1500], minlength=1000))
     true_modes = 100 * labels[index[:, 0]] + 10 * labels[index[:, 1]] + labels[index[:, 2]]
-    true_counts = np.bincount(true_modes, minlength=1000)
-    # the classifier is ~99% accurate per digit: ~97% of triples land on their true mode
-    assert np.abs(counts - true_counts).sum() / 2 / len(stacked) < 0.05
-    modes, kl = stacked_mnist_modes(stacked)
-    assert modes == 1000
+    assert np.mean(modes == true_modes) > 0.95  # ~99% per digit: ~97% of triples
+    covered, kl = modes_from_counts(np.bincount(modes, minlength=1000))
+    assert covered == 1000
     # a finite sample of the uniform law: KL ~ (K - 1) / (2 n) = 0.019 at n = 26,000
     assert 0.0 < kl < 0.05
 

@@ -98,8 +98,13 @@ def stacked_mnist_modes(images, classifier=None):
     Args: as :func:`stacked_mnist_mode_counts`.
     Returns: :class:`StackedModes` ``(modes_covered, kl_to_uniform)``.
     """
-    counts = stacked_mnist_mode_counts(images, classifier)
+    return modes_from_counts(stacked_mnist_mode_counts(images, classifier))
+
+
+def modes_from_counts(counts):
+    """:class:`StackedModes` of a mode histogram: modes with a count, ``KL(p || uniform)``."""
+    counts = np.asarray(counts, np.float64)
     p = counts / counts.sum()
     nonzero = p > 0
-    kl = float(np.sum(p[nonzero] * np.log(STACKED_MNIST_MODES * p[nonzero])))
+    kl = float(np.sum(p[nonzero] * np.log(len(counts) * p[nonzero])))
     return StackedModes(int(nonzero.sum()), kl)
