@@ -27,6 +27,9 @@ ALL_OBJECTIVES = ("gan", "nsgan", "lsgan", "wgan", "wgan_gp", "dragan", "hinge",
 # Rows that are a training method rather than an objective: their TrainConfig fields.
 # SGAN (Chavdarova & Fleuret, 2018) with N = 5 local pairs, the mode-collapse comparison's ensemble.
 ENSEMBLE_ROWS = {"sgan": {"loss": "nsgan", "ensemble": "sgan", "num_pairs": 5}}
+# Paper settings an objective's default leaves out (training.settings explains why): the WGAN
+# authors' critic schedule (martinarjovsky/WassersteinGAN main.py).
+PAPER_OVERRIDES = {"wgan": {"critic_schedule": "wgan"}}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,6 +85,7 @@ class Suite:
             raise UserInputError(f"unknown objective {objective!r}; valid choices: "
                                  f"{', '.join(ALL_OBJECTIVES + tuple(ENSEMBLE_ROWS))}")
         fields = {"loss": objective, **ENSEMBLE_ROWS.get(objective, {}),
+                  **PAPER_OVERRIDES.get(objective, {}),
                   "dataset": self.data_source(), "batch_size": self.batch_size,
                   "model": self.models.get(objective, self.model),
                   "model_options": dict(self.model_options.get(objective, {})),

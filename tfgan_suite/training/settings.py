@@ -175,9 +175,11 @@ PAPER = {
     # Arjovsky et al. 2017 (WGAN), Algorithm 1: RMSProp, alpha = 0.00005, c = 0.01, n_critic = 5.
     # The authors' code (martinarjovsky/WassersteinGAN main.py: Diters = 100 if gen_iterations < 25
     # or gen_iterations % 500 == 0) runs 100 critic updates for the first 25 generator updates and
-    # at every 500th: critic_schedule="wgan".
-    "wgan": Settings(optimizer="rmsprop", lr_d=5e-5, lr_g=5e-5, n_critic=5, clip_value=0.01,
-                     critic_schedule="wgan"),
+    # at every 500th: critic_schedule="wgan", which the WGAN presets (flags/wgan_mnist_mlp.cfg, the
+    # reproduction suites) select. It is not the default here: it needs the data fed by
+    # training.step.scheduled_batches, which GAN.fit callers feeding n_critic * B images, BogoNet,
+    # SGAN and multi-replica strategies do not do.
+    "wgan": Settings(optimizer="rmsprop", lr_d=5e-5, lr_g=5e-5, n_critic=5, clip_value=0.01),
     # Gulrajani et al. 2017 (WGAN-GP), Algorithm 1: lambda = 10, n_critic = 5, Adam(alpha = 1e-4,
     # beta_1 = 0, beta_2 = 0.9). Section 4: "no critic batch normalization" (the penalty is per
     # sample): d_norm="none" for the architectures that have a batch-normed critic (dcgan*).
