@@ -24,7 +24,7 @@ import tensorflow as tf  # noqa: E402
 import tfgan_suite  # noqa: E402
 from tfgan_suite import data, models  # noqa: E402
 from tfgan_suite.metrics import domain_frechet_distance  # noqa: E402
-from tfgan_suite.training.sgan import save_ensemble_grid  # noqa: E402
+from tfgan_suite.training.callbacks import save_ensemble_grid  # noqa: E402
 
 tf.get_logger().setLevel("ERROR")
 
@@ -60,7 +60,7 @@ def main():
     done = 0
     while done < args.steps:
         start = time.perf_counter()
-        sgan.fit(train, steps_per_epoch=args.eval_every, epochs=1, verbose=0)
+        sgan.fit(train, steps_per_epoch=args.eval_every, epochs=1, verbose=0, shuffle=False)
         done += args.eval_every
         seconds = time.perf_counter() - start
         scores = [domain_frechet_distance(real, sgan.generate(args.num_samples, seed=123, pair=p),

@@ -10,7 +10,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from skip_policy import pytest_runtest_makereport  # noqa: E402,F401  (the hook, registered here)
+from skip_policy import pytest_make_collect_report, pytest_runtest_makereport  # noqa: E402,F401  (hooks)
 
 SHARED_DATA_ENV = "TFGAN_SUITE_SHARED_DATA"
 # what the tests read from shared/data (its README describes each file)

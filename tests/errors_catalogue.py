@@ -110,8 +110,11 @@ def _tiny_models(g_units):
 
     generator = keras.Sequential([keras.Input((4,)), keras.layers.Dense(g_units, name="dense")], name="generator")
     discriminator = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1, name="logit")], name="discriminator")
-    return types.SimpleNamespace(generator=generator, discriminator=discriminator,
-                                 d_optimizer=keras.optimizers.Adam(), g_optimizer=keras.optimizers.Adam())
+    model = types.SimpleNamespace(generator=generator, discriminator=discriminator,
+                                  d_optimizer=keras.optimizers.Adam(), g_optimizer=keras.optimizers.Adam())
+    model.checkpoint_objects = lambda: {name: getattr(model, name) for name in (
+        "generator", "discriminator", "d_optimizer", "g_optimizer")}
+    return model
 
 
 def checkpoint_of(g_units):
@@ -158,7 +161,6 @@ def spec(text, input_shape=(8,)):
     return api("tfgan_suite.layers.factory.build", text, input_shape)
 
 
-TYPED_SETTINGS = "needs typed settings validation"
 C, A, D, S, F, W, K, R = ("command line", "Python API", "data sources", "architecture specs", "flagfiles",
                           "weights files", "checkpoints", "workdirs")
 
@@ -178,12 +180,10 @@ CASES = {
     "run_rep_weights_text": Case(C, "`run --loss=rep --rep_weights=a,b`", "",
                                  lambda tmp: run_cli("--loss=rep", "--rep_weights=a,b")),
     "run_lr_decay": Case(C, "`run --lr_decay=exponential:x`", "", lambda tmp: run_cli("--lr_decay=exponential:x")),
-    "run_negative_lr_d": Case(C, "`run --lr_d=-1`", "", lambda tmp: run_cli("--lr_d=-1"), xfail=TYPED_SETTINGS),
-    "run_ema_decay_above_1": Case(C, "`run --ema_decay=1.5`", "", lambda tmp: run_cli("--ema_decay=1.5"),
-                                  xfail=TYPED_SETTINGS),
-    "run_n_critic_0": Case(C, "`run --n_critic=0`", "", lambda tmp: run_cli("--n_critic=0"), xfail=TYPED_SETTINGS),
-    "run_n_critic_negative": Case(C, "`run --n_critic=-2`", "", lambda tmp: run_cli("--n_critic=-2"),
-                                  xfail=TYPED_SETTINGS),
+    "run_negative_lr_d": Case(C, "`run --lr_d=-1`", "", lambda tmp: run_cli("--lr_d=-1")),
+    "run_ema_decay_above_1": Case(C, "`run --ema_decay=1.5`", "", lambda tmp: run_cli("--ema_decay=1.5")),
+    "run_n_critic_0": Case(C, "`run --n_critic=0`", "", lambda tmp: run_cli("--n_critic=0")),
+    "run_n_critic_negative": Case(C, "`run --n_critic=-2`", "", lambda tmp: run_cli("--n_critic=-2")),
     "run_steps_not_multiple": Case(C, "`run --steps=3 --log_every=2`", "",
                                    lambda tmp: run_cli("--steps=3", "--log_every=2")),
     # ---------------------------------------------------------------- command line: evaluate, bogonet, tools
@@ -290,19 +290,19 @@ MESSAGES = {
     "run_strategy_choice": "error: flag --strategy=gpu: value should be one of <default|mirrored|multi_worker|tpu>",
     'run_unknown_flag': "error: Unknown command line flag 'no_such_flag'",
     'run_model_options_item': "error: --model_options expects key=value items, got 'width'",
-    'run_mmd_sigmas_for_nsgan': "error: --mmd_sigmas applies to --loss=mmd, rep or rmb, not 'nsgan'",
+    'run_mmd_sigmas_for_nsgan': "error: loss 'nsgan' got unknown option(s) ['sigmas']; valid options: label_smoothing",
     'run_rep_weights_text': "error: --rep_weights expects comma-separated numbers, got 'a,b'",
     'run_lr_decay': "error: lr_decay 'exponential:x': 'x' is not a number",
-    "run_negative_lr_d": "error: --lr_d must be positive, got -1.0",
-    "run_ema_decay_above_1": "error: --ema_decay must be in [0, 1), got 1.5",
-    "run_n_critic_0": "error: --n_critic must be at least 1, got 0",
-    "run_n_critic_negative": "error: --n_critic must be at least 1, got -2",
+    "run_negative_lr_d": "error: lr_d must be > 0, got -1.0",
+    "run_ema_decay_above_1": "error: ema_decay must be in [0, 1) (or None: no EMA), got 1.5",
+    "run_n_critic_0": "error: n_critic must be an int >= 1, got 0",
+    "run_n_critic_negative": "error: n_critic must be an int >= 1, got -2",
     "run_steps_not_multiple": "error: --steps=3 must be a multiple of --log_every=2",
     "evaluate_no_generator": "error: --generator is required (SavedModel directory, .npz or image folder)",
-    "evaluate_unknown_metric": "error: unknown metric(s) bogus; valid choices: fid, kid, is",
+    "evaluate_unknown_metric": "error: unknown metric(s) bogus; valid choices: fid, kid, is, prdc, ms_ssim, swd",
     'evaluate_missing_generator': "error: cannot read images from '{tmp}/missing': expected an .npz file, an image folder, a SavedModel directory or a dataset name",
     'sweep_unknown_objective': "error: unknown objective(s) 'bogus'; valid choices: dragan, ebgan, gan, hinge, lsgan, mmd, nsgan, rep, rmb, wgan, wgan_gp",
-    'sweep_unknown_metric': "error: unknown metric 'bogus'; valid choices: domain_fd, fid",
+    'sweep_unknown_metric': "error: unknown metric 'bogus'; valid choices: coverage, domain_coverage, domain_fd, fid, ms_ssim_gap, swd",
     "sweep_file_needs_classifier": "error: --metric=domain_fd cannot tell which domain classifier fits --dataset={tmp}/kmnist.npz; pass --domain_classifier=fashion_mnist|mnist (or use --metric=fid)",
     "sweep_shard_index": "error: --shard_index must be in [0, 1], got 3",
     'flagfile_missing': "error: Unable to open flagfile: [Errno 2] No such file or directory: '{tmp}/missing.cfg'",

@@ -92,11 +92,6 @@ def test_classify_order_and_thresholds():
     assert runner.classify(score=5.0, diversity_ratio=0.1, collapse_threshold=0.1) == "ok"
 
 
-def test_all_finite():
-    assert runner.all_finite({"d_loss": 1.0, "g_loss": np.float32(-2.0)})
-    assert not runner.all_finite({"d_loss": 1.0, "g_loss": float("nan")})
-    assert not runner.all_finite({"d_loss": np.float32(np.inf)})
-
 
 def test_mean_pairwise_distance_matches_brute_force():
     x = np.random.default_rng(0).uniform(-1, 1, size=(9, 4, 4, 1))

@@ -18,6 +18,8 @@ def _model(g_units=128, extra_d_layer=False, optimizers_built=True):
     discriminator = keras.Sequential(d_layers, name="discriminator")
     model = types.SimpleNamespace(generator=generator, discriminator=discriminator,
                                   d_optimizer=keras.optimizers.Adam(), g_optimizer=keras.optimizers.Adam())
+    model.checkpoint_objects = lambda: {name: getattr(model, name) for name in (
+        "generator", "discriminator", "d_optimizer", "g_optimizer")}
     if optimizers_built:
         model.d_optimizer.build(discriminator.trainable_variables)
         model.g_optimizer.build(generator.trainable_variables)

@@ -2,6 +2,7 @@
 import hashlib
 import os
 
+import numpy as np
 import pytest
 
 from errors_catalogue import CASES, DOC, markdown
@@ -45,3 +46,30 @@ def test_bad_input_gives_its_line_and_writes_nothing(name, tmp_path, monkeypatch
 def test_catalogue_is_large_and_the_doc_is_generated_from_it():
     assert len(CASES) >= 40
     assert DOC.read_text() == markdown(), "docs/errors.md is stale: run `python tests/errors_catalogue.py`"
+
+
+PIXEL_RULE = "needs the one pixel rule for float images (step's data/pixels.py, not on main yet)"
+
+
+@pytest.mark.parametrize("low, high, expected", [
+    pytest.param(0.0, 1.0, (-1.0, 1.0), marks=pytest.mark.xfail(strict=True, reason=PIXEL_RULE)),
+    pytest.param(0.0, 255.0, (-1.0, 1.0), marks=pytest.mark.xfail(strict=True, reason=PIXEL_RULE)),
+    (-1.0, 1.0, (-1.0, 1.0)),
+    pytest.param(-3.0, 7.0, None, marks=pytest.mark.xfail(strict=True, reason=PIXEL_RULE))])
+def test_float_images_are_converted_by_a_stated_rule_or_refused(tmp_path, low, high, expected):
+    """An .npz of float64 images in [0, 1] (or [0, 255]) is never trained on as is: the pipeline's
+    batches span [-1, 1]; floats that fit no known range are refused with one line."""
+    from tfgan_suite import data
+
+    rng = np.random.default_rng(0)
+    images = np.concatenate([np.full((1, 8, 8, 1), low), np.full((1, 8, 8, 1), high),
+                             rng.uniform(low, high, (14, 8, 8, 1))]).astype(np.float64)
+    np.savez(tmp_path / "floats.npz", x_train=images)
+    if expected is None:
+        with pytest.raises(data.DatasetError, match="pixel values span") as error:
+            next(iter(data.load(str(tmp_path / "floats.npz"), batch_size=16, shuffle=False)))
+        assert "\n" not in str(error.value)
+        return
+    batch = next(iter(data.load(str(tmp_path / "floats.npz"), batch_size=16, shuffle=False))).numpy()
+    assert batch.dtype == np.float32
+    np.testing.assert_allclose([batch.min(), batch.max()], expected, atol=1e-6)

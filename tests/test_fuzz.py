@@ -50,6 +50,8 @@ def test_spec_validation_raises_only_user_input_errors(spec):
         assert "\n" not in str(error)
         return
     assert layers and all(layer["op"] in factory.OPS for layer in layers)
+    numbers = [v for layer in layers for k, v in layer.items() if k in ("alpha", "sn_gain", "rate")]
+    assert all(np.isfinite(v) for v in numbers), layers  # "1e400" or "nan" is refused, not built
 
 
 # small, validated specs: building them must fit or fail with the layer's index (never a Keras trace)

@@ -90,7 +90,7 @@ def _one_step(strategy, weights, real):
         discriminator.set_weights(weights[1])
         gan.compile(loss="nsgan")
     dataset = tf.data.Dataset.from_tensors(real)
-    logs = gan.fit(dataset, epochs=1, verbose=0).history
+    logs = gan.fit(dataset, epochs=1, verbose=0, shuffle=False).history
     return logs, generator.get_weights() + discriminator.get_weights()
 
 

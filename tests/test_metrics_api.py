@@ -63,8 +63,8 @@ def test_sources_arrays_npz_folder_dataset_and_generators(tmp_path):
     assert not np.array_equal(a, collect(Gen(), num_samples=7, seed=4))
     with pytest.raises(sources.SourceError, match="num_samples"):
         collect(Gen())
-    with pytest.raises(sources.SourceError, match=r"\[-1, 1\]"):
-        collect(images.astype(np.float32))
+    # float [0, 255] images follow the data stage's pixel rule (x / 127.5 - 1, as uint8)
+    np.testing.assert_allclose(collect(images.astype(np.float32)), collect(images), atol=1e-6)
     with pytest.raises(sources.SourceError, match="unsupported image source"):
         collect(object())
 
@@ -84,6 +84,25 @@ def test_saved_model_generator_serving_signature(tmp_path):
     assert out.shape == (5, 4, 4, 1)
     np.testing.assert_allclose(out[:2], np.asarray(g.serve(z)["images"]), atol=1e-6)
 
+
+
+def test_exported_generator_is_sampled_through_its_sample_function(tmp_path):
+    """tfgan_suite.export's SavedModel: ``sample(n, seed)`` returns ``{"images": ...}``; the source
+    yields exactly those images, batch by batch with the batch seeds."""
+    import keras
+    import tensorflow as tf
+
+    from tfgan_suite import export
+
+    generator = keras.Sequential([keras.Input((3,)), keras.layers.Dense(16, activation="tanh"),
+                                  keras.layers.Reshape((4, 4, 1))])
+    export.export_generator(generator, str(tmp_path / "gen"), latent_dim=3)
+    out = np.concatenate(list(sources.iterate_images(str(tmp_path / "gen"), num_samples=5,
+                                                     batch_size=2, seed=1)))
+    module = tf.saved_model.load(str(tmp_path / "gen"))
+    first = module.sample(tf.constant(2), tf.constant(sources.batch_seed(1, 0), tf.int64))["images"]
+    assert out.shape == (5, 4, 4, 1)
+    np.testing.assert_allclose(out[:2], np.asarray(first), atol=1e-6)
 
 def test_domain_fid_and_kid_over_sources_match_activation_math(mnist, tmp_path):
     test, train = mnist

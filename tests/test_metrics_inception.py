@@ -6,7 +6,7 @@ import pytest
 
 from metrics_testutil import TORCHSCRIPT
 from tfgan_suite import metrics
-from tfgan_suite.metrics import inception, torch_archive
+from tfgan_suite.metrics import inception, inception_shapes, torch_archive
 
 # What the README and docs/metrics.md claim (measured ~3e-6 and ~1e-7), with a small margin.
 FEATURE_RTOL, FID_RTOL, KID_RTOL = 1e-5, 1e-6, 1e-5
@@ -64,7 +64,7 @@ def test_architecture_matches_every_parameter_in_the_archive(shared_data):
     for name, filters, (kh, kw), _, _ in specs:
         assert tensors[f"net.layers.{name}.weight"].shape[0] == filters
         assert tensors[f"net.layers.{name}.weight"].shape[2:] == (kh, kw)
-    expected = inception.source_tensor_shapes()  # what the converter insists on, input channels included
+    expected = inception_shapes.source_tensor_shapes()  # what the converter insists on (input channels too)
     assert {k: v.shape for k, v in tensors.items()} == {k: expected[k] for k in tensors}
 
 

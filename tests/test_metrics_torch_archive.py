@@ -12,7 +12,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from tfgan_suite.metrics import inception, torch_archive
+from tfgan_suite.metrics import inception, inception_shapes, torch_archive
 from tfgan_suite.metrics.inception import InceptionWeightsError
 
 NAME = "net.layers.conv.weight"  # expected shape (32, 3, 3, 3): 864 float32 elements
@@ -145,8 +145,8 @@ def test_storage_shorter_than_the_pickle_claims(tmp_path):
 
 
 def test_expected_shapes_cover_both_naming_schemes():
-    shapes = inception.source_tensor_shapes()
-    lookup = inception._expected_source_shape(shapes)
+    shapes = inception_shapes.source_tensor_shapes()
+    lookup = inception_shapes.expected_shape_of(shapes)
     assert lookup("net.layers.mixed_10.tower_2_conv.weight") == (192, 2048, 1, 1)
     assert lookup("Mixed_7c.branch_pool.conv.weight") == (192, 2048, 1, 1)
     assert lookup("model.Conv2d_1a_3x3.conv.weight") == (32, 3, 3, 3)  # a module prefix is ignored

@@ -5,7 +5,6 @@ import keras
 import numpy as np
 import pytest
 
-from metrics_testutil import shared_file
 from test_metrics_callback import TinyGenerator, _run_cli
 from tfgan_suite import metrics
 
@@ -13,8 +12,8 @@ PRDC_KEYS = ("precision", "recall", "density", "coverage")
 
 
 @pytest.fixture(scope="module")
-def digits():
-    with np.load(shared_file("mnist.npz")) as d:
+def digits(shared_data):
+    with np.load(shared_data / "mnist.npz") as d:
         return d["x_test"][:128]
 
 

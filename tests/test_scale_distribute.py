@@ -90,7 +90,7 @@ def _train(strategy, init, compile_kwargs, real, steps, critic_spec):
                     **compile_kwargs)
     dataset = tf.data.Dataset.from_tensor_slices(real)  # one element = one global batch
     dataset = distribute.distribute_batches(strategy, dataset, gan.n_critic)
-    history = gan.fit(dataset, epochs=1, steps_per_epoch=steps, verbose=0).history
+    history = gan.fit(dataset, epochs=1, steps_per_epoch=steps, verbose=0, shuffle=False).history
     state = generator.get_weights() + discriminator.get_weights()
     if gan.ema_generator is not None:
         state += gan.ema_generator.get_weights()

@@ -14,7 +14,7 @@ import tensorflow as tf
 
 from tfgan_suite import losses
 from tfgan_suite.errors import UserInputError
-from tfgan_suite.training import checkpointing, experiment
+from tfgan_suite.training import divergence, experiment
 from tfgan_suite.training.experiment import TrainConfig
 
 TINY = dict(model_options={"width": 8, "latent_dim": 16}, batch_size=8, log_every=5,
@@ -143,7 +143,7 @@ def test_sigkill_at_a_random_step_then_same_command_resumes_bit_exact(tmp_path):
 def test_nan_loss_stops_with_one_line_and_keeps_the_last_good_checkpoint(tmp_path):
     workdir = str(tmp_path / "boom")
     config = TrainConfig(workdir=workdir, steps=20, lr_d=1e30, lr_g=1e30, **TINY)
-    with pytest.raises(checkpointing.TrainingDiverged) as info:
+    with pytest.raises(divergence.TrainingDiverged) as info:
         experiment.train(config)
     message = str(info.value)
     # step 1's critic update (Adam moves every weight by ~1e30) makes step 1's generator loss infinite

@@ -10,7 +10,7 @@ TESTS = Path(__file__).resolve().parent
 
 PROBE = '''
 import pytest
-from skip_policy import pytest_runtest_makereport  # noqa: F401
+from skip_policy import pytest_make_collect_report, pytest_runtest_makereport  # noqa: F401
 
 @pytest.fixture
 def shared_data():
@@ -28,13 +28,15 @@ def test_expected_failure():
 '''
 
 
-@pytest.mark.parametrize("ci, outcome", [("true", "1 failed, 1 xfailed, 1 error"), ("", "2 skipped, 1 xfailed")])
+@pytest.mark.parametrize("ci, outcome", [("true", "1 failed, 1 xfailed, 2 errors"), ("", "3 skipped, 1 xfailed")])
 def test_skips_fail_under_ci(tmp_path, ci, outcome):
     (tmp_path / "conftest.py").write_text(PROBE.split("\n\n@pytest.fixture")[0])
     (tmp_path / "test_probe.py").write_text(PROBE)
+    (tmp_path / "test_probe_module.py").write_text(
+        'import pytest\npytest.importorskip("no_such_module_for_the_probe")\n\ndef test_x():\n    pass\n')
     env = {**os.environ, "CI": ci, "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")])}
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfEs",
-                             "--rootdir", str(tmp_path), str(tmp_path / "test_probe.py")],
+                             "--continue-on-collection-errors", "--rootdir", str(tmp_path), str(tmp_path)],
                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert outcome in result.stdout, result.stdout
     if ci:

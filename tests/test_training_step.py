@@ -208,3 +208,18 @@ def test_sgan_saves_and_loads_as_a_keras_file_with_identical_samples(tmp_path):
     for pair in range(3):
         np.testing.assert_array_equal(loaded.generate(5, seed=1, pair=pair, clip=False),
                                       model.generate(5, seed=1, pair=pair, clip=False))
+
+
+def test_a_run_feeds_the_wgan_schedule_from_any_step(tmp_path):
+    from tfgan_suite.training.experiment import Run, TrainConfig
+
+    config = TrainConfig(loss="wgan", critic_schedule="wgan", batch_size=4, steps=30, log_every=10,
+                         model_options={"width": 8}, workdir=str(tmp_path / "run"))
+    run = Run(config).build()
+    assert run.gan.game.critic_schedule == "wgan" and run.gan.n_critic == 5
+    for step_number, count in ((0, 100), (24, 100), (25, 5)):
+        element = next(iter(run.dataset(step_number)))
+        assert tuple(element.shape) == (count, 4, 28, 28, 1), step_number
+    with pytest.raises(UserInputError, match="--critic_schedule=wgan feeds batches of varying"):
+        Run(TrainConfig(loss="wgan", critic_schedule="wgan", strategy="mirrored",
+                        workdir=str(tmp_path / "mirrored")))

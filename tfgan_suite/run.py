@@ -44,7 +44,7 @@ _define.DEFINE_string("workdir", "runs/default", "Output directory: new or empty
                     "run of the same flags, which is resumed.")
 _define.DEFINE_integer("sample_every", 500, "Steps between sample grids.")
 _define.DEFINE_integer("log_every", 100, "Steps between CSV/TensorBoard rows (one progress bar each).")
-# --- scale and fault tolerance (issue 8; docs/scale.md) ---
+# --- scale and fault tolerance (docs/scale.md) ---
 _define.DEFINE_enum("strategy", "default", ["default", "mirrored", "multi_worker", "tpu"],
                   "tf.distribute strategy; multi_worker reads the cluster from TF_CONFIG.")
 _define.DEFINE_bool("jit_compile", False, "Compile the train step with XLA.")
@@ -54,12 +54,12 @@ _define.DEFINE_integer("checkpoint_every", None, "Steps between checkpoints (a m
                      "--log_every; default: the multiple nearest above 1000).")
 _define.DEFINE_enum("on_nan", "stop", ["stop", "restore"], "On a NaN/Inf loss: stop, or roll back "
                   "to the last good checkpoint and halve both learning rates.")
-# --- ensembles (issue 6)
+# --- ensembles (docs/sgan.md)
 _define.DEFINE_string("ensemble", "none", "none: one GAN; sgan: SGAN (Chavdarova & Fleuret, 2018), "
                     "--num_pairs local pairs and a global pair; G_0 is sampled and exported.")
 _define.DEFINE_integer("num_pairs", 5, "Local G/D pairs of --ensemble=sgan.")
 
-# ---- objective and penalty options (issue 3); None means "the objective's default"
+# ---- objective and penalty options; an unset flag means "the objective's default"
 _define.DEFINE_float("penalty_weight", None, "Penalty weight lambda (default: 10 for "
                    "gradient_penalty and dragan).")
 _define.DEFINE_enum("dragan_perturbation", None, ["gaussian", "uniform_std", "symmetric_std"],
@@ -171,7 +171,7 @@ def _start_multi_worker():
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
-    if FLAGS.strategy == "multi_worker":  # scale (issue 8)
+    if FLAGS.strategy == "multi_worker":
         error = _start_multi_worker()
         if error:
             print(f"error: {error}", file=sys.stderr)
@@ -179,7 +179,7 @@ def main(argv):
     start_tensorflow_quietly()
     from tfgan_suite.errors import UserInputError
     from tfgan_suite.training import experiment
-    from tfgan_suite.training.checkpointing import TrainingDiverged
+    from tfgan_suite.training.divergence import TrainingDiverged
 
     logging.set_verbosity(logging.WARNING)  # keep the SavedModel writer's INFO lines off the screen
     try:

@@ -97,12 +97,6 @@ def harness_error(error):
             "traceback": "".join(traceback.format_exception(type(error), error, error.__traceback__))}
 
 
-def all_finite(logs):
-    """True when every numeric value of a Keras logs dict is finite."""
-    return all(math.isfinite(float(v)) for v in (logs or {}).values()
-               if isinstance(v, (int, float, np.floating, np.integer)) or np.ndim(v) == 0)
-
-
 # ----------------------------------------------------------------------------------- scorers
 # registered data set name -> the shipped domain classifier trained on that data
 DOMAIN_OF_DATASET = {"mnist": "mnist", "mnist_bundled": "mnist", "fashion_mnist": "fashion_mnist"}
@@ -129,13 +123,8 @@ def domain_fd_scorer(real, settings):
     """Fréchet distance in the shipped MNIST/Fashion-MNIST classifier's features (lower is better)."""
     from tfgan_suite import metrics
 
-    domain = domain_name(settings)
-    try:
-        classifier = metrics.domain_classifier(domain)
-        frechet = metrics.frechet_classifier_distance_from_activations
-    except AttributeError:
-        raise UserInputError("--metric=domain_fd needs tfgan_suite.metrics.domain_classifier "
-                             "(issue 4); this install lacks it") from None
+    classifier = metrics.domain_classifier(domain_name(settings))
+    frechet = metrics.frechet_classifier_distance_from_activations
     real_features = classifier.features(real)
     return lambda generated: float(frechet(real_features, classifier.features(generated)))
 
@@ -145,12 +134,8 @@ def fid_scorer(real, settings):
     """Inception FID against the real reference images (slow on CPU; lower is better)."""
     from tfgan_suite import metrics
 
-    try:
-        features = metrics.inception_features
-        frechet = metrics.frechet_classifier_distance_from_activations
-    except AttributeError:
-        raise UserInputError("--metric=fid needs tfgan_suite.metrics.inception_features (issue 4); "
-                             "this install lacks it") from None
+    features = metrics.inception_features
+    frechet = metrics.frechet_classifier_distance_from_activations
     real_features = features(real, progress=False)
     return lambda generated: float(frechet(real_features, features(generated, progress=False)))
 
@@ -164,11 +149,11 @@ class Context:
     """What a process computes once and reuses for all its runs: real images, scorer, diversity."""
 
     def __init__(self, settings, scorer=None):
-        from tfgan_suite import data as data_lib
+        from tfgan_suite.data import pixels
 
         self.settings = settings
         self.reference_split, real, self.reference_note = _reference_images(settings)
-        self.real = (real.astype(np.float32) / 127.5 - 1.0) if real.dtype == np.uint8 else real
+        self.real = pixels.to_unit_range(real, f"dataset {settings.dataset or 'bundled MNIST'}")
         self.image_shape = tuple(int(d) for d in self.real.shape[1:])
         self.real_diversity = mean_pairwise_distance(self.real, settings.diversity_samples)
         self.scorer = scorer or SCORERS.build(settings.metric, real=self.real, settings=settings)
@@ -200,26 +185,6 @@ def _reference_images(settings):
                                         "(--reference_split=train says so explicitly)")
 
 
-def _divergence_monitor():
-    import keras
-
-    class DivergenceMonitor(keras.callbacks.Callback):
-        """Stops training at the first non-finite logged value and remembers the step."""
-
-        def __init__(self):
-            super().__init__()
-            self.diverged_at = None
-            self.last_logs = {}
-
-        def on_train_batch_end(self, batch, logs=None):
-            self.last_logs = {k: float(v) for k, v in (logs or {}).items()}
-            if self.diverged_at is None and not all_finite(self.last_logs):
-                self.diverged_at = batch + 1
-                self.model.stop_training = True
-
-    return DivergenceMonitor()
-
-
 def _finite_or_none(value):
     return value if value is not None and math.isfinite(value) else None
 
@@ -236,6 +201,7 @@ def run_one(spec, objective, context, samples_path=None):
 
     from tfgan_suite import losses
     from tfgan_suite.bogonet import sampler
+    from tfgan_suite.training import divergence
     from tfgan_suite.training import settings as settings_lib
     from tfgan_suite.training.gan import GAN
 
@@ -260,7 +226,7 @@ def run_one(spec, objective, context, samples_path=None):
         n_critic = paper.n_critic
         gan.compile(loss=obj, **paper.compile_kwargs())
         record["n_critic"] = n_critic
-        monitor = _divergence_monitor()
+        monitor = divergence.DivergenceGuard()
         train_start = time.perf_counter()
         gan.fit(context.dataset(settings.batch_size * n_critic), epochs=1,
                 steps_per_epoch=settings.steps, verbose=0, callbacks=[monitor], shuffle=False)

@@ -85,7 +85,7 @@ def _layer_options(activation, norm):
     return out
 
 
-def _sample_choices(rng, image_shape):
+def _sample_choices(rng):
     """All random decisions of one architecture, as a flat JSON-friendly dict."""
     c = {"latent_dim": _pick(rng, LATENT_DIMS)}
     c["g_family"] = "cnn" if rng.random() < FAMILY_P_CNN else "mlp"
@@ -193,7 +193,7 @@ def sample_spec(index, seed=0, image_shape=(28, 28, 1), width_multiplier=1.0):
     rng = np.random.default_rng([int(seed), int(index)])
     if not width_multiplier > 0:
         raise ValueError(f"width_multiplier must be positive, got {width_multiplier!r}")
-    choices = _scaled(_sample_choices(rng, image_shape), float(width_multiplier))
+    choices = _scaled(_sample_choices(rng), float(width_multiplier))
     spec = {"arch_id": arch_id(index), "index": int(index), "seed": int(seed),
             "sampler_version": SAMPLER_VERSION, "image_shape": image_shape,
             "width_multiplier": float(width_multiplier),

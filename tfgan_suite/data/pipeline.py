@@ -19,6 +19,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_suite.data.errors import DatasetError
+from tfgan_suite.data.pixels import uint8_to_unit
 
 AUTOTUNE = tf.data.AUTOTUNE
 
@@ -36,9 +37,10 @@ def image_size_tuple(image_size):
 
 
 def to_float(images):
-    """uint8 pixels -> float32 in [-1, 1]: ``x / 127.5 - 1``. Float inputs are returned as float32."""
+    """uint8 pixels -> float32 in [-1, 1] (``pixels.uint8_to_unit``). Float inputs (toy points,
+    arrays already in [-1, 1]) are returned as float32."""
     if images.dtype == tf.uint8:
-        return tf.cast(images, tf.float32) / 127.5 - 1.0
+        return uint8_to_unit(images)
     return tf.cast(images, tf.float32)
 
 

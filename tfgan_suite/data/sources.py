@@ -11,7 +11,15 @@ import numpy as np
 from tfgan_suite.data.errors import DatasetError
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif")
-NPZ_KEYS = {"train": ("x_train", "images"), "test": ("x_test",)}
+# The one npz rule (training data and metric sources alike): the split's own key ``x_<split>``;
+# for the train split also the first generic key present (a file without split keys holds training
+# images; sample files written by other tools use the later keys).
+NPZ_GENERIC_KEYS = ("images", "samples", "x", "arr_0")
+
+
+def npz_candidates(split):
+    """The keys an ``.npz`` file is searched for, in order, for ``split``."""
+    return (f"x_{split}",) + (NPZ_GENERIC_KEYS if split == "train" else ())
 _CHUNK = 1 << 22
 _ALIGNMENT = 64  # TensorFlow wraps numpy buffers aligned to this many bytes without copying them.
 
@@ -71,7 +79,7 @@ def npz_keys(path):
 
 
 def load_npz(path, split="train", num_examples=None):
-    """Returns the uint8 images of ``split`` from an ``.npz`` file (key ``x_<split>``, or ``images``).
+    """Returns the uint8 images of ``split`` from an ``.npz`` file (:func:`npz_candidates`).
 
     Float arrays are returned unchanged (for low-dimensional toy data stored as npz).
     """
@@ -82,7 +90,7 @@ def load_npz(path, split="train", num_examples=None):
         keys = npz_keys(path)
     except zipfile.BadZipFile:
         raise DatasetError(f"{str(path)!r} is not a valid .npz file (not a zip archive)") from None
-    candidates = NPZ_KEYS.get(split, (f"x_{split}",))
+    candidates = npz_candidates(split)
     key = next((k for k in candidates if k in keys), None)
     if key is None:
         raise DatasetError(f"{str(path)!r} has no array for split {split!r}: expected key "
@@ -124,12 +132,11 @@ def load_folder(folder, num_examples=None, progress=True):
         paths = paths[:int(num_examples)]
     if not paths:
         raise DatasetError(f"no images ({', '.join(IMAGE_EXTENSIONS)}) found under {str(folder)!r}")
-    sizes, modes = [], set()
+    sizes = []
     for path in paths:  # headers only: cheap
         try:
             with Image.open(path) as image:
                 sizes.append(image.size)
-                modes.add(image.mode)
         except OSError as error:
             raise DatasetError(f"cannot read image {str(path)!r}: {error}") from None
     first = sizes[0]
@@ -138,20 +145,44 @@ def load_folder(folder, num_examples=None, progress=True):
             raise DatasetError(f"images in {str(folder)!r} have different sizes: {str(paths[0])!r} is "
                                f"{first[0]}x{first[1]} but {str(path)!r} is {size[0]}x{size[1]} "
                                "(resize them to one size first)")
-    grayscale = modes <= {"1", "L", "LA", "I", "I;16", "F"}
-    mode, channels = ("L", 1) if grayscale else ("RGB", 3)
+    mode = folder_mode(paths)
+    channels = 1 if mode == "L" else 3
     images = aligned_empty((len(paths), first[1], first[0], channels))
     iterator = paths
     if progress and len(paths) > 2000:
         from tqdm import tqdm  # pylint: disable=import-outside-toplevel
         iterator = tqdm(paths, desc=f"reading {folder.name}", unit="img")
     for i, path in enumerate(iterator):
+        images[i] = read_images([path], mode)[0].reshape(images.shape[1:])
+    return images
+
+
+GRAYSCALE_MODES = {"1", "L", "LA", "I", "I;16", "F"}
+
+
+def folder_mode(paths):
+    """``"L"`` when every image is grayscale (1 channel), else ``"RGB"`` (headers only)."""
+    from PIL import Image  # pylint: disable=import-outside-toplevel
+
+    modes = set()
+    for path in paths:
+        with Image.open(path) as image:
+            modes.add(image.mode)
+    return "L" if modes <= GRAYSCALE_MODES else "RGB"
+
+
+def read_images(paths, mode):
+    """The images at ``paths`` as one uint8 array ``[n, H, W]`` (``mode="L"``) or ``[n, H, W, 3]``;
+    16-bit and float grayscale are scaled to 8 bits, alpha is dropped, palettes are expanded."""
+    from PIL import Image  # pylint: disable=import-outside-toplevel
+
+    out = []
+    for path in paths:
         with Image.open(path) as image:
             if image.mode in ("I", "I;16", "F"):
                 image = image.point(lambda v: v / 256).convert("L") if image.mode != "F" else image.convert("L")
-            pixels = np.asarray(image.convert(mode), dtype=np.uint8)
-        images[i] = pixels.reshape(images.shape[1:])
-    return images
+            out.append(np.asarray(image.convert(mode), dtype=np.uint8))
+    return np.stack(out)
 
 
 def find_tfds_directory(folder):

@@ -82,8 +82,8 @@ def _check_value(index, op, key, value, description):
         "spectral_norm": lambda v: any(v is s or v == s for s in SPECTRAL_NORM) and not (
             isinstance(v, int) and not isinstance(v, bool)),
         "use_bias": lambda v: isinstance(v, bool) or v == "auto",
-        "alpha": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-        "sn_gain": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0,
+        "alpha": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
+        "sn_gain": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < math.inf,
         "rate": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < 1,
         "shape": lambda v: isinstance(v, (list, tuple)) and len(v) > 0 and all(
             positive_int(d) for d in v),

@@ -89,7 +89,9 @@ class DomainClassifier:
         if images.shape[1:] != (28, 28, 1):
             raise ValueError(f"domain classifiers take (N, 28, 28, 1) images, got shape {images.shape}")
         if images.dtype == np.uint8:
-            return images.astype(np.float32) / 127.5 - 1.0
+            from tfgan_suite.data.pixels import uint8_to_unit  # pylint: disable=import-outside-toplevel
+
+            return uint8_to_unit(images)
         return images.astype(np.float32, copy=False)
 
     def both(self, images):

@@ -2,15 +2,18 @@
 
 A *source* is any of:
 
-* a numpy array: uint8 in [0, 255], or float in [-1, 1] (the generators' range); NHWC or NHW;
+* a numpy array: uint8, or float in [-1, 1], [0, 1] or [0, 255] (``tfgan_suite.data.pixels`` states
+  the one rule, decided once per source); NHWC or NHW;
 * a ``tf.data.Dataset`` of such images (batched or not; ``(images, labels)`` tuples and
   ``{"image": ...}`` dicts are accepted, only the images are used);
-* a path to an ``.npz`` file (key ``images``, ``samples``, ``x``, ``arr_0`` or ``x_<split>``), or to a
-  folder of PNG/JPEG images (sorted by name, recursive);
+* a path to an ``.npz`` file (the data stage's key rule: ``x_<split>``, else ``images``, ``samples``,
+  ``x``, ``arr_0``), or to a folder of images (the data stage's listing and grayscale rule, read one
+  batch at a time);
 * a generator: an object with ``generate(n, seed)`` (e.g. ``tfgan_suite.GAN``), a SavedModel
   directory (a ``sample(n, seed)`` function if exported, else the ``serving_default`` signature fed with
   seeded standard-normal ``z``), or a callable ``f(n, seed)``; these need ``num_samples``;
-* a registered dataset name (``tfgan_suite.data``), read with ``split``.
+* a registered dataset name (``tfgan_suite.data``), read with ``split``; a string is a path or a
+  name by the data stage's rule (``data.looks_like_path``).
 
 Only one batch is materialised at a time (in-memory arrays excepted, which are sliced).
 """
@@ -18,8 +21,6 @@ import os
 from pathlib import Path
 
 import numpy as np
-
-NPZ_KEYS = ("images", "samples", "x", "arr_0")
 
 
 class SourceError(ValueError):
@@ -31,20 +32,22 @@ def _describe(source):
     return text if len(text) < 80 else text[:77] + "..."
 
 
-def to_unit_range(images, name="images"):
-    """uint8 [0,255] -> float32 [-1,1]; float arrays are checked to be in [-1, 1]; NHW -> NHWC."""
+def _nhwc(images, name):
     images = np.asarray(images)
     if images.ndim == 3:
         images = images[..., None]
     if images.ndim != 4 or images.shape[-1] not in (1, 3):
         raise SourceError(f"{name}: expected NHWC images with 1 or 3 channels, got shape {images.shape}")
-    if images.dtype == np.uint8:
-        return images.astype(np.float32) / 127.5 - 1.0
-    images = images.astype(np.float32, copy=False)
-    if images.size and (images.min() < -1.01 or images.max() > 1.01):
-        raise SourceError(f"{name}: float images must be in [-1, 1] (got [{images.min():.3g}, "
-                          f"{images.max():.3g}]); pass uint8 arrays for [0, 255] images")
     return images
+
+
+def unit_range_converter(name, assume=None):
+    """``f(images) -> float32 NHWC in [-1, 1]`` for one source: NHW -> NHWC, then the data stage's
+    one pixel rule (``data.pixels.PixelRange``, decided on the first batch)."""
+    from tfgan_suite.data.pixels import PixelRange  # pylint: disable=import-outside-toplevel
+
+    pixels = PixelRange(name, assume)
+    return lambda images: pixels(_nhwc(images, name))
 
 
 def to_uint8_range(images_unit):
@@ -84,8 +87,8 @@ class _SavedModelGenerator:
     def generate(self, n, seed=0):
         import tensorflow as tf
 
-        if self.sample is not None:  # tfgan_suite.export's sample(n, seed) returns {"images": ...}
-            out = self.sample(n, seed)
+        if self.sample is not None:  # tfgan_suite.export's: {"images": ...}
+            out = self.sample(tf.constant(int(n)), tf.constant(int(seed), tf.int64))
         else:
             z = tf.random.stateless_normal((n,) + self.latent_shape, seed=[int(seed), 0])
             out = self.signature(**{self.input_name: z})
@@ -111,30 +114,18 @@ def _generate_fn(source):
     return source
 
 
-# ----------------------------------------------------------------------------- files
-def _read_image(path, mode):
-    from PIL import Image
-
-    with Image.open(path) as im:
-        return np.asarray(im.convert(mode))
-
-
-def _npz_array(path, split):
-    with np.load(path) as f:
-        for key in NPZ_KEYS + (f"x_{split}",):
-            if key in f.files:
-                return f[key]
-        raise SourceError(f"{path}: no image array; expected one of the keys "
-                          f"{', '.join(NPZ_KEYS + (f'x_{split}',))}, found {', '.join(f.files)}")
-
-
-def _dataset_array_or_stream(name, split, num_samples):
-    from tfgan_suite import data  # pylint: disable=import-outside-toplevel  (imports TensorFlow)
-
-    return data.raw(name, split=split, num_examples=num_samples)
-
-
 # ----------------------------------------------------------------------------- iteration
+def _iterate_folder(path, num_samples, batch_size):
+    from tfgan_suite.data import sources as data_sources  # pylint: disable=import-outside-toplevel
+
+    files = data_sources.list_images(path)
+    files = files[:num_samples] if num_samples else files
+    mode = data_sources.folder_mode(files)
+    convert = unit_range_converter(str(path))
+    for i in range(0, len(files), batch_size):
+        yield convert(data_sources.read_images(files[i:i + batch_size], mode))
+
+
 def count_hint(source, num_samples=None, split="train"):
     """Number of images the source will yield (for progress bars), or None when unknown."""
     if num_samples is not None:
@@ -157,36 +148,24 @@ def iterate_images(source, num_samples=None, batch_size=50, seed=0, split="train
     if num_samples is not None and int(num_samples) < 1:
         raise SourceError(f"num_samples must be positive, got {num_samples!r}")
     if isinstance(source, (str, os.PathLike)) and not _is_saved_model(source):
+        from tfgan_suite import data  # pylint: disable=import-outside-toplevel  (imports TensorFlow)
+
         path = Path(source).expanduser()
-        if path.is_file() and path.suffix.lower() == ".npz":
-            source = _npz_array(path, split)
-        elif path.is_dir():
-            # the data stage's file listing; reading stays here, streamed batch by batch
-            from tfgan_suite.data.sources import IMAGE_EXTENSIONS, list_images  # pylint: disable=import-outside-toplevel
-
-            files = list_images(path)
-            if not files:
-                raise SourceError(f"folder {str(path)!r} contains no images ({', '.join(IMAGE_EXTENSIONS)})")
-            files = files[:num_samples] if num_samples else files
-            from PIL import Image
-
-            with Image.open(files[0]) as first:
-                mode = "L" if first.mode in ("L", "1", "I;16") else "RGB"
-            for i in range(0, len(files), batch_size):
-                yield to_unit_range(np.stack([_read_image(p, mode) for p in files[i:i + batch_size]]),
-                                    str(path))
+        if path.is_dir() and data.sources.list_images(path):
+            # the data stage's folder rules, read one batch at a time (folders can be large)
+            yield from _iterate_folder(path, num_samples, batch_size)
             return
-        elif not path.exists() and os.sep not in str(source) and not str(source).endswith(".npz"):
-            source = _dataset_array_or_stream(str(source), split, num_samples)
-        else:
-            raise SourceError(f"cannot read images from {str(source)!r}: expected an .npz file, an image "
-                              "folder, a SavedModel directory or a dataset name")
+        try:
+            source = data.raw(str(source), split=split, num_examples=num_samples)
+        except data.DatasetError as error:
+            raise SourceError(f"cannot read images from {str(source)!r}: {error}") from None
     if isinstance(source, np.ndarray):
         n = len(source) if num_samples is None else min(int(num_samples), len(source))
         if num_samples is not None and int(num_samples) > len(source):
             raise SourceError(f"asked for {num_samples} images but the array has only {len(source)}")
+        convert = unit_range_converter("array images")
         for i in range(0, n, batch_size):
-            yield to_unit_range(source[i:min(i + batch_size, n)])
+            yield convert(source[i:min(i + batch_size, n)])
         return
     if _is_tf_dataset(source):
         yield from _iterate_dataset(source, num_samples, batch_size)
@@ -195,6 +174,7 @@ def iterate_images(source, num_samples=None, batch_size=50, seed=0, split="train
         if num_samples is None:
             raise SourceError("a generator source needs num_samples (how many images to draw)")
         generate = _generate_fn(source)
+        convert = unit_range_converter("generated images", assume="[-1, 1]")
         done, index = 0, 0
         while done < int(num_samples):
             n = min(batch_size, int(num_samples) - done)
@@ -202,7 +182,7 @@ def iterate_images(source, num_samples=None, batch_size=50, seed=0, split="train
             images = np.asarray(images)
             if len(images) != n:
                 raise SourceError(f"generator returned {len(images)} images for a request of {n}")
-            yield to_unit_range(images, "generated images")
+            yield convert(images)
             done, index = done + n, index + 1
         return
     raise SourceError(f"unsupported image source {_describe(source)}: pass a numpy array, a tf.data.Dataset, "
@@ -228,6 +208,7 @@ def _iterate_dataset(dataset, num_samples, batch_size):
     rank = spec.shape.rank
     if rank == 2 or (rank == 3 and spec.shape[-1] in (1, 3)):
         dataset = dataset.batch(batch_size)  # unbatched HW / HWC images
+    convert = unit_range_converter("dataset images")
     done = 0
     pending = []
     pending_n = 0
@@ -240,12 +221,12 @@ def _iterate_dataset(dataset, num_samples, batch_size):
         pending_n += len(batch)
         while pending_n >= batch_size:
             joined = np.concatenate(pending)
-            yield to_unit_range(joined[:batch_size], "dataset images")
+            yield convert(joined[:batch_size])
             pending, pending_n = [joined[batch_size:]], len(joined) - batch_size
         if num_samples is not None and done >= int(num_samples):
             break
     if pending_n:
-        yield to_unit_range(np.concatenate(pending), "dataset images")
+        yield convert(np.concatenate(pending))
     if num_samples is not None and done < int(num_samples):
         raise SourceError(f"asked for {num_samples} images but the dataset has only {done}")
 

@@ -24,13 +24,14 @@ def train(dataset, data_path, output, epochs=None, batch_size=128, seed=0):
     import keras
     import tensorflow as tf
 
+    from tfgan_suite.data.pixels import uint8_to_unit
     from tfgan_suite.metrics.domain import build_domain_classifier
 
     epochs = epochs or DEFAULT_EPOCHS[dataset]
     keras.utils.set_random_seed(seed)
     with np.load(data_path) as d:
         x_train, y_train, x_test, y_test = (d[k] for k in ("x_train", "y_train", "x_test", "y_test"))
-    scale = lambda x: (x.reshape(-1, 28, 28, 1).astype(np.float32) / 127.5 - 1.0)
+    scale = lambda x: uint8_to_unit(x.reshape(-1, 28, 28, 1))
     x_train, x_test = scale(x_train), scale(x_test)
     train_ds = (tf.data.Dataset.from_tensor_slices((x_train, y_train))
                 .shuffle(len(x_train), seed=seed).batch(batch_size).prefetch(2))
@@ -40,7 +41,7 @@ def train(dataset, data_path, output, epochs=None, batch_size=128, seed=0):
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                   metrics=["accuracy"])
     start = time.time()
-    model.fit(train_ds, epochs=epochs, verbose=2)
+    model.fit(train_ds, epochs=epochs, verbose=2, shuffle=False)  # train_ds shuffles itself
     seconds = time.time() - start
     _, test_acc = model.evaluate(x_test, y_test, batch_size=1000, verbose=0)
     output = Path(output)

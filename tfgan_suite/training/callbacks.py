@@ -1,4 +1,5 @@
-"""Keras callbacks for GAN runs: sample grids (PNG and TensorBoard), step-indexed logs, HParams.
+"""Keras callbacks for GAN runs: sample grids (PNG and TensorBoard; SGAN ensemble grids), step-indexed
+logs, HParams.
 
 Losses go through Keras's own ``CSVLogger`` and ``TensorBoard``; :class:`StepCounter` adds the
 generator-update count to the logs so those files are indexed by training step. :class:`SampleGrid`
@@ -8,8 +9,10 @@ HParams dashboard, so runs of different objectives sit side by side in one table
 (``tensorboard --logdir runs/``).
 """
 import dataclasses
+import glob
 import json
 import os
+from collections.abc import Mapping
 
 import keras
 import numpy as np
@@ -36,9 +39,9 @@ class SampleGrid(keras.callbacks.Callback):
 
     Files: ``<directory>/<prefix>_<step>.png`` and ``<directory>/<prefix>_final.png``. With
     ``tensorboard_dir``, each grid is also an image summary named ``<prefix>`` at its generator
-    step in ``<tensorboard_dir>/samples`` (a run of its own: TensorBoard reads one event file per
-    directory at a time, so the grids do not share Keras's ``train`` directory). Subclasses change
-    what a grid shows by overriding :meth:`write`.
+    step in ``<tensorboard_dir>/<prefix>`` (a run of its own: TensorBoard reads one event file per
+    directory at a time, so grids do not share Keras's ``train`` directory, nor one grid callback's
+    directory with another's). Subclasses change what a grid shows by overriding :meth:`write`.
     """
 
     prefix = "samples"
@@ -73,7 +76,7 @@ class SampleGrid(keras.callbacks.Callback):
             image = image[..., None]
         if self._writer is None:
             self._writer = tf.summary.create_file_writer(
-                os.path.join(self.tensorboard_dir, "samples"))
+                os.path.join(self.tensorboard_dir, self.prefix))
         with self._writer.as_default():
             tf.summary.image(self.prefix, image[None], step=step)
         self._writer.flush()
@@ -88,16 +91,17 @@ class SampleGrid(keras.callbacks.Callback):
 
 
 def hparam_values(config):
-    """A flat ``{name: bool | int | float | str}`` of ``config`` (a dataclass or a dict) for HParams.
+    """A flat ``{name: bool | int | float | str}`` of ``config`` (a dataclass or a mapping) for HParams.
 
-    Nested dicts become ``outer.inner`` keys; ``None`` becomes ``"none"`` and lists/tuples/other
-    values their JSON (or ``str``) text, the value types the HParams dashboard accepts.
+    Nested mappings and dataclasses become ``outer.inner`` keys; ``None`` becomes ``"none"`` and
+    lists/tuples/other values their JSON (or ``str``) text, the value types the HParams dashboard
+    accepts.
     """
     if dataclasses.is_dataclass(config):
-        config = dataclasses.asdict(config)
+        config = {field.name: getattr(config, field.name) for field in dataclasses.fields(config)}
     values = {}
     for key, value in dict(config).items():
-        if isinstance(value, dict):
+        if isinstance(value, Mapping) or dataclasses.is_dataclass(value):
             for inner, inner_value in hparam_values(value).items():
                 values[f"{key}.{inner}"] = inner_value
         elif value is None:
@@ -118,7 +122,8 @@ class HParams(keras.callbacks.Callback):
     ``log_dir`` is the directory given to ``keras.callbacks.TensorBoard``: the HParams session is
     that directory, and the dashboard takes its metrics from the scalars Keras writes below it
     (``train/epoch_d_loss``, ...). Point TensorBoard at the parent of several runs' ``log_dir`` to
-    compare them side by side.
+    compare them side by side. A ``log_dir`` that already holds the session (a resumed run) is
+    left as it is.
     """
 
     def __init__(self, log_dir, config, trial_id=None):
@@ -129,7 +134,8 @@ class HParams(keras.callbacks.Callback):
         self._written = False
 
     def on_train_begin(self, logs=None):
-        if self._written:  # once per run, even when fit is called again (roll-back, resume)
+        # once per run: not again when fit is called again (roll-back) or the run resumes
+        if self._written or glob.glob(os.path.join(self.log_dir, "events.out.tfevents.*")):
             return
         import tensorflow as tf  # pylint: disable=import-outside-toplevel
         from tensorboard.plugins.hparams import api as hp  # pylint: disable=import-outside-toplevel
@@ -139,3 +145,32 @@ class HParams(keras.callbacks.Callback):
             hp.hparams(self.values, trial_id=self.trial_id)
         writer.close()
         self._written = True
+
+
+# ---------------------------------------------------------------------- SGAN ensemble grids
+def ensemble_grid_images(model, num_samples=8, seed=0):
+    """Images for a side-by-side grid: row r holds sample r of G_0, G_1, ..., G_N (same latent).
+
+    Returns ``(num_samples * (N + 1), H, W, C)`` images in [-1, 1]; tile with ``ncols = N + 1``.
+    """
+    per_generator = np.stack(model.generate_all(num_samples, seed=seed), axis=1)  # (n, N+1, ...)
+    return per_generator.reshape((-1,) + per_generator.shape[2:])
+
+
+def save_ensemble_grid(model, path, num_samples=8, seed=0):
+    """Writes a PNG whose first column is the global generator G_0 and column i is G_i."""
+    return save_grid(ensemble_grid_images(model, num_samples, seed), path,
+                     ncols=model.num_pairs + 1)
+
+
+class EnsembleGrid(SampleGrid):
+    """Saves ``<directory>/ensemble_<step>.png`` every ``every_n_steps`` and ``ensemble_final.png``:
+    G_0 (first column) and every local G_i side by side on the same latent vectors."""
+
+    prefix = "ensemble"
+
+    def __init__(self, directory, every_n_steps=500, num_samples=8, seed=0, tensorboard_dir=None):
+        super().__init__(directory, every_n_steps, num_samples, seed, tensorboard_dir)
+
+    def write(self, path):
+        return save_ensemble_grid(self.model, path, self.num_samples, self.seed)

@@ -1,4 +1,4 @@
-"""Exact resume and the divergence guard.
+"""Exact resume: saving, restoring and rolling back a run's state.
 
 A run's state is saved with ``tf.train.CheckpointManager`` under ``<workdir>/checkpoints/ckpt-<step>``
 (``step`` = train steps done, a multiple of ``log_every``): generator, discriminator (including
@@ -19,7 +19,6 @@ warning line and the previous one is used; one that does not fit the model built
 reshaped, added or removed: other code or flags) stops the run with one line naming the variable. A state with a non-finite weight is never saved, so the
 newest checkpoint is always a good one.
 """
-import math
 import os
 import re
 import shutil
@@ -32,10 +31,6 @@ import tensorflow as tf
 
 from tfgan_suite.errors import UserInputError
 from tfgan_suite.training import checkpoint_mismatch
-
-
-class TrainingDiverged(RuntimeError):
-    """A loss became NaN/Inf; the message is one line naming the step and the last good checkpoint."""
 
 
 def checkpoint_objects(model):
@@ -160,37 +155,6 @@ class PeriodicCheckpoint(keras.callbacks.Callback):
         step = (epoch + 1) * self.steps_per_epoch
         if step % self.every == 0 or step >= self.total_steps:
             self.checkpoints.save(step)
-
-
-class DivergenceGuard(keras.callbacks.Callback):
-    """Stops ``fit`` at the first train step whose logged losses are not finite.
-
-    ``diverged_at`` is then that step (1-based count of train steps); the caller decides whether
-    to stop for good or roll back (``--on_nan``).
-    """
-
-    def __init__(self, steps_per_epoch):
-        super().__init__()
-        self.steps_per_epoch = int(steps_per_epoch)
-        self.diverged_at = None
-        self._epoch = 0
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._epoch = epoch
-
-    def on_train_batch_end(self, batch, logs=None):
-        if self.diverged_at is not None or not logs:
-            return
-        for name, value in logs.items():
-            try:
-                number = float(value)
-            except (TypeError, ValueError):
-                continue
-            if not math.isfinite(number):
-                self.diverged_at = self._epoch * self.steps_per_epoch + batch + 1
-                self.bad_metric = name
-                self.model.stop_training = True
-                return
 
 
 def scale_learning_rates(optimizers, factor):

@@ -31,7 +31,7 @@ from tfgan_suite import data as data_lib
 from tfgan_suite import export, losses, models
 from tfgan_suite.errors import UserInputError
 from tfgan_suite.training import callbacks as callbacks_lib
-from tfgan_suite.training import checkpointing, distribute, precision, schedules
+from tfgan_suite.training import checkpointing, distribute, divergence, precision, schedules
 from tfgan_suite.training import settings as settings_lib
 from tfgan_suite.training import step as step_lib
 from tfgan_suite.training.gan import GAN
@@ -69,14 +69,14 @@ class TrainConfig:
     model_options: dict = dataclasses.field(default_factory=dict)
     loss_options: dict = dataclasses.field(default_factory=dict)
     penalty_options: dict = dataclasses.field(default_factory=dict)
-    # --- scale and fault tolerance (issue 8) ---
+    # --- scale and fault tolerance (docs/scale.md) ---
     strategy: str = "default"  # default | mirrored | multi_worker | tpu (training.distribute)
     jit_compile: bool = False  # XLA
     mixed_precision: Optional[str] = None  # None/float32 | bfloat16 | float16
     checkpoint_every: Optional[int] = None  # None: the multiple of log_every nearest above 1000
     keep_checkpoints: int = 3
     on_nan: str = "stop"  # stop | restore (roll back to the last good checkpoint, halve both LRs)
-    # --- ensembles (issue 6): "none" trains one GAN; "sgan" an SGAN of num_pairs local pairs.
+    # --- ensembles (docs/sgan.md): "none" trains one GAN; "sgan" an SGAN of num_pairs local pairs.
     ensemble: str = "none"
     num_pairs: int = 5
 
@@ -270,129 +270,180 @@ def _validate(config):
     return log_every, _checkpoint_every(config, log_every)
 
 
-def _export(gan, strategy, path):
-    """Exports the sampling generator (EMA when enabled) atomically: written beside, then renamed."""
-    generator = gan.sampling_generator
-    if strategy is not tf.distribute.get_strategy():
-        # a plain copy outside the strategy, so the SavedModel holds ordinary variables
-        copy = keras.models.clone_model(generator)
-        copy.set_weights(generator.get_weights())
-        generator = copy
-    staging = path + ".partial"
-    shutil.rmtree(staging, ignore_errors=True)
-    export.export_generator(generator, staging, gan.latent_dim)
-    shutil.rmtree(path, ignore_errors=True)
-    os.replace(staging, path)
-    return path
+class Run:
+    """One training run of a :class:`TrainConfig`, step by step::
+
+        run = Run(config)      # validates the config, picks the strategy, checks the workdir
+        run.build()            # data shape, model, checkpoints (restored when resuming)
+        run.fit()              # Keras fit with the run's callbacks; NaN/Inf: stop or roll back
+        run.export()           # the sampling generator as a SavedModel
+        result = run.result()  # or all four at once: Run(config).execute()
+
+    Raises ``UserInputError`` (bad config or a workdir holding something else, one line) and
+    ``divergence.TrainingDiverged`` (a NaN/Inf loss: one line naming the step and the last good
+    checkpoint, which is kept).
+    """
+
+    def __init__(self, config):
+        self.config = config
+        self.log_every, self.checkpoint_every = _validate(config)
+        # first: multi-worker must create its strategy before anything else touches TensorFlow
+        self.strategy = distribute.make_strategy(config.strategy)
+        self.chief = distribute.is_chief(self.strategy)
+        self.mode = check_workdir(config.workdir, config) if self.chief else "worker"
+        # non-chief workers write their (unused) copies into a scratch directory
+        self.out_dir = config.workdir if self.chief else tempfile.mkdtemp(prefix="tfgan_worker_")
+        self.gan = self.arch = self.checkpoints = None
+        self.start_step = 0
+        self.history = {}
+        self.generator_path = None
+
+    # ------------------------------------------------------------------ build
+    def build(self):
+        """Builds the model (seeded), checks the data against it, restores or starts checkpoints
+        and writes ``config.json``."""
+        config = self.config
+        probe = data_lib.load(config.dataset, split="train", batch_size=1, seed=config.seed,
+                              data_dir=config.data_dir)
+        keras.utils.set_random_seed(config.seed)  # initial weights are a function of the seed
+        with precision.precision_policy(config.mixed_precision), self.strategy.scope():
+            build = build_sgan if config.ensemble == "sgan" else build_gan
+            self.gan, self.arch = build(config, image_channels=probe.element_spec.shape[-1])
+        self.dataset(0)  # shape check before writing anything
+        os.makedirs(self.out_dir, exist_ok=True)
+        self.checkpoints = checkpointing.RunCheckpoints(
+            self.gan, os.path.join(config.workdir, "checkpoints"), config.keep_checkpoints,
+            write=self.chief)
+        self.start_step = self.checkpoints.restore_latest() if self.mode != "new" else 0
+        if self.mode == "new" or self.chief:
+            with open(os.path.join(self.out_dir, "config.json"), "w") as f:
+                json.dump(dataclasses.asdict(config), f, indent=2, default=str)
+        if self.start_step == 0 and self.mode != "worker":
+            self.checkpoints.save(0)  # "restore" always has a good checkpoint to go back to
+        return self
+
+    @property
+    def critic_schedule(self):
+        return getattr(getattr(self.gan, "game", None), "critic_schedule", "constant")
+
+    def dataset(self, step):
+        """The training data from generator step ``step`` on (a pure function of the seed: a
+        resumed run skips the batches already used). A constant schedule feeds ``n_critic * B``
+        images per step; the wgan schedule batches of ``B`` grouped by ``step.scheduled_batches``."""
+        config, schedule, n_critic = self.config, self.critic_schedule, self.gan.n_critic
+        batch = config.batch_size * (n_critic if schedule == "constant" else 1)
+        dataset = data_lib.load(config.dataset, split="train", image_size=self.arch.image_shape[0],
+                                batch_size=batch, seed=config.seed, data_dir=config.data_dir)
+        data_lib.check_channels(dataset, self.arch.image_shape)  # one line naming the fix
+        if schedule != "constant":
+            used = step_lib.critic_batches_before(schedule, n_critic, step)
+            return step_lib.scheduled_batches(dataset.skip(used), n_critic, step, schedule)
+        return distribute.distribute_batches(self.strategy, dataset.skip(step), n_critic)
+
+    # ------------------------------------------------------------------ fit
+    def callbacks(self, guard, csv_path):
+        """Step counter, divergence guard, (chief) sample grids, CSV and TensorBoard, checkpoints."""
+        config, out_dir = self.config, self.out_dir
+        callbacks = [callbacks_lib.StepCounter(), guard]
+        if self.chief:
+            tensorboard_dir = os.path.join(out_dir, "tensorboard")
+            callbacks += [
+                callbacks_lib.SampleGrid(os.path.join(out_dir, "samples"), config.sample_every,
+                                         seed=config.seed, tensorboard_dir=tensorboard_dir),
+                keras.callbacks.CSVLogger(csv_path, append=True),
+                keras.callbacks.TensorBoard(tensorboard_dir, write_graph=False),
+                # the run's flags and the settings they resolved to, in the HParams dashboard
+                callbacks_lib.HParams(tensorboard_dir, {
+                    **{k: v for k, v in dataclasses.asdict(config).items()
+                       if k not in ("workdir", "verbose")}, "settings": self.gan.settings})]
+            if config.ensemble == "sgan":  # G_0 and every G_i side by side
+                callbacks.append(callbacks_lib.EnsembleGrid(
+                    os.path.join(out_dir, "samples"), config.sample_every, seed=config.seed,
+                    tensorboard_dir=tensorboard_dir))
+        callbacks.append(checkpointing.PeriodicCheckpoint(
+            self.checkpoints, self.checkpoint_every, self.log_every, config.steps, guard))
+        return callbacks
+
+    def fit(self):
+        """Trains from ``start_step`` to ``config.steps``; on NaN/Inf stops (``on_nan="stop"``) or
+        rolls back to the last good checkpoint with halved learning rates (at most
+        ``MAX_NAN_RESTORES`` times)."""
+        config = self.config
+        if self.start_step >= config.steps:
+            if os.path.isdir(os.path.join(self.out_dir, "generator")):
+                raise UserInputError(f"workdir {config.workdir!r} holds a finished run of "
+                                     f"{self.start_step} steps; raise --steps to continue it or "
+                                     f"choose a new --workdir")
+            return self
+        csv_path = os.path.join(self.out_dir, "losses.csv")
+        checkpointing.truncate_csv(csv_path, self.start_step)
+        guard = divergence.DivergenceGuard()
+        callbacks = self.callbacks(guard, csv_path)
+        restores = 0
+        while True:
+            fit = self.gan.fit(self.dataset(self.start_step),
+                               initial_epoch=self.start_step // self.log_every,
+                               epochs=config.steps // self.log_every,
+                               steps_per_epoch=self.log_every, callbacks=callbacks,
+                               verbose=config.verbose, shuffle=False)
+            for key, values in fit.history.items():
+                self.history.setdefault(key, []).extend(values)
+            if guard.diverged_at is None:
+                return self
+            step, last_good = guard.diverged_at, self.checkpoints.last_good
+            if config.on_nan == "stop" or restores >= MAX_NAN_RESTORES:
+                raise divergence.TrainingDiverged(
+                    f"training diverged: non-finite {guard.bad_metric} at step {step}; stopped "
+                    f"(last good checkpoint: {last_good or 'none'}, kept)"
+                    + (f" after {restores} roll-backs" if restores else ""))
+            self.start_step = self.checkpoints.restore_latest()
+            rates = checkpointing.scale_learning_rates(
+                (self.gan.d_optimizer, self.gan.g_optimizer), 0.5)
+            restores += 1
+            checkpointing.warn(f"non-finite {guard.bad_metric} at step {step}; rolled back to "
+                               f"{self.checkpoints.last_good} and halved the learning rates to "
+                               f"d={rates[0]:.3g}, g={rates[1]:.3g}")
+            checkpointing.truncate_csv(csv_path, self.start_step)
+            guard.reset()
+            self.gan.stop_training = False
+
+    # ------------------------------------------------------------------ export
+    def export(self):
+        """Exports the sampling generator (EMA when enabled) atomically: written beside, then
+        renamed; non-chief workers only clean up their scratch files."""
+        if not self.chief:
+            shutil.rmtree(self.out_dir, ignore_errors=True)
+            self.checkpoints.close()
+            return self
+        generator = self.gan.sampling_generator
+        if self.strategy is not tf.distribute.get_strategy():
+            # a plain copy outside the strategy, so the SavedModel holds ordinary variables
+            copy = keras.models.clone_model(generator)
+            copy.set_weights(generator.get_weights())
+            generator = copy
+        path = os.path.join(self.out_dir, "generator")
+        staging = path + ".partial"
+        shutil.rmtree(staging, ignore_errors=True)
+        export.export_generator(generator, staging, self.gan.latent_dim)
+        shutil.rmtree(path, ignore_errors=True)
+        os.replace(staging, path)
+        self.generator_path = path
+        return self
+
+    def result(self):
+        """``{"gan", "history", "workdir", "generator_path"}``."""
+        return {"gan": self.gan, "history": self.history, "workdir": self.config.workdir,
+                "generator_path": self.generator_path}
+
+    def execute(self):
+        """build, fit, export; returns :meth:`result`."""
+        return self.build().fit().export().result()
 
 
 def train(config):
-    """Runs (or resumes) ``config``; returns ``{"gan", "history", "workdir", "generator_path"}``.
-
-    Raises:
-      UserInputError: bad config or a workdir holding something else (one line).
-      checkpointing.TrainingDiverged: a NaN/Inf loss (one line naming the step and the last good
-        checkpoint, which is kept).
-    """
-    log_every, checkpoint_every = _validate(config)
-    strategy = distribute.make_strategy(config.strategy)  # first: multi-worker needs it early
-    chief = distribute.is_chief(strategy)
-    workdir = config.workdir
-    mode = check_workdir(workdir, config) if chief else "worker"
-
-    probe = data_lib.load(config.dataset, split="train", batch_size=1, seed=config.seed,
-                          data_dir=config.data_dir)
-    channels = probe.element_spec.shape[-1]
-    keras.utils.set_random_seed(config.seed)  # initial weights are a function of the seed
-    with precision.precision_policy(config.mixed_precision), strategy.scope():
-        build = build_sgan if config.ensemble == "sgan" else build_gan
-        gan, arch = build(config, image_channels=channels)
-    schedule = gan.game.critic_schedule if config.ensemble != "sgan" else "constant"
-    # a constant schedule feeds n_critic * B images per step; the wgan schedule B-batches grouped
-    # by step.scheduled_batches
-    global_batch = config.batch_size * (gan.n_critic if schedule == "constant" else 1)
-
-    def dataset_from(step):
-        dataset = data_lib.load(config.dataset, split="train", image_size=arch.image_shape[0],
-                                batch_size=global_batch, seed=config.seed,
-                                data_dir=config.data_dir)
-        if tuple(dataset.element_spec.shape[1:]) != tuple(arch.image_shape):
-            raise UserInputError(f"dataset images have shape "
-                                 f"{tuple(dataset.element_spec.shape[1:])} but model "
-                                 f"{model_name(config)!r} expects {tuple(arch.image_shape)}")
-        # exact resume: the pipeline is a function of the seed; skip the batches already used
-        if schedule != "constant":
-            used = step_lib.critic_batches_before(schedule, gan.n_critic, step)
-            return step_lib.scheduled_batches(dataset.skip(used), gan.n_critic, step, schedule)
-        return distribute.distribute_batches(strategy, dataset.skip(step), gan.n_critic)
-
-    dataset_from(0)  # shape check before writing anything
-    # non-chief workers write their (unused) copies into a scratch directory
-    out_dir = workdir if chief else tempfile.mkdtemp(prefix="tfgan_worker_")
-    os.makedirs(out_dir, exist_ok=True)
-    checkpoints = checkpointing.RunCheckpoints(gan, os.path.join(workdir, "checkpoints"),
-                                               config.keep_checkpoints, write=chief)
-    start_step = checkpoints.restore_latest() if mode != "new" else 0
-    if mode == "new" or chief:
-        with open(os.path.join(out_dir, "config.json"), "w") as f:
-            json.dump(dataclasses.asdict(config), f, indent=2, default=str)
-    if start_step == 0 and mode != "worker":
-        checkpoints.save(0)  # "restore" always has a good checkpoint to go back to
-    generator_path = os.path.join(out_dir, "generator")
-    if start_step >= config.steps:
-        if os.path.isdir(generator_path):
-            raise UserInputError(f"workdir {workdir!r} holds a finished run of {start_step} steps; "
-                                 f"raise --steps to continue it or choose a new --workdir")
-        return {"gan": gan, "history": {}, "workdir": workdir,
-                "generator_path": _export(gan, strategy, generator_path) if chief else None}
-
-    csv_path = os.path.join(out_dir, "losses.csv")
-    checkpointing.truncate_csv(csv_path, start_step)
-    guard = checkpointing.DivergenceGuard(log_every)
-    callbacks = [callbacks_lib.StepCounter(), guard]
-    if chief:
-        callbacks += [
-            callbacks_lib.SampleGrid(os.path.join(out_dir, "samples"), config.sample_every,
-                                     seed=config.seed),
-            keras.callbacks.CSVLogger(csv_path, append=True),
-            keras.callbacks.TensorBoard(os.path.join(out_dir, "tensorboard"), write_graph=False),
-        ]
-        if config.ensemble == "sgan":  # G_0 and every G_i side by side
-            from tfgan_suite.training.sgan import EnsembleGrid  # pylint: disable=import-outside-toplevel
-            callbacks.append(EnsembleGrid(os.path.join(out_dir, "samples"), config.sample_every,
-                                          seed=config.seed))
-    callbacks.append(checkpointing.PeriodicCheckpoint(checkpoints, checkpoint_every, log_every,
-                                                      config.steps, guard))
-    history, restores = {}, 0
-    while True:
-        fit = gan.fit(dataset_from(start_step), initial_epoch=start_step // log_every,
-                      epochs=config.steps // log_every, steps_per_epoch=log_every,
-                      callbacks=callbacks, verbose=config.verbose, shuffle=False)
-        for key, values in fit.history.items():
-            history.setdefault(key, []).extend(values)
-        if guard.diverged_at is None:
-            break
-        step, last_good = guard.diverged_at, checkpoints.last_good
-        if config.on_nan == "stop" or restores >= MAX_NAN_RESTORES:
-            raise checkpointing.TrainingDiverged(
-                f"training diverged: non-finite {guard.bad_metric} at step {step}; stopped "
-                f"(last good checkpoint: {last_good or 'none'}, kept)"
-                + (f" after {restores} roll-backs" if restores else ""))
-        start_step = checkpoints.restore_latest()
-        rates = checkpointing.scale_learning_rates((gan.d_optimizer, gan.g_optimizer), 0.5)
-        restores += 1
-        checkpointing.warn(f"non-finite {guard.bad_metric} at step {step}; rolled back to "
-                           f"{checkpoints.last_good} and halved the learning rates to "
-                           f"d={rates[0]:.3g}, g={rates[1]:.3g}")
-        checkpointing.truncate_csv(csv_path, start_step)
-        guard.diverged_at = None
-        gan.stop_training = False
-
-    path = _export(gan, strategy, generator_path) if chief else None
-    if not chief:
-        shutil.rmtree(out_dir, ignore_errors=True)
-        checkpoints.close()
-    return {"gan": gan, "history": history, "workdir": workdir, "generator_path": path}
+    """Runs (or resumes) ``config`` (:class:`Run`); returns ``{"gan", "history", "workdir",
+    "generator_path"}``."""
+    return Run(config).execute()
 
 
 def set_global_determinism(seed):

@@ -81,6 +81,9 @@ class GAN(keras.Model):
           **kwargs: passed to ``keras.Model.compile`` (e.g. ``jit_compile``, ``steps_per_execution``).
         """
         kwargs.setdefault("jit_compile", False)
+        # no Keras-level optimizer: the players have their own, and Keras's default (an unused
+        # RMSprop) would be saved, rebuilt by BackupAndRestore and logged as the learning rate
+        kwargs.setdefault("optimizer", None)
         super().compile(**kwargs)
         self.objective = losses_lib.get(loss, **(loss_options or {}))
         settings, penalties = game_settings(

@@ -48,11 +48,6 @@ def precision_policy(precision):
         keras.config.set_dtype_policy(previous)
 
 
-def is_mixed():
-    """True when the current global policy computes in a 16-bit float."""
-    return keras.config.dtype_policy().compute_dtype in ("float16", "bfloat16")
-
-
 def wrap_optimizer(optimizer, precision):
     """Wraps ``optimizer`` in a ``LossScaleOptimizer`` for float16 (once); unchanged otherwise."""
     if policy_name(precision) != "mixed_float16":

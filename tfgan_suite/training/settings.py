@@ -117,6 +117,9 @@ class Settings:
                 return keras.optimizers.RMSprop(lr)
             return keras.optimizers.Adam(lr, beta_1=self.beta_1, beta_2=self.beta_2)
 
+        if schedules.parse(lr_decay)[0] != "none" and not total_steps:
+            raise UserInputError(f"lr_decay={lr_decay!r} needs total_steps (the run's generator "
+                                 f"updates), got {total_steps!r}")
         steps = total_steps or 1
         return make(self.lr_d, steps * self.n_critic), make(self.lr_g, steps)
 

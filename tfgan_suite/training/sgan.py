@@ -62,12 +62,10 @@ SGAN is built *outside* ``strategy.scope()`` and Keras runs its step as a single
 import contextlib
 
 import keras
-import numpy as np
 import tensorflow as tf
 
 from tfgan_suite import losses as losses_lib
 from tfgan_suite.training import step
-from tfgan_suite.training.callbacks import SampleGrid
 from tfgan_suite.training.gan import game_settings
 from tfgan_suite.training.settings import DEFAULT, is_default
 from tfgan_suite.utils import randomness
@@ -481,34 +479,3 @@ class SGAN(keras.Model):
     def get_compile_config(self):
         """Not saved: optimizers and the game are configured again with ``compile``."""
         return None
-
-
-# ---------------------------------------------------------------------- sample grids
-def ensemble_grid_images(model, num_samples=8, seed=0):
-    """Images for a side-by-side grid: row r holds sample r of G_0, G_1, ..., G_N (same latent).
-
-    Returns ``(num_samples * (N + 1), H, W, C)`` images in [-1, 1]; tile with ``ncols = N + 1``.
-    """
-    per_generator = np.stack(model.generate_all(num_samples, seed=seed), axis=1)  # (n, N+1, ...)
-    return per_generator.reshape((-1,) + per_generator.shape[2:])
-
-
-def save_ensemble_grid(model, path, num_samples=8, seed=0):
-    """Writes a PNG whose first column is the global generator G_0 and column i is G_i."""
-    from tfgan_suite.utils.images import save_grid  # pylint: disable=import-outside-toplevel
-
-    return save_grid(ensemble_grid_images(model, num_samples, seed), path,
-                     ncols=model.num_pairs + 1)
-
-
-class EnsembleGrid(SampleGrid):
-    """Saves ``<directory>/ensemble_<step>.png`` every ``every_n_steps`` and ``ensemble_final.png``:
-    G_0 (first column) and every local G_i side by side on the same latent vectors."""
-
-    prefix = "ensemble"
-
-    def __init__(self, directory, every_n_steps=500, num_samples=8, seed=0):
-        super().__init__(directory, every_n_steps, num_samples, seed)
-
-    def write(self, path):
-        return save_ensemble_grid(self.model, path, self.num_samples, self.seed)
