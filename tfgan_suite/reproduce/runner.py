@@ -191,7 +191,7 @@ def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
 
     from tfgan_suite.bogonet import sweep
     from tfgan_suite.training import experiment
-    from tfgan_suite.training.checkpointing import TrainingDiverged
+    from tfgan_suite.training.divergence import TrainingDiverged
 
     start, load_start = time.perf_counter(), _load_average()
     config = train_config(suite, objective, seed, steps, workdir)
