@@ -78,7 +78,8 @@ def test_runs_write_complete_records_and_resume_without_training_again(tiny_suit
 def _record(objective, seed, fd, status="ok"):
     return {"objective": objective, "seed": seed, "status": status, "model": "dcgan28",
             "metrics": {"domain_fd": fd} if status == "ok" else {}, "wall_time_s": 60.0 * (seed + 1),
-            "train_time_s": 50.0, "steps": 2}
+            "train_time_s": 30.0 * (seed + 1), "steps": 2, "cpu_count": 2,
+            "train_load_average": {"start": [4.0, 3.0, 2.0], "end": [6.0, 3.0, 2.0]}}
 
 
 def test_table_is_mean_and_std_over_finished_seeds_and_flags_objectives_that_do_not_train(
@@ -91,7 +92,8 @@ def test_table_is_mean_and_std_over_finished_seeds_and_flags_objectives_that_do_
     assert document["summary"]["ebgan"]["ok"] == 1 and document["summary"]["ebgan"]["runs"] == 2
     assert report.does_not_train(document["summary"]) == ["ebgan"]  # 30 > 3 x 7
     table = report.markdown_table(document)
-    assert "| nsgan | dcgan28 | 7.00 ± 1.00 |" in table
+    assert "| nsgan | dcgan28 | 7.00 ± 1.00 | 3/3 | 1.0 | 5.0 |" in table  # 30-90 s, load 4-6
+    assert "on 2 CPU cores" in table
     assert "| ebgan (see notes) | dcgan28 | 30.00 |" in table and "| 1/2 |" in table
     # published: docs/results.md regenerated from every JSON, with the suite's notes
     workdir = tmp_path / "work"

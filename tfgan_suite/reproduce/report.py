@@ -49,10 +49,18 @@ def summarize(records, objectives):
             "metrics": {m: _mean_std([r["metrics"][m] for r in ok if r["metrics"].get(m) is not None])
                         for m in names},
             "mean_wall_time_s": statistics.fmean(r["wall_time_s"] for r in rows),
-            "mean_train_time_s": _mean_or_none([r["train_time_s"] for r in rows]),
-            "load_average": [r.get("load_average") for r in rows],
+            "mean_train_time_s": _mean_or_none([r.get("train_time_s") for r in rows]),
+            "mean_train_load": _mean_or_none([_one_minute_load(r) for r in rows]),
         }
     return summary
+
+
+def _one_minute_load(record):
+    """Mean of the 1-minute load averages at the start and end of the run's training (or of the
+    whole run when the training's were not kept)."""
+    load = record.get("train_load_average") or record.get("load_average") or {}
+    values = [load[k][0] for k in ("start", "end") if load.get(k)]
+    return statistics.fmean(values) if values else None
 
 
 def _mean_or_none(values):
@@ -64,7 +72,9 @@ def results(suite, steps, records, command):
     """The ``results.json`` document of ``records`` (objectives in the suite's order)."""
     order = [o for o in suite.objectives if any(r["objective"] == o for r in records)]
     order += sorted({r["objective"] for r in records} - set(order))
+    cpus = {r.get("cpu_count") for r in records} - {None}
     return {"suite": suite.name, "dataset": suite.dataset, "steps": steps,
+            "cpu_count": ",".join(str(c) for c in sorted(cpus)) or None,
             "protocol": suite.protocol.describe(), "budget_note": suite.budget_note,
             "anchors": [dict(a) for a in suite.anchors], "command": command,
             "summary": summarize(records, order),
@@ -105,17 +115,21 @@ def markdown_table(document, image_dir=None):
              + (f" against {protocol['num_reference']} real `{protocol['reference_split']}` images"
                 if protocol.get("num_reference") else "")
              + f"; features: {protocol['feature_network']}. Mean ± std over the seeds that "
-               f"finished; wall time per run under the load recorded in the JSON.",
+               f"finished. Training minutes per run on {document.get('cpu_count') or '?'} CPU "
+               f"cores under the 1-minute load average in the last column (shared machine).",
              "",
              "| objective | model | " + " | ".join(METRICS[m][0] for m in metrics)
-             + " | runs ok | wall min/run |",
-             "|---|---|" + "---|" * len(metrics) + "---|---|"]
+             + " | runs ok | train min/run | load |",
+             "|---|---|" + "---|" * len(metrics) + "---|---|---|"]
     flagged = does_not_train(summary)
     for objective, row in summary.items():
         name = f"{objective} (see notes)" if objective in flagged else objective
         cells = [_cell(row["metrics"].get(m), _digits(m)) for m in metrics]
+        minutes = row.get("mean_train_time_s") or row["mean_wall_time_s"]
+        load = row.get("mean_train_load")
         lines.append(f"| {name} | {row['model']} | " + " | ".join(cells)
-                     + f" | {row['ok']}/{row['runs']} | {row['mean_wall_time_s'] / 60:.1f} |")
+                     + f" | {row['ok']}/{row['runs']} | {minutes / 60:.1f} | "
+                     + (f"{load:.1f}" if load is not None else "–") + " |")
     if document.get("anchors"):
         lines += ["", "Published results (not ours; other networks and budgets):", "",
                   "| method | modes ↑ | KL ↓ | source |", "|---|---|---|---|"]
