@@ -25,6 +25,7 @@ from tfgan_suite.data.registry import DATASETS, call_loader
 from tfgan_suite.data import sources
 from tfgan_suite.data import catalog  # noqa: F401  (registers the tfds datasets)
 from tfgan_suite.data import toy  # noqa: F401,E402  (registers ring8 and grid25)
+from tfgan_suite.data import stacked_mnist  # noqa: F401,E402  (registers stacked_mnist)
 
 DEFAULT_DATASET = "mnist_bundled"
 
