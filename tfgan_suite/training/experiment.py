@@ -192,7 +192,8 @@ def warn_batch_norm_critic(penalty, name, arch):
     from tfgan_suite.layers import factory  # pylint: disable=import-outside-toplevel
 
     spec = arch.discriminator
-    layers = factory.validate(spec) if isinstance(spec, (list, tuple, str)) else []
+    layers = (factory.validate(spec, num_classes=getattr(arch, "num_classes", None))
+              if isinstance(spec, (list, tuple, str)) else [])
     if penalty in PER_SAMPLE_PENALTIES and any(layer.get("norm") == "batch" for layer in layers):
         checkpointing.warn(
             f"penalty {penalty!r} with model {name!r}, whose critic uses batch norm: the penalty "
