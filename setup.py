@@ -17,6 +17,7 @@ PACKAGES = [
     "tfgan_suite.data",
     "tfgan_suite.utils",
     "tfgan_suite.bogonet",
+    "tfgan_suite.reproduce",
     "tfgan_suite.models",
     "tfgan_suite.flags",
     "tfgan_suite.bundled",

@@ -7,13 +7,17 @@ alike. The minimal loop is the textbook ``tf.function`` + ``GradientTape`` step 
 one D update on (real, G(z)), then one G update.
 
     python benchmarks/train_step_speed.py [--model sngan_resnet --rounds 5 --steps 10 --batch_size 64]
+                                          [--json PATH]
 
 Each timed block runs ``--steps`` steps; the per-step time of a block is the median interval between
 consecutive step ends inside it (steady state: what a long ``fit`` costs per step). ``fit``'s
 per-call set-up (iterator, callbacks) is printed separately: it is paid once per ``fit`` call.
-Prints per-round times, medians and ``ours / minimal`` throughput (target >= 0.95).
+Prints per-round times, medians and ``ours / minimal`` throughput (target >= 0.95); ``--json``
+also writes them, with the command and the machine's load average before and after, for
+``benchmarks/speed_table.py`` (the README's table).
 """
 import argparse
+import json
 import os
 import statistics
 import time
@@ -62,7 +66,9 @@ def main():
     parser.add_argument("--steps", type=int, default=12, help="train steps per timed block")
     parser.add_argument("--batch_size", type=int, default=64)
     parser.add_argument("--model", default="sngan_cnn", help="a registered unconditional architecture")
+    parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args()
+    load_before = os.getloadavg()
 
     keras.utils.set_random_seed(0)
     arch = models.specs(args.model)
@@ -133,6 +139,17 @@ def main():
           f"{statistics.median(setup_costs) * 1e3:.0f} ms")
     print(f"model {args.model}, batch {args.batch_size}; throughput ratio ours (fit) / minimal = "
           f"{median['minimal loop'] / median['GAN via fit']:.3f} (target >= 0.95)")
+    if args.json:
+        from speed_table import run_record  # pylint: disable=import-outside-toplevel
+
+        record = run_record("train_step_speed", model=args.model, batch_size=args.batch_size,
+                            load_average_before=list(load_before),
+                            fit_setup_ms=statistics.median(setup_costs) * 1e3,
+                            rows=[{"name": name, "steps_per_s": 1 / median[name],
+                                   "vs_minimal": median["minimal loop"] / median[name]}
+                                  for name in contestants])
+        with open(args.json, "w") as f:
+            json.dump(record, f, indent=2)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,18 @@ class ArchitectureSpec:
     num_classes: Any = None
 
 
+def spectral_norm_keys(spectral_norm, sn_gain=1.0):
+    """The layer-spec keys of a (possibly) spectrally normalized layer.
+
+    ``spectral_norm``: ``False``, ``True``/``"matrix"`` (power iteration on the reshaped kernel,
+    Miyato et al.) or ``"conv"`` (power iteration on the convolution operator, as in the
+    repulsive-loss authors' code); ``sn_gain``: the constant C the normalized kernel is multiplied by
+    (their ``act_k``), ignored without spectral norm. Every architecture with a spectrally normalized
+    discriminator takes both as options (``--model_options=spectral_norm=conv,sn_gain=1.682``).
+    """
+    return {"spectral_norm": spectral_norm, "sn_gain": float(sn_gain)}
+
+
 def register(name, factory=None):
     """Registers ``factory(**overrides) -> ArchitectureSpec`` under ``name``."""
     return ARCHITECTURES.register(name, factory)
@@ -116,5 +128,5 @@ def get(name, **overrides):
     return generator, discriminator
 
 
-from tfgan_suite.models import dcgan, mlp, resnet, sngan, toy  # noqa: E402,F401  (register the architectures)
+from tfgan_suite.models import dcgan, mlp, rep, resnet, sngan, toy  # noqa: E402,F401  (register the architectures)
 from tfgan_suite.models import ebgan  # noqa: E402,F401  (autoencoder discriminator)

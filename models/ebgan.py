@@ -2,15 +2,20 @@
 
 Discriminator ``x -> (energy, embedding)``: encoder conv(width, 4, /2) -> conv(2 width, 4, /2, BN)
 -> flatten -> dense(``embedding_dim``) (the embedding the pulling-away term uses); decoder
-dense -> reshape -> deconv(width, 4, x2, BN) -> deconv(channels, 4, x2, tanh); energy = per-pixel
-mean squared reconstruction error. The generator is :mod:`dcgan`'s for the same image size.
+dense -> reshape -> deconv(width, 4, x2, BN) -> deconv(channels, 4, x2, tanh); energy = the
+Euclidean norm of the reconstruction error, as in the paper. The generator is :mod:`dcgan`'s for
+the same image size.
+
+This convolutional pair is ours: the paper's MNIST grid search used fully connected networks, and
+its 64x64 networks are deeper convolutional autoencoders (Zhao et al., 2017, appendix).
 """
 from tfgan_suite.errors import UserInputError
 from tfgan_suite.models import ArchitectureSpec, dcgan, register
 
 
 @register("ebgan")
-def ebgan(latent_dim=64, image_size=28, channels=1, width=64, embedding_dim=64):
+def ebgan(latent_dim=64, image_size=28, channels=1, width=64, embedding_dim=64, energy="l2"):
+    """``energy``: ``"l2"`` (the paper's ``||Dec(Enc(x)) - x||``) or ``"mean_square"``."""
     if image_size not in (28, 32):
         raise UserInputError(f"ebgan supports image_size 28 or 32, got {image_size}")
     generator = dcgan._dcgan(image_size, 7 if image_size == 28 else 4, latent_dim, channels,
@@ -30,6 +35,7 @@ def ebgan(latent_dim=64, image_size=28, channels=1, width=64, embedding_dim=64):
          "activation": "relu"},
         {"op": "deconv", "filters": channels, "kernel": 4, "strides": 2, "activation": "tanh"},
     ]
-    discriminator = {"type": "autoencoder", "encoder": encoder, "decoder": decoder}
+    discriminator = {"type": "autoencoder", "encoder": encoder, "decoder": decoder,
+                     "energy": energy}
     return ArchitectureSpec(generator, discriminator, latent_dim,
                             (image_size, image_size, channels))

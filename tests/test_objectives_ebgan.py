@@ -52,14 +52,28 @@ def test_autoencoder_discriminator_returns_energy_and_embedding(tmp_path):
     x = np.random.default_rng(3).uniform(-1, 1, size=(3, 28, 28, 1)).astype(np.float32)
     energy, embedding = discriminator(x, training=False)
     assert energy.shape == (3,) and embedding.shape == (3, 5)
-    # energy = per-sample mean squared reconstruction error of the decoder's output
+    # energy = per-sample Euclidean norm of the decoder's reconstruction error (the paper's)
     encoder, decoder = (discriminator.get_layer("ebgan_discriminator_encoder"),
                         discriminator.get_layer("ebgan_discriminator_decoder"))
     reconstruction = np.asarray(decoder(encoder(x, training=False), training=False))
-    np.testing.assert_allclose(energy, ((reconstruction - x) ** 2).mean(axis=(1, 2, 3)),
+    np.testing.assert_allclose(energy, np.sqrt(((reconstruction - x) ** 2).sum(axis=(1, 2, 3))),
                                rtol=1e-5)
     path = tmp_path / "d.keras"
     discriminator.save(path)
     restored = keras.models.load_model(path)
     np.testing.assert_allclose(restored(x)[0], energy, rtol=1e-5)
     assert generator.output_shape == (None, 28, 28, 1)
+
+
+def test_mean_square_energy_option_is_the_per_pixel_mean():
+    from tfgan_suite import models
+
+    _, l2 = models.get("ebgan", width=8, embedding_dim=5)
+    _, mean_square = models.get("ebgan", width=8, embedding_dim=5, energy="mean_square")
+    mean_square.set_weights(l2.get_weights())
+    x = np.random.default_rng(4).uniform(-1, 1, size=(3, 28, 28, 1)).astype(np.float32)
+    norm = np.asarray(l2(x, training=False)[0])
+    np.testing.assert_allclose(np.asarray(mean_square(x, training=False)[0]), norm ** 2 / 784,
+                               rtol=1e-4)
+    with pytest.raises(ValueError, match="unknown energy 'sum'"):
+        models.get("ebgan", energy="sum")

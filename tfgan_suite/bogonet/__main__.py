@@ -15,9 +15,9 @@ that summarizes exit with status 1.
 import os
 import sys
 
-from absl import app, flags, logging
+from absl import app, flags
 
-from tfgan_suite.utils.cli import FlagDefiner, run_app, start_tensorflow_quietly
+from tfgan_suite.utils.cli import FlagDefiner, forwarded_args, run_app, run_quietly
 
 FLAGS = flags.FlagValues()  # this command's own flags (see utils.cli.FlagDefiner)
 _define = FlagDefiner(FLAGS)
@@ -144,36 +144,10 @@ def harness_error_exit(workdir, objectives=None):
     return 1
 
 
-def _forwarded_args():
-    args = []
-    for name in _FORWARDED:
-        value = getattr(FLAGS, name)
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            args.append(f"--{name}" if value else f"--no{name}")
-        elif isinstance(value, list):
-            args.append(f"--{name}={','.join(value)}")
-        else:
-            args.append(f"--{name}={value}")
-    return args
-
-
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
-    if FLAGS.threads > 0:  # read by TensorFlow when it starts (it cannot change them later)
-        os.environ["TF_NUM_INTRAOP_THREADS"] = str(FLAGS.threads)
-        os.environ["TF_NUM_INTEROP_THREADS"] = str(max(1, FLAGS.threads // 2))
-    start_tensorflow_quietly()
-    from tfgan_suite.errors import UserInputError
-
-    logging.set_verbosity(logging.WARNING)
-    try:
-        return _main()
-    except UserInputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    return run_quietly(_main, FLAGS.threads)
 
 
 def _main():
@@ -216,8 +190,8 @@ def _main():
             return 1
     elif FLAGS.num_workers > 1:
         threads = FLAGS.threads or max(1, (os.cpu_count() or 1) // FLAGS.num_workers)
-        codes = sweep.launch_workers(_forwarded_args(), FLAGS.num_workers, workdir, total,
-                                     threads_per_worker=threads)
+        codes = sweep.launch_workers(forwarded_args(FLAGS, _FORWARDED), FLAGS.num_workers,
+                                     workdir, total, threads_per_worker=threads)
         if any(codes):
             print(f"error: worker exit codes {codes}; see {os.path.join(workdir, 'logs')}",
                   file=sys.stderr)

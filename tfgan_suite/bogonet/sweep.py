@@ -175,11 +175,13 @@ def run_jobs(workdir, specs, objectives, context, shard_index=0, num_shards=1, r
     return {"shard_jobs": len(mine), "skipped": len(mine) - len(todo), "ran": len(todo)}
 
 
-def launch_workers(args, num_workers, workdir, total_jobs, threads_per_worker=None):
-    """Runs ``python -m tfgan_suite.bogonet ARGS --shard_index=i --num_shards=W`` for each worker ``i``
-    as subprocesses on this machine, shows overall progress, and returns their exit codes.
+def launch_workers(args, num_workers, workdir, total_jobs, threads_per_worker=None,
+                   module="tfgan_suite.bogonet"):
+    """Runs ``python -m MODULE ARGS --shard_index=i --num_shards=W`` for each worker ``i`` as
+    subprocesses on this machine, shows overall progress, and returns their exit codes.
 
-    Each worker's output goes to ``workdir/logs/shard_<i>.log``.
+    ``module`` is a command line with BogoNet's shard flags and run layout (``runs/*.json``), e.g.
+    ``tfgan_suite.reproduce``. Each worker's output goes to ``workdir/logs/shard_<i>.log``.
     """
     os.makedirs(os.path.join(workdir, "logs"), exist_ok=True)
     env = dict(os.environ)
@@ -188,7 +190,7 @@ def launch_workers(args, num_workers, workdir, total_jobs, threads_per_worker=No
     processes = []
     for index in range(num_workers):
         log = open(os.path.join(workdir, "logs", f"shard_{index}.log"), "a")
-        command = [sys.executable, "-m", "tfgan_suite.bogonet", *args, f"--shard_index={index}",
+        command = [sys.executable, "-m", module, *args, f"--shard_index={index}",
                    f"--num_shards={num_workers}", "--num_workers=1", "--nosummarize",
                    "--noprogress"]
         processes.append((subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env),

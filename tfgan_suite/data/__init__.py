@@ -25,6 +25,7 @@ from tfgan_suite.data.registry import DATASETS, call_loader
 from tfgan_suite.data import sources
 from tfgan_suite.data import catalog  # noqa: F401  (registers the tfds datasets)
 from tfgan_suite.data import toy  # noqa: F401,E402  (registers ring8 and grid25)
+from tfgan_suite.data import stacked_mnist  # noqa: F401,E402  (registers stacked_mnist)
 
 DEFAULT_DATASET = "mnist_bundled"
 
@@ -164,7 +165,8 @@ def load(name_or_path=None, split="train", image_size=None, batch_size=64, seed=
 
 def load_array(name_or_path=None, split="train", data_dir=None, num_examples=None, image_size=None,
                channels=None, download=True):
-    """The dataset as one numpy array: uint8 NHWC images (or the float array of non-image data).
+    """The dataset as one numpy array: uint8 NHWC images, float32 NHWC images in [-1, 1] (from
+    float image files, by the ``data.pixels`` rule), or the float array of non-image data.
 
     ``image_size`` / ``channels`` resize / convert (rounded back to uint8) when given.
     """

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tfgan_suite.data import pixels
 from tfgan_suite.data.errors import DatasetError
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif")
@@ -92,9 +93,9 @@ def npz_keys(path):
 
 
 def load_npz(path, split="train", num_examples=None):
-    """Returns the uint8 images of ``split`` from an ``.npz`` file (:func:`npz_candidates`).
-
-    Float arrays are returned unchanged (for low-dimensional toy data stored as npz).
+    """Returns the images of ``split`` from an ``.npz`` file (:func:`npz_candidates`): uint8 NHWC,
+    or float32 NHWC in [-1, 1] for float images (``data.pixels``: [-1, 1], [0, 1] or [0, 255], else
+    refused in one line). Float arrays of rank < 3 (toy points) are returned unchanged.
     """
     path = Path(path)
     if not path.is_file():
@@ -109,11 +110,14 @@ def load_npz(path, split="train", num_examples=None):
         raise DatasetError(f"{str(path)!r}: key {key!r} has dtype {images.dtype}; expected uint8 images")
     if images.ndim == 0:
         raise DatasetError(f"{str(path)!r}: key {key!r} holds a single value, not an array of examples")
-    if images.dtype == np.uint8:
-        images = as_nhwc(images, f"{str(path)!r} key {key!r}")
+    origin = f"{str(path)!r} key {key!r}"
     if len(images) == 0:
         raise DatasetError(f"{str(path)!r}: key {key!r} holds no examples")
-    return images
+    if images.dtype == np.uint8:
+        return as_nhwc(images, origin)
+    if images.ndim >= 3:  # float images: the one pixel rule (data.pixels) turns them into [-1, 1]
+        return pixels.to_unit_range(as_nhwc(images, origin), origin)
+    return images  # low-dimensional float data (toy points) is not an image: unchanged
 
 
 def load_npz_labels(path, split="train", num_examples=None):

@@ -12,8 +12,11 @@ estimates (diagonal excluded where both arguments come from the same batch)::
     E k(x, y)  = 1 / (m n)       sum_{i, j}   k(x_i, y_j)          "k_real_fake"
     MMD^2      = E k(x, x') - 2 E k(x, y) + E k(y, y')             (unbiased MMD_u^2, Gretton 2012)
 
-(The authors' code also drops the ``i == j`` cross pairs of ``k(x_i, y_j)``; that is not the
-unbiased estimator and is not done here.)
+The authors' code (``matrix_mean_wo_diagonal``) also drops the ``i == j`` cross pairs of
+``k(x_i, y_j)``. With equal batch sizes that is unbiased too: it is the U-statistic ``MMD_u^2`` of
+Gretton et al. (2012, Lemma 6), whose pairs ``(x_i, y_i)`` form one sample; the estimate here
+(their eq. 3, all ``m n`` cross pairs) is also unbiased when ``m != n``. The two differ by a term of
+order ``1/m``.
 
 Objectives (the generator always minimizes ``MMD^2``):
 
@@ -29,8 +32,11 @@ Objectives (the generator always minimizes ``MMD^2``):
   features once they are ``b_u`` apart), generated-generated distances from **below** at
   ``b_l = 0.25`` (``exp(-max(d, b_l) / 2s^2)``: it stops contracting generated features once they
   are that close), and real-generated pairs are not bounded. For general weights the same hinge
-  rule applies to every term: a term the discriminator minimizes by pushing pairs apart is clipped
-  from above at ``b_u``, one it minimizes by pulling pairs together from below at ``b_l``.
+  rule applies to every term here: a term the discriminator minimizes by pushing pairs apart is
+  clipped from above at ``b_u``, one it minimizes by pulling pairs together from below at ``b_l``.
+  This agrees with the authors' ``mmd_g_bounded`` for the default weights only: with ``w0 != 0``
+  their cross term stays unbounded (the bounded ``k_xy`` they build for ``w0 > 0`` is not the one
+  averaged).
 
 All functions are pure: they take the two feature batches and return tensors.
 """

@@ -74,10 +74,12 @@ class RunCheckpoints:
 
     def __init__(self, model, directory, max_to_keep=3, write=True):
         self.model = model
-        self.directory = directory
+        # absolute: tf.train.get_checkpoint_state returns the recorded names joined to the directory
+        # it is given, and restore_latest joins relative names once more
+        self.directory = os.path.abspath(directory)
         self.checkpoint = tf.train.Checkpoint(**checkpoint_objects(model))
         self.checkpoint.save_counter  # pylint: disable=pointless-statement  (created now, restorable)
-        self.manager = tf.train.CheckpointManager(self.checkpoint, directory, max_to_keep,
+        self.manager = tf.train.CheckpointManager(self.checkpoint, self.directory, max_to_keep,
                                                   checkpoint_name="ckpt")
         self._scratch = None
         if write:

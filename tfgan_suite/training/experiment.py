@@ -2,8 +2,13 @@
 
 ``run.py`` turns command-line flags into a :class:`TrainConfig`; notebooks can build one directly::
 
-    from tfgan_suite.training.experiment import TrainConfig, train
+    from tfgan_suite.training.experiment import Run, TrainConfig, train
     result = train(TrainConfig(loss="lsgan", steps=1000, workdir="runs/lsgan"))
+    run = Run(TrainConfig(loss="wgan_gp", lr_d=2e-4)).build()   # or one stage at a time
+
+The config's training settings start from the objective's paper values
+(:func:`game_settings`, ``training.settings``); :class:`Run` is the run itself: workdir, build,
+callbacks, fit with divergence roll-back, export.
 
 A run writes into ``workdir``: ``samples/*.png`` grids, ``losses.csv``, TensorBoard scalars, the grids
 as images and the run's settings as an HParams session under ``tensorboard/``, ``config.json``,
@@ -174,7 +179,26 @@ def _architecture(config, image_channels):
     objective = losses.get(config.loss, **config.loss_options)
     name = model_name(config)
     options = _architecture_overrides(config, objective, image_channels)
-    return objective, name, options, models.specs(name, **options)
+    arch = models.specs(name, **options)
+    warn_batch_norm_critic(game_settings(config).penalty, name, arch)
+    return objective, name, options, arch
+
+
+PER_SAMPLE_PENALTIES = ("gradient_penalty", "dragan")
+
+
+def warn_batch_norm_critic(penalty, name, arch):
+    """One warning line when a per-sample gradient penalty meets a batch-normalized critic."""
+    from tfgan_suite.layers import factory  # pylint: disable=import-outside-toplevel
+
+    spec = arch.discriminator
+    layers = factory.validate(spec) if isinstance(spec, (list, tuple, str)) else []
+    if penalty in PER_SAMPLE_PENALTIES and any(layer.get("norm") == "batch" for layer in layers):
+        checkpointing.warn(
+            f"penalty {penalty!r} with model {name!r}, whose critic uses batch norm: the penalty "
+            f"constrains each sample's gradient but a batch-normed critic's output depends on the "
+            f"whole batch (Gulrajani et al. 2017, section 4); use a critic without it "
+            f"(dcgan*: --model_options=d_norm=none or d_norm=layer)")
 
 
 def _compile_kwargs(config):

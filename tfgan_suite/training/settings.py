@@ -137,8 +137,10 @@ class Settings:
                     historical_averaging=self.historical_averaging)
 
     def as_dict(self):
-        return {k: (dict(v) if isinstance(v, Mapping) else v)
-                for k, v in dataclasses.asdict(self).items()}
+        # not dataclasses.asdict: it deep-copies the read-only option mappings, which cannot be
+        # copied (a mappingproxy is not picklable)
+        return {f.name: (dict(v) if isinstance(v, Mapping) else v)
+                for f in dataclasses.fields(self) for v in (getattr(self, f.name),)}
 
 
 def is_default(value):
@@ -163,6 +165,10 @@ _DCGAN = Settings(
     beta_1=0.5, beta_2=0.999,  # beta_1 = 0.5 ("0.9 oscillated"), Adam's default beta_2
     n_critic=1)  # one D update per G update (Goodfellow et al. 2014 used k = 1 in experiments)
 
+# The repulsive-loss authors' spectral norm (w_nm='s' on every D layer, their default power
+# iteration on the convolution operator) times their constant act_k = 64^(1/8).
+_REP_SN = {"spectral_norm": "conv", "sn_gain": 64 ** (1 / 8)}
+
 PAPER = {
     # Goodfellow et al. 2014 (gan) and its non-saturating generator loss (nsgan), trained as DCGAN.
     "gan": _DCGAN,
@@ -170,32 +176,46 @@ PAPER = {
     # Mao et al. 2017 (LSGAN), section 4: Adam, learning rate 0.0002, beta_1 = 0.5.
     "lsgan": _DCGAN,
     # Arjovsky et al. 2017 (WGAN), Algorithm 1: RMSProp, alpha = 0.00005, c = 0.01, n_critic = 5.
-    # The authors' code (martinarjovsky/WassersteinGAN main.py) also runs 100 critic updates for the
-    # first 25 generator updates and every 500th: critic_schedule="wgan" selects that.
+    # The authors' code (martinarjovsky/WassersteinGAN main.py: Diters = 100 if gen_iterations < 25
+    # or gen_iterations % 500 == 0) runs 100 critic updates for the first 25 generator updates and
+    # at every 500th: critic_schedule="wgan", which the WGAN presets (flags/wgan_mnist_mlp.cfg, the
+    # reproduction suites) select. It is not the default here: it needs the data fed by
+    # training.step.scheduled_batches, which GAN.fit callers feeding n_critic * B images, BogoNet,
+    # SGAN and multi-replica strategies do not do.
     "wgan": Settings(optimizer="rmsprop", lr_d=5e-5, lr_g=5e-5, n_critic=5, clip_value=0.01),
     # Gulrajani et al. 2017 (WGAN-GP), Algorithm 1: lambda = 10, n_critic = 5, Adam(alpha = 1e-4,
-    # beta_1 = 0, beta_2 = 0.9).
+    # beta_1 = 0, beta_2 = 0.9). Section 4: "no critic batch normalization" (the penalty is per
+    # sample): d_norm="none" for the architectures that have a batch-normed critic (dcgan*).
     "wgan_gp": Settings(lr_d=1e-4, lr_g=1e-4, beta_1=0.0, beta_2=0.9, n_critic=5,
-                        penalty="gradient_penalty", penalty_options={"weight": 10.0}),
+                        penalty="gradient_penalty", penalty_options={"weight": 10.0},
+                        model_options={"d_norm": "none"}),
     # Kodali et al. 2017 (DRAGAN), authors' code (kodalinaveen3/DRAGAN): lambda = 10, k = 1, C = 0.5
-    # around the real data, Adam(1e-4, beta_1 = 0.5, beta_2 = 0.9).
+    # around the real data, Adam(1e-4, beta_1 = 0.5, beta_2 = 0.9). Its penalty is per sample too:
+    # no critic batch norm (as WGAN-GP, section 4).
     "dragan": Settings(lr_d=1e-4, lr_g=1e-4, beta_1=0.5, beta_2=0.9, penalty="dragan",
                        penalty_options={"weight": 10.0, "k": 1.0, "perturbation": "symmetric_std",
-                                        "scale": 0.5}),
-    # Miyato et al. 2018 (SNGAN) hinge setting, pfnet-research/sngan_projection: Adam(2e-4,
-    # beta_1 = 0, beta_2 = 0.9); one D update per G update as the DCGAN-size runs of the paper.
-    "hinge": Settings(beta_1=0.0, beta_2=0.9),
+                                        "scale": 0.5}, model_options={"d_norm": "none"}),
+    # Miyato et al. 2018 (SNGAN) hinge setting as released in pfnet-research/sngan_projection
+    # configs/sn_cifar10_unconditional.yml: Adam(alpha = 2e-4, beta_1 = 0, beta_2 = 0.9),
+    # n_dis = 5 (that config also decays the rate linearly to 0: flags/hinge_sngan_cifar10.cfg).
+    "hinge": Settings(beta_1=0.0, beta_2=0.9, n_critic=5),
     # Zhao et al. 2017 (EBGAN), appendix C: Adam with beta_1 = 0.5 and a searched learning rate;
     # 5e-4 (both players) is the value used here (docs/objectives.md); the autoencoder discriminator.
+    # The margin (10 on MNIST) is the loss's option (losses/ebgan.py).
     "ebgan": Settings(lr_d=5e-4, lr_g=5e-4, model="ebgan"),
-    # Li et al. 2017 (MMD-GAN) as run by the repulsive-loss authors' code (richardwth/MMD-GAN):
-    # Adam(1e-4, beta_1 = 0.5), spectrally normalized discriminator (without it the features spread
-    # until the Gaussian kernel saturates).
-    "mmd": Settings(lr_d=1e-4, lr_g=1e-4, model_options={"spectral_norm": True}),
-    # Wang et al. 2019 (repulsive MMD-GAN), richardwth/MMD-GAN: Adam(beta_1 = 0.5), lr 5e-4 (D) /
-    # 2e-4 (G), one D update per G update, spectral norm in D.
-    "rep": Settings(lr_d=5e-4, lr_g=2e-4, model_options={"spectral_norm": True}),
-    "rmb": Settings(lr_d=5e-4, lr_g=2e-4, model_options={"spectral_norm": True}),
+    # Li et al. 2017 (MMD-GAN) as the repulsive-loss paper's baseline, run with the repulsive-loss
+    # authors' code (richardwth/MMD-GAN): Adam(1e-4, beta_1 = 0.5), both players' gradients from one
+    # forward pass (DeepLearning/my_sngan.py applies both in one session run), and their spectral
+    # norm: power iteration on the convolution on every D layer, times C = 64^(1/8) (my_test_cifar.py
+    # and my_test_stl.py, act_k; 64^0.1 in my_test_celebA.py / my_test_lsun.py, which rep_cnn at
+    # image_size 64 uses when given sn_gain=64**0.1).
+    "mmd": Settings(lr_d=1e-4, lr_g=1e-4, update="simultaneous", model_options=_REP_SN),
+    # Wang et al. 2019 (repulsive MMD-GAN), richardwth/MMD-GAN my_test_stl.py / my_test_lsun.py:
+    # Adam(beta_1 = 0.5, beta_2 = 0.999, GeneralTools/graph_func.py opt_config), lr_list = [5e-4,
+    # 2e-4] ([D, G]), simultaneous updates and conv spectral norm times C, as for mmd.
+    "rep": Settings(lr_d=5e-4, lr_g=2e-4, update="simultaneous", model_options=_REP_SN),
+    # The bounded-kernel variant, my_test_cifar.py (loss_type 'rmb'): lr_list = [2e-4, 5e-4].
+    "rmb": Settings(lr_d=2e-4, lr_g=5e-4, update="simultaneous", model_options=_REP_SN),
 }
 
 

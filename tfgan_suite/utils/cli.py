@@ -79,3 +79,46 @@ def run_app(main, flag_values):
     from absl import app  # pylint: disable=import-outside-toplevel
 
     app.run(main, flags_parser=lambda argv: parse_flags(flag_values, argv))
+
+
+def forwarded_args(flag_values, names):
+    """``--name=value`` arguments reproducing the flags ``names`` of ``flag_values`` (unset ones
+    left out), for starting worker processes of the same command."""
+    args = []
+    for name in names:
+        value = getattr(flag_values, name)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            args.append(f"--{name}" if value else f"--no{name}")
+        elif isinstance(value, list):
+            args.append(f"--{name}={','.join(value)}")
+        else:
+            args.append(f"--{name}={value}")
+    return args
+
+
+def limit_threads(threads):
+    """Sets TensorFlow's intra-op (``threads``) and inter-op thread counts when ``threads > 0``;
+    TensorFlow reads them when it starts (it cannot change them later)."""
+    if threads > 0:
+        os.environ["TF_NUM_INTRAOP_THREADS"] = str(threads)
+        os.environ["TF_NUM_INTEROP_THREADS"] = str(max(1, threads // 2))
+
+
+def run_quietly(body, threads=0):
+    """The body of a command line's ``main``: limits TensorFlow's threads, starts it quietly, keeps
+    absl's INFO lines off the screen and runs ``body()``; a ``UserInputError`` prints one line and
+    gives exit status 2."""
+    from absl import logging  # pylint: disable=import-outside-toplevel
+
+    limit_threads(threads)
+    start_tensorflow_quietly()
+    from tfgan_suite.errors import UserInputError  # pylint: disable=import-outside-toplevel
+
+    logging.set_verbosity(logging.WARNING)
+    try:
+        return body()
+    except UserInputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

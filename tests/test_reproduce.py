@@ -1,0 +1,142 @@
+"""The reproduction harness with tiny budgets: records, resume, tables from JSON, publishing."""
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tfgan_suite.bogonet import sweep
+from tfgan_suite.reproduce import report, runner, suites
+
+
+@pytest.fixture
+def tiny_suite(monkeypatch):
+    """The MNIST suite on the bundled subset, scored on 256 images, 2 generator updates."""
+    suite = dataclasses.replace(
+        suites.get("mnist"), name="tiny", dataset="mnist_bundled", offline_file=None, steps=2,
+        protocol=suites.Protocol(kind="domain", num_generated=256, num_reference=256,
+                                 reference_split="train", feature_network="MNIST classifier"))
+    monkeypatch.setitem(suites.SUITES, "tiny", suite)
+    return suite
+
+
+def _run_all(suite, workdir, objectives, seeds, counter=None):
+    scorer = runner.Scorer(suite)
+
+    def run(spec, objective, context, samples_path=None):
+        if counter is not None:
+            counter.append((objective, spec["seed"]))
+        return runner.run_one(suite, objective, spec["seed"], suite.steps, str(workdir), context,
+                              samples_path)
+
+    specs = [{"arch_id": f"seed{s}", "seed": s} for s in seeds]
+    runner.bind_workdir(str(workdir), suite, suite.steps)
+    return sweep.run_jobs(str(workdir), specs, objectives, scorer, runner=run, progress=False)
+
+
+def test_runs_write_complete_records_and_resume_without_training_again(tiny_suite, tmp_path):
+    counts = _run_all(tiny_suite, tmp_path, ["nsgan", "wgan_gp"], [0])
+    assert counts["ran"] == 2
+    record = sweep.read_json(tmp_path / "runs" / "seed0__wgan_gp.json")
+    assert record["status"] == "ok", record["error"]
+    assert (record["objective"], record["seed"], record["steps"]) == ("wgan_gp", 0, 2)
+    assert record["settings"]["model_options"] == {"d_norm": "none"}  # the BN-free critic
+    assert record["settings"]["n_critic"] == 5 and record["settings"]["lr_d"] == 1e-4
+    assert record["protocol"]["num_generated"] == 256 and record["protocol"]["kind"] == "domain"
+    assert record["metrics"]["domain_fd"] > 0 and record["score"] == record["metrics"]["domain_fd"]
+    assert set(record["metrics"]) == {"domain_fd", "domain_score", "precision", "recall", "density",
+                                      "coverage"}
+    assert record["wall_time_s"] >= record["train_time_s"] > 0
+    assert "--loss=wgan_gp" in record["train_command"] and "--seed=0" in record["train_command"]
+    assert record["command"].endswith("--objectives=wgan_gp --seeds=0 --steps=2")
+    assert os.path.exists(tmp_path / "samples" / "seed0__wgan_gp.png")
+    # the same scoring draw from the exported generator as from the GAN
+    generated = runner.load_generated(str(tmp_path / "train" / "wgan_gp__seed0" / "generator"),
+                                      8, tiny_suite.protocol.sample_seed)
+    assert generated.shape == (8, 28, 28, 1)
+    # the evaluate command scores the same exported generator (its sample(n, seed) endpoint)
+    from tfgan_suite.evaluate import evaluate
+
+    report_ = evaluate(str(tmp_path / "train" / "wgan_gp__seed0" / "generator"), "mnist_bundled",
+                       ("fid",), num_samples=64, classifier="mnist", progress=False)
+    assert report_["metrics"]["fid"] > 0
+    # resume: finished runs are skipped; a run trained before a kill is only scored
+    os.remove(tmp_path / "runs" / "seed0__nsgan.json")
+    ran = []
+    counts = _run_all(tiny_suite, tmp_path, ["nsgan", "wgan_gp"], [0], ran)
+    assert ran == [("nsgan", 0)] and counts["skipped"] == 1
+    rescored = sweep.read_json(tmp_path / "runs" / "seed0__nsgan.json")
+    assert rescored["status"] == "ok" and rescored["train_time_s"] > 0  # kept from the training
+    assert rescored["wall_time_s"] < record["wall_time_s"] + rescored["train_time_s"]
+    other = dataclasses.replace(tiny_suite, steps=3)
+    with pytest.raises(ValueError, match="other settings"):
+        runner.bind_workdir(str(tmp_path), other, 3)
+
+
+def _record(objective, seed, fd, status="ok"):
+    return {"objective": objective, "seed": seed, "status": status, "model": "dcgan28",
+            "metrics": {"domain_fd": fd} if status == "ok" else {}, "wall_time_s": 60.0 * (seed + 1),
+            "train_time_s": 30.0 * (seed + 1), "steps": 2, "cpu_count": 2,
+            "train_load_average": {"start": [4.0, 3.0, 2.0], "end": [6.0, 3.0, 2.0]}}
+
+
+def test_table_is_mean_and_std_over_finished_seeds_and_flags_objectives_that_do_not_train(
+        tiny_suite, tmp_path):
+    records = [_record("nsgan", 0, 6.0), _record("nsgan", 1, 8.0), _record("nsgan", 2, 7.0),
+               _record("ebgan", 0, 30.0), _record("ebgan", 1, None, status="diverged")]
+    document = report.results(tiny_suite, 2, records, "python -m tfgan_suite.reproduce ...")
+    nsgan = document["summary"]["nsgan"]["metrics"]["domain_fd"]
+    assert nsgan["mean"] == pytest.approx(7.0) and nsgan["std"] == pytest.approx(1.0)
+    assert document["summary"]["ebgan"]["ok"] == 1 and document["summary"]["ebgan"]["runs"] == 2
+    assert report.does_not_train(document["summary"]) == ["ebgan"]  # 30 > 3 x 7
+    table = report.markdown_table(document)
+    assert "| nsgan | dcgan28 | 7.00 ± 1.00 | 3/3 | 1.0 | 5.0 |" in table  # 30-90 s, load 4-6
+    assert "on 2 CPU cores" in table
+    assert "| ebgan (see notes) | dcgan28 | 30.00 |" in table and "| 1/2 |" in table
+    # published: docs/results.md regenerated from every JSON, with the suite's notes
+    workdir = tmp_path / "work"
+    os.makedirs(workdir)
+    report.write(str(workdir), document)
+    docs = tmp_path / "docs"
+    os.makedirs(docs / "results")
+    (docs / "results" / "tiny.notes.md").write_text("ebgan: a note with evidence.")
+    other = dict(document, suite="another")
+    sweep.write_json_atomic(str(docs / "results" / "another.json"), other)
+    markdown = open(report.publish(str(workdir), str(docs))).read()
+    assert json.load(open(docs / "results" / "tiny.json"))["summary"] == json.loads(
+        json.dumps(document["summary"]))
+    assert markdown.index("## another") < markdown.index("## tiny") < markdown.index("a note with")
+    assert markdown.count("7.00 ± 1.00") == 2
+
+
+def test_stacked_mnist_table_prints_the_published_anchors():
+    suite = suites.get("stacked_mnist")
+    assert [(a["method"], a["modes"], a["kl"]) for a in suite.anchors] == [
+        ("DCGAN", 99.0, 3.40), ("VEEGAN", 150.0, 2.95), ("PacDCGAN2", 1000.0, 0.06)]
+    records = [dict(_record("nsgan", 0, None), metrics={"modes": 950.0, "kl": 0.3})]
+    table = report.markdown_table(report.results(suite, 2, records, "cmd"))
+    assert "| nsgan | dcgan28 | 950 | 0.300 |" in table and "| VEEGAN | 150 | 2.95 |" in table
+
+
+def test_cli_rejects_a_bad_suite_in_one_line(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "tfgan_suite.reproduce", "--suite=bogus",
+                             f"--workdir={tmp_path}"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        "error: unknown suite 'bogus'; valid choices: mnist, fashion_mnist, stacked_mnist, cifar10")
+    assert not os.listdir(tmp_path)
+
+
+def test_every_suite_objective_has_a_buildable_configuration():
+    from tfgan_suite import models
+
+    for suite in suites.SUITES.values():
+        for objective in suite.objectives:
+            fields = suite.train_fields(objective)
+            models.specs(fields["model"], **fields["model_options"])
+    sgan = suites.get("stacked_mnist").train_fields("sgan")
+    assert (sgan["loss"], sgan["ensemble"], sgan["num_pairs"]) == ("nsgan", "sgan", 5)
+    with pytest.raises(ValueError, match="unknown objective 'bogus'; valid choices: gan, "):
+        suites.get("mnist").train_fields("bogus")

@@ -1,0 +1,209 @@
+"""Results of a reproduction suite: ``DIR/results.json``, ``DIR/results.md`` and the published docs.
+
+``results.json`` holds every run record plus, per objective and metric, the mean and standard
+deviation over the seeds whose run finished (``status == "ok"``); ``results.md`` is generated from it.
+:func:`publish` copies a suite's JSON (and one sample grid per objective) to ``docs/results/`` and
+regenerates ``docs/results.md`` from **all** ``docs/results/*.json``: the tables are never typed.
+Hand-written investigation notes for a suite live in ``docs/results/<suite>.notes.md`` and are
+included below its table.
+"""
+import glob
+import os
+import shutil
+import statistics
+
+from tfgan_suite.bogonet import sweep
+
+# metric -> (column title, higher is better)
+METRICS = {
+    "domain_fd": ("domain FD ↓", False), "domain_score": ("classifier score ↑", True),
+    "modes": ("modes (of 1000) ↑", True), "kl": ("KL to uniform ↓", False),
+    "fid": ("FID ↓", False), "kid": ("KID ↓", False),
+    "precision": ("precision ↑", True), "recall": ("recall ↑", True),
+    "density": ("density ↑", True), "coverage": ("coverage ↑", True),
+}
+DOES_NOT_TRAIN_FACTOR = 3.0  # domain FD above this multiple of nsgan's: investigated in the notes
+
+
+def _mean_std(values):
+    if not values:
+        return None
+    return {"mean": statistics.fmean(values),
+            "std": statistics.stdev(values) if len(values) > 1 else 0.0, "n": len(values)}
+
+
+def summarize(records, objectives):
+    """``{objective: {"runs", "ok", "statuses", "metrics": {name: {mean, std, n}}, wall times}}``."""
+    summary = {}
+    for objective in objectives:
+        rows = [r for r in records if r["objective"] == objective]
+        if not rows:
+            continue
+        ok = [r for r in rows if r["status"] == "ok"]
+        names = [m for m in METRICS if any(r["metrics"].get(m) is not None for r in ok)]
+        summary[objective] = {
+            "runs": len(rows), "ok": len(ok),
+            "statuses": {s: sum(r["status"] == s for r in rows) for s in {r["status"] for r in rows}},
+            "seeds": sorted(r["seed"] for r in rows),
+            "model": rows[0].get("model"),
+            "metrics": {m: _mean_std([r["metrics"][m] for r in ok if r["metrics"].get(m) is not None])
+                        for m in names},
+            "mean_wall_time_s": statistics.fmean(r["wall_time_s"] for r in rows),
+            "mean_train_time_s": _mean_or_none([r.get("train_time_s") for r in rows]),
+            "mean_train_load": _mean_or_none([_one_minute_load(r) for r in rows]),
+        }
+    return summary
+
+
+def _one_minute_load(record):
+    """Mean of the 1-minute load averages at the start and end of the run's training (or of the
+    whole run when the training's were not kept)."""
+    load = record.get("train_load_average") or record.get("load_average") or {}
+    values = [load[k][0] for k in ("start", "end") if load.get(k)]
+    return statistics.fmean(values) if values else None
+
+
+def _mean_or_none(values):
+    values = [v for v in values if v is not None]
+    return statistics.fmean(values) if values else None
+
+
+def results(suite, steps, records, command):
+    """The ``results.json`` document of ``records`` (objectives in the suite's order)."""
+    order = [o for o in suite.objectives if any(r["objective"] == o for r in records)]
+    order += sorted({r["objective"] for r in records} - set(order))
+    cpus = {r.get("cpu_count") for r in records} - {None}
+    return {"suite": suite.name, "dataset": suite.dataset, "steps": steps,
+            "cpu_count": ",".join(str(c) for c in sorted(cpus)) or None,
+            "protocol": suite.protocol.describe(), "budget_note": suite.budget_note,
+            "anchors": [dict(a) for a in suite.anchors], "command": command,
+            "summary": summarize(records, order),
+            "records": sorted(records, key=lambda r: (order.index(r["objective"]), r["seed"]))}
+
+
+def _cell(stat, digits):
+    if stat is None:
+        return "–"
+    if stat["n"] > 1:
+        return f"{stat['mean']:.{digits}f} ± {stat['std']:.{digits}f}"
+    return f"{stat['mean']:.{digits}f}"
+
+
+def _digits(metric):
+    return {"modes": 0, "kid": 4}.get(metric, 2 if metric in ("domain_fd", "fid") else 3)
+
+
+def does_not_train(summary):
+    """Objectives whose mean domain FD is above 3x nsgan's (or that never finished)."""
+    baseline = summary.get("nsgan", {}).get("metrics", {}).get("domain_fd")
+    flagged = []
+    for objective, row in summary.items():
+        fd = row["metrics"].get("domain_fd")
+        if row["ok"] == 0 or (baseline and fd and fd["mean"] > DOES_NOT_TRAIN_FACTOR * baseline["mean"]):
+            flagged.append(objective)
+    return flagged
+
+
+def markdown_table(document, image_dir=None):
+    """The suite's Markdown: budget, protocol, the table (mean ± std over seeds), anchors, grids."""
+    summary = document["summary"]
+    metrics = [m for m in METRICS if any(m in row["metrics"] for row in summary.values())]
+    protocol = document["protocol"]
+    lines = [f"Budget: {document['steps']} generator updates per run. {document['budget_note']}",
+             "",
+             f"Protocol: {protocol['num_generated']} generated images"
+             + (f" against {protocol['num_reference']} real `{protocol['reference_split']}` images"
+                if protocol.get("num_reference") else "")
+             + f"; features: {protocol['feature_network']}. Mean ± std over the seeds that "
+               f"finished. Training minutes per run on {document.get('cpu_count') or '?'} CPU "
+               f"cores under the 1-minute load average in the last column (shared machine).",
+             "",
+             "| objective | model | " + " | ".join(METRICS[m][0] for m in metrics)
+             + " | runs ok | train min/run | load |",
+             "|---|---|" + "---|" * len(metrics) + "---|---|---|"]
+    flagged = does_not_train(summary)
+    for objective, row in summary.items():
+        name = f"{objective} (see notes)" if objective in flagged else objective
+        cells = [_cell(row["metrics"].get(m), _digits(m)) for m in metrics]
+        minutes = row.get("mean_train_time_s") or row["mean_wall_time_s"]
+        load = row.get("mean_train_load")
+        lines.append(f"| {name} | {row['model']} | " + " | ".join(cells)
+                     + f" | {row['ok']}/{row['runs']} | {minutes / 60:.1f} | "
+                     + (f"{load:.1f}" if load is not None else "–") + " |")
+    if document.get("anchors"):
+        lines += ["", "Published results (not ours; other networks and budgets):", "",
+                  "| method | modes ↑ | KL ↓ | source |", "|---|---|---|---|"]
+        lines += [f"| {a['method']} | {a['modes']:.0f} | {a['kl']:.2f} | {a['source']} |"
+                  for a in document["anchors"]]
+    if image_dir:
+        lines += ["", "Samples (seed 0, first 64 of the scored draw):", "",
+                  "| " + " | ".join(summary) + " |", "|" + "---|" * len(summary),
+                  "| " + " | ".join(f"![{o}]({image_dir}/{o}.png)" for o in summary) + " |"]
+    lines += ["", f"Command: `{document['command']}`"]
+    return "\n".join(lines)
+
+
+def write(workdir, document):
+    """Writes ``DIR/results.json`` and ``DIR/results.md`` (grids from ``DIR/samples``)."""
+    sweep.write_json_atomic(os.path.join(workdir, "results.json"), document)
+    grid_dir = os.path.join(workdir, "grids")
+    os.makedirs(grid_dir, exist_ok=True)
+    for objective in document["summary"]:
+        source = _seed0_grid(workdir, objective)
+        if source:
+            shutil.copyfile(source, os.path.join(grid_dir, f"{objective}.png"))
+    _write_text(os.path.join(workdir, "results.md"),
+                f"# {document['suite']}\n\n{markdown_table(document, 'grids')}\n")
+
+
+def _seed0_grid(workdir, objective):
+    paths = sorted(glob.glob(os.path.join(workdir, "samples", f"seed*__{objective}.png")))
+    return paths[0] if paths else None
+
+
+def _write_text(path, text):
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(path + ".tmp", path)
+
+
+DOCS_HEADER = """# Measured results
+
+Generated by `python -m tfgan_suite.reproduce --publish` from `docs/results/*.json`; do not edit by
+hand (notes: `docs/results/<suite>.notes.md`). Every run's record in the JSON holds the command that
+reproduces it (`command`: run it with a new `--workdir`; `train_command`: the same training through
+`python -m tfgan_suite.run`), its resolved paper settings, its metric protocol, its wall time and the
+machine load while it ran. A table marks an objective "(see notes)" when its mean domain FD is above
+3x nsgan's or no run finished.
+"""
+
+
+def publish(workdir, docs_dir="docs"):
+    """Copies ``DIR/results.json`` and its grids into ``docs_dir/results/`` and regenerates
+    ``docs_dir/results.md`` from every committed suite JSON. Returns the Markdown path."""
+    document = sweep.read_json(os.path.join(workdir, "results.json"))
+    target = os.path.join(docs_dir, "results")
+    image_dir = os.path.join(target, "img", document["suite"])
+    os.makedirs(image_dir, exist_ok=True)
+    sweep.write_json_atomic(os.path.join(target, f"{document['suite']}.json"), document)
+    for objective in document["summary"]:
+        source = os.path.join(workdir, "grids", f"{objective}.png")
+        if os.path.exists(source):
+            shutil.copyfile(source, os.path.join(image_dir, f"{objective}.png"))
+    return regenerate_docs(docs_dir)
+
+
+def regenerate_docs(docs_dir="docs"):
+    """``docs_dir/results.md`` from all ``docs_dir/results/*.json`` (and their notes files)."""
+    sections = [DOCS_HEADER]
+    for path in sorted(glob.glob(os.path.join(docs_dir, "results", "*.json"))):
+        document = sweep.read_json(path)
+        suite = document["suite"]
+        sections.append(f"## {suite}\n\n{markdown_table(document, f'results/img/{suite}')}\n")
+        notes = os.path.join(docs_dir, "results", f"{suite}.notes.md")
+        if os.path.exists(notes):
+            with open(notes, encoding="utf-8") as f:
+                sections.append(f.read().strip() + "\n")
+    out = os.path.join(docs_dir, "results.md")
+    _write_text(out, "\n".join(sections))
+    return out

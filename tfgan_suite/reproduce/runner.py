@@ -1,0 +1,242 @@
+"""One reproduction run: train one (objective, seed) of a suite with the training entry point, score it.
+
+Training is :func:`tfgan_suite.training.experiment.train` on a :class:`TrainConfig` built from the
+suite (the same function ``python -m tfgan_suite.run`` calls), in ``DIR/train/<objective>__seed<k>``;
+a run killed part-way resumes from its last checkpoint. Scoring reads the exported generator
+(``generator/``, the SavedModel every run writes), so a run trained before a kill is scored without
+training again. The record (a dict, written atomically by the caller) holds the metric values with
+their protocol, the status (``ok``, ``diverged``, ``error``), wall and training time, the machine
+load while it ran, and the commands reproducing it. The training time (and the load while training)
+is kept in the run's ``train_time.json``, so a run scored again keeps them.
+"""
+import dataclasses
+import math
+import os
+import shlex
+import time
+import traceback
+
+import numpy as np
+
+EVAL_BATCH = 500
+PRIMARY_METRIC = {"domain": "domain_fd", "stacked_modes": "modes", "inception": "fid"}
+
+
+def bind_workdir(workdir, suite, steps):
+    """Binds ``workdir`` to (suite, steps, batch size, protocol) in ``suite.json``; refuses a workdir
+    of another suite or budget, or one holding other files (nothing is overwritten)."""
+    from tfgan_suite.bogonet import sweep
+    from tfgan_suite.errors import UserInputError
+
+    identity = {"suite": suite.name, "steps": steps, "batch_size": suite.batch_size,
+                "protocol": suite.protocol.describe()}
+    path = os.path.join(workdir, "suite.json")
+    if os.path.exists(workdir) and not os.path.isdir(workdir):
+        raise UserInputError(f"workdir {workdir!r} exists and is not a directory")
+    if os.path.exists(path):
+        stored = sweep.read_json(path)
+        different = [f"{k}={stored.get(k)!r} (now {v!r})" for k, v in identity.items()
+                     if stored.get(k) != v]
+        if different:
+            raise UserInputError(f"workdir {workdir!r} holds runs with other settings: "
+                                 f"{'; '.join(different)}; use the same flags or a new --workdir")
+    elif os.path.isdir(workdir) and os.listdir(workdir):
+        raise UserInputError(f"workdir {workdir!r} holds files but no suite.json; it is not a "
+                             f"reproduction workdir: choose a new --workdir")
+    else:
+        sweep.write_json_atomic(path, identity)
+
+
+def train_dir(workdir, objective, seed):
+    return os.path.join(workdir, "train", f"{objective}__seed{seed}")
+
+
+def train_config(suite, objective, seed, steps, workdir):
+    """The :class:`TrainConfig` of one run of ``suite``."""
+    from tfgan_suite.training.experiment import TrainConfig
+
+    return TrainConfig(**suite.train_fields(objective), seed=seed, steps=steps,
+                       workdir=train_dir(workdir, objective, seed), verbose=0,
+                       sample_every=max(steps // 4, 1), log_every=min(100, steps))
+
+
+def _flag_value(value):
+    if isinstance(value, dict):
+        return ",".join(f"{k}={_flag_value(v)}" for k, v in value.items())
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ",".join(_flag_value(v) for v in value)
+    return str(value)
+
+
+_FLAG_NAMES = {"beta_1": "beta1", "beta_2": "beta2"}
+_NOT_FLAGS = ("verbose",)
+_ALWAYS = ("loss", "seed")
+
+
+def train_command(config):
+    """``python -m tfgan_suite.run ...`` with every field of ``config`` that differs from the default."""
+    from tfgan_suite.training.experiment import TrainConfig
+
+    default = TrainConfig()
+    args = ["python", "-m", "tfgan_suite.run"]
+    for field in dataclasses.fields(config):
+        value = getattr(config, field.name)
+        if field.name in _NOT_FLAGS or value in ({}, None) or (
+                value == getattr(default, field.name) and field.name not in _ALWAYS):
+            continue
+        args.append(f"--{_FLAG_NAMES.get(field.name, field.name)}={_flag_value(value)}")
+    return " ".join(shlex.quote(a) for a in args)
+
+
+def reproduce_command(suite_name, workdir, objective, seed, steps):
+    """The ``python -m tfgan_suite.reproduce`` command that trains and scores only this run (give it
+    a new ``--workdir`` to train it again: in ``workdir`` the finished run is skipped)."""
+    return (f"python -m tfgan_suite.reproduce --suite={suite_name} --workdir={shlex.quote(workdir)} "
+            f"--objectives={objective} --seeds={seed} --steps={steps}")
+
+
+def load_generated(generator_path, n, seed, batch_size=EVAL_BATCH):
+    """``n`` images from an exported generator: the latent draw of ``GAN.generate(n, seed)``."""
+    import tensorflow as tf
+
+    from tfgan_suite.utils import randomness
+
+    serve = tf.saved_model.load(generator_path).signatures["serving_default"]
+    latent_dim = int(serve.structured_input_signature[1]["z"].shape[-1])
+    z = tf.random.stateless_normal([int(n), latent_dim], seed=[int(seed), 0], alg=randomness.ALG)
+    chunks = [serve(z=z[i:i + batch_size])["images"].numpy() for i in range(0, int(n), batch_size)]
+    return np.clip(np.concatenate(chunks), -1.0, 1.0)
+
+
+class Scorer:
+    """Scores generated images under a suite's protocol; caches the reference statistics."""
+
+    def __init__(self, suite):
+        self.suite = suite
+        self.protocol = suite.protocol
+        self._reference = None
+
+    def _reference_images(self):
+        from tfgan_suite import data as data_lib
+
+        return data_lib.load_array(self.suite.data_source(), split=self.protocol.reference_split,
+                                   num_examples=self.protocol.num_reference or None)
+
+    def score(self, images):
+        """``{metric: value}`` of ``images`` (float in [-1, 1])."""
+        kind = self.protocol.kind
+        if kind == "domain":
+            return self._domain(images)
+        if kind == "stacked_modes":
+            from tfgan_suite.metrics.modes import stacked_mnist_modes
+
+            modes, kl = stacked_mnist_modes(images)
+            return {"modes": float(modes), "kl": kl}
+        if kind == "inception":
+            return self._inception(images)
+        raise ValueError(f"unknown protocol kind {kind!r}")
+
+    def _domain(self, images):
+        from tfgan_suite import metrics
+
+        domain = "fashion_mnist" if "fashion" in self.suite.name else "mnist"
+        classifier = metrics.domain_classifier(domain)
+        if self._reference is None:
+            self._reference = classifier.features(self._reference_images())
+        features, logits = classifier.both(images)
+        values = {"domain_fd": float(metrics.frechet_classifier_distance_from_activations(
+                      self._reference, features)),
+                  "domain_score": float(metrics.classifier_score_from_logits(logits))}
+        values.update(_precision_recall(self._reference, features))
+        return values
+
+    def _inception(self, images):
+        from tfgan_suite import metrics
+
+        if self._reference is None:
+            self._reference = metrics.inception_features(self._reference_images(), progress=False)
+        features = metrics.inception_features(images, progress=False)
+        values = {"fid": float(metrics.frechet_classifier_distance_from_activations(
+                      self._reference, features)),
+                  "kid": float(metrics.kernel_classifier_distance_from_activations(
+                      self._reference, features))}
+        values.update(_precision_recall(self._reference, features))
+        return values
+
+
+def _precision_recall(reference, features):
+    """Precision, recall, density and coverage (Kynkäänniemi et al. 2019; Naeem et al. 2020; k = 5)
+    in the same features, when this install has them."""
+    from tfgan_suite import metrics
+
+    try:
+        measure = metrics.precision_recall_density_coverage
+    except AttributeError:
+        return {}
+    return {key: float(value) for key, value in measure(reference, features, nearest_k=5).items()}
+
+
+def _load_average():
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
+    """Trains and scores one run; returns its record (a JSON-ready dict, never raises)."""
+    import keras
+
+    from tfgan_suite.bogonet import sweep
+    from tfgan_suite.training import experiment
+    from tfgan_suite.training.divergence import TrainingDiverged
+
+    start, load_start = time.perf_counter(), _load_average()
+    config = train_config(suite, objective, seed, steps, workdir)
+    record = {"suite": suite.name, "objective": objective, "dataset": suite.dataset, "seed": seed,
+              "steps": steps, "model": config.model, "model_options": config.model_options,
+              "loss_options": config.loss_options, "settings": None,
+              "protocol": suite.protocol.describe(),
+              "metrics": {}, "status": None, "error": None, "train_time_s": None,
+              "command": reproduce_command(suite.name, workdir, objective, seed, steps),
+              "train_command": train_command(config), "cpu_count": os.cpu_count()}
+    generator_path = os.path.join(config.workdir, "generator")
+    try:
+        record["settings"] = experiment.game_settings(config).as_dict()  # the paper's, resolved
+        keras.backend.clear_session()
+        experiment.set_global_determinism(seed)
+        timing_path = os.path.join(config.workdir, "train_time.json")
+        if not os.path.isdir(generator_path):  # else trained before a kill: only score it
+            train_start = time.perf_counter()
+            experiment.train(config)
+            sweep.write_json_atomic(timing_path, {
+                "train_time_s": round(time.perf_counter() - train_start, 1),
+                "load_average": {"start": load_start, "end": _load_average()}})
+        if os.path.exists(timing_path):
+            timing = sweep.read_json(timing_path)
+            record["train_time_s"] = timing["train_time_s"]
+            record["train_load_average"] = timing.get("load_average")
+        images = load_generated(generator_path, suite.protocol.num_generated,
+                                suite.protocol.sample_seed)
+        if not np.isfinite(images).all():
+            record["status"] = "diverged"
+        else:
+            record["metrics"] = scorer.score(images)
+            finite = all(math.isfinite(v) for v in record["metrics"].values())
+            record["status"] = "ok" if finite else "diverged"
+            if samples_path:
+                from tfgan_suite.utils.images import save_grid
+
+                save_grid(images[:64], samples_path)
+    except TrainingDiverged as error:
+        record["status"], record["error"] = "diverged", str(error)
+    except Exception as error:  # pylint: disable=broad-except  (a failed run is a result)
+        record["status"] = "error"
+        record["error"] = traceback.format_exception_only(type(error), error)[-1].strip()[:1000]
+    record["metrics"] = {k: (v if math.isfinite(v) else None) for k, v in record["metrics"].items()}
+    record["score"] = record["metrics"].get(PRIMARY_METRIC[suite.protocol.kind])
+    record["wall_time_s"] = round(time.perf_counter() - start, 1)
+    record["load_average"] = {"start": load_start, "end": _load_average()}
+    return record

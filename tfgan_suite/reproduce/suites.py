@@ -1,0 +1,154 @@
+"""The reproduction suites as data: data set, architecture per objective, budget and scoring protocol.
+
+Every objective of a suite trains with its paper settings (``training.settings.PAPER``: optimizer,
+learning rates, critic updates and schedule, penalty, update order, and the network options its paper
+needs: spectral norm and its gain, a critic without batch norm) on the suite's data, under the same
+budget of generator updates; a suite only chooses the architecture family for its image size.
+
+Architectures (one family per suite, so that the objectives are compared on the same networks):
+
+* ``mnist``, ``fashion_mnist``, ``stacked_mnist``: ``dcgan28`` (28x28; 1 or 3 channels) for every
+  objective, with spectral norm as in SNGAN for ``hinge`` and EBGAN's autoencoder discriminator
+  (``ebgan``, with a ``dcgan28`` generator) for ``ebgan``; from the settings: the repulsive-loss
+  authors' spectral norm (on the convolution, times C = 64^(1/8)) for ``mmd``/``rep``/``rmb`` and no
+  critic batch norm for ``wgan_gp``/``dragan``.
+* ``cifar10``: ``rep_cnn`` (the authors' CIFAR-10 network) for ``mmd``/``rep``/``rmb``, ``sngan_cnn``
+  for ``hinge``, ``dcgan32`` for ``nsgan`` and ``wgan_gp`` (layer norm in the critic).
+"""
+import dataclasses
+import os
+from typing import Mapping, Optional, Tuple
+
+from tfgan_suite.data.stacked_mnist import shared_data_file
+from tfgan_suite.errors import UserInputError
+
+ALL_OBJECTIVES = ("gan", "nsgan", "lsgan", "wgan", "wgan_gp", "dragan", "hinge", "mmd", "rep", "rmb",
+                  "ebgan")
+# Rows that are a training method rather than an objective: their TrainConfig fields.
+# SGAN (Chavdarova & Fleuret, 2018) with N = 5 local pairs, the mode-collapse comparison's ensemble.
+ENSEMBLE_ROWS = {"sgan": {"loss": "nsgan", "ensemble": "sgan", "num_pairs": 5}}
+# Paper settings an objective's default leaves out (training.settings explains why): the WGAN
+# authors' critic schedule (martinarjovsky/WassersteinGAN main.py).
+PAPER_OVERRIDES = {"wgan": {"critic_schedule": "wgan"}}
+
+
+@dataclasses.dataclass(frozen=True)
+class Protocol:
+    """How a suite scores a generator.
+
+    kind: ``"domain"`` (Fréchet distance and classifier score in the shipped MNIST / Fashion-MNIST
+      classifier's features), ``"stacked_modes"`` (modes covered and KL on Stacked MNIST) or
+      ``"inception"`` (Inception FID and KID).
+    """
+
+    kind: str
+    num_generated: int
+    num_reference: int = 0
+    reference_split: str = "test"
+    feature_network: str = ""
+    sample_seed: int = 12345  # the latent draw every run is scored on
+
+    def describe(self):
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class Suite:
+    """One results table: which objectives train on what, for how long, scored how."""
+
+    name: str
+    dataset: str  # a tfgan_suite.data name
+    offline_file: Optional[str]  # the shared offline copy used instead when it exists
+    objectives: Tuple[str, ...]
+    steps: int  # generator updates
+    protocol: Protocol
+    model: str = "dcgan28"
+    model_options: Mapping[str, Mapping] = dataclasses.field(default_factory=dict)  # per objective
+    models: Mapping[str, str] = dataclasses.field(default_factory=dict)  # per-objective model
+    loss_options: Mapping[str, Mapping] = dataclasses.field(default_factory=dict)
+    seeds: Tuple[int, ...] = (0, 1, 2)
+    batch_size: int = 64
+    anchors: Tuple[Mapping, ...] = ()  # published results printed beside ours
+    budget_note: str = ""
+
+    def data_source(self):
+        """The dataset argument of the runs: the offline file when present, else the name."""
+        if self.offline_file:
+            path = shared_data_file(self.offline_file)
+            if path is not None:
+                return str(path)
+        return self.dataset
+
+    def train_fields(self, objective):
+        """TrainConfig fields (other than seed/steps/workdir) of ``objective`` in this suite."""
+        if objective not in ALL_OBJECTIVES + tuple(ENSEMBLE_ROWS):
+            raise UserInputError(f"unknown objective {objective!r}; valid choices: "
+                                 f"{', '.join(ALL_OBJECTIVES + tuple(ENSEMBLE_ROWS))}")
+        fields = {"loss": objective, **ENSEMBLE_ROWS.get(objective, {}),
+                  **PAPER_OVERRIDES.get(objective, {}),
+                  "dataset": self.data_source(), "batch_size": self.batch_size,
+                  "model": self.models.get(objective, self.model),
+                  "model_options": dict(self.model_options.get(objective, {})),
+                  "loss_options": dict(self.loss_options.get(objective, {}))}
+        return fields
+
+
+# The objectives' own settings (training.settings.PAPER) already give the MMD family its conv
+# spectral norm and gain C and the penalized critics no batch norm; a suite adds what belongs to the
+# network family: SNGAN's hinge discriminator is spectrally normalized (sngan_cnn is by default,
+# dcgan28 is not).
+_MNIST_MODEL_OPTIONS = {"hinge": {"spectral_norm": True}}
+_DOMAIN_PROTOCOL = dict(kind="domain", num_generated=10_000, num_reference=10_000,
+                        reference_split="test")
+
+SUITES = {
+    "mnist": Suite(
+        "mnist", "mnist", "mnist.npz", ALL_OBJECTIVES, 2000,
+        Protocol(**_DOMAIN_PROTOCOL, feature_network="tfgan_suite MNIST domain classifier"),
+        model_options=_MNIST_MODEL_OPTIONS, models={"ebgan": "ebgan"},
+        budget_note="Batch 64. Far below the papers' budgets: the default, 2,000 updates (about 2 "
+                    "epochs of MNIST), is where nsgan reaches a domain FD below 10."),
+    "fashion_mnist": Suite(
+        "fashion_mnist", "fashion_mnist", "fashion_mnist.npz", ALL_OBJECTIVES, 2000,
+        Protocol(**_DOMAIN_PROTOCOL, feature_network="tfgan_suite Fashion-MNIST domain classifier"),
+        model_options=_MNIST_MODEL_OPTIONS, models={"ebgan": "ebgan"},
+        budget_note="Batch 64; the MNIST suite's budget."),
+    "stacked_mnist": Suite(
+        "stacked_mnist", "stacked_mnist", None,
+        ("nsgan", "lsgan", "wgan_gp", "dragan", "hinge", "rep", "rmb", "sgan"), 2000,
+        Protocol(kind="stacked_modes", num_generated=26_000,
+                 feature_network="tfgan_suite MNIST domain classifier, per channel"),
+        model_options=_MNIST_MODEL_OPTIONS,
+        anchors=(
+            # PacGAN (Lin et al., 2018), Table 3: Stacked MNIST in VEEGAN's experimental setting
+            {"method": "DCGAN", "modes": 99.0, "kl": 3.40, "source": "PacGAN Table 3"},
+            {"method": "VEEGAN", "modes": 150.0, "kl": 2.95, "source": "PacGAN Table 3"},
+            {"method": "PacDCGAN2", "modes": 1000.0, "kl": 0.06, "source": "PacGAN Table 3"},
+        ),
+        budget_note="Batch 64, dcgan28 networks with 3 channels; the published anchors come from "
+                    "other networks and budgets (PacGAN Table 3: VEEGAN's setting)."),
+    "cifar10": Suite(
+        "cifar10", "cifar10", "cifar10.npz", ("nsgan", "wgan_gp", "hinge", "mmd", "rep", "rmb"), 2000,
+        Protocol(kind="inception", num_generated=2000, num_reference=2000, reference_split="test",
+                 feature_network="FID Inception (2015-12-05), pool3"),
+        model="dcgan32",
+        models={"hinge": "sngan_cnn", "mmd": "rep_cnn", "rep": "rep_cnn", "rmb": "rep_cnn"},
+        # layer norm: WGAN-GP's recommended replacement for batch norm in the critic (section 4)
+        model_options={"wgan_gp": {"d_norm": "layer"}},
+        budget_note="Batch 64. CIFAR-10 from the shared JPEG-degraded copy (relative comparisons "
+                    "only); budgets far below the papers' (100,000 generator updates)."),
+}
+
+
+def get(name):
+    if name not in SUITES:
+        raise UserInputError(f"unknown suite {name!r}; valid choices: {', '.join(SUITES)}")
+    return SUITES[name]
+
+
+def names():
+    return tuple(SUITES)
+
+
+def default_workdir(name):
+    return os.path.join("runs", "reproduce", name)
