@@ -6,10 +6,10 @@
 Rows, all measured in one process (the CIFAR-10 run in a child process), printed as one table and
 written as JSON (``--output``):
 
-* ``dcgan32`` and ``sngan_cnn`` (hinge loss, batch ``--batch_size``) in four modes: ``plain``
-  (default strategy, float32), ``xla`` (``jit_compile=True``), ``xla+bf16`` (XLA and the
-  ``mixed_bfloat16`` policy) and ``mirrored-1`` (``MirroredStrategy`` over one device: the cost of
-  the distribution machinery). Steps/s is steady state: ``--steps`` timed steps after ``--warmup``
+* ``dcgan32`` and ``sngan_cnn`` (hinge loss, one critic update per step, batch ``--batch_size``) in
+  four modes: ``plain`` (default strategy, float32), ``xla`` (``jit_compile=True``), ``xla+bf16``
+  (XLA and the ``mixed_bfloat16`` policy) and ``mirrored-1`` (``MirroredStrategy`` over one
+  device: the cost of the distribution machinery). Steps/s is steady state: ``--steps`` timed steps after ``--warmup``
   untimed ones (tracing, XLA compilation), from the interval between the first and last step ends
   inside one ``fit`` (a callback reads each step's loss, which waits for the device). Data is an
   in-memory tensor repeated, so the input pipeline is not what is measured.
@@ -91,7 +91,8 @@ def train_step_speed(model_name, mode, batch_size, warmup, steps, device):
         gan = tfgan_suite.GAN(generator, discriminator, models.specs(model_name).latent_dim)
         d_opt, g_opt = (precision.wrap_optimizer(keras.optimizers.Adam(2e-4, beta_1=0.0, beta_2=0.9),
                                                  policy) for _ in range(2))
-        gan.compile(d_optimizer=d_opt, g_optimizer=g_opt, loss="hinge", jit_compile=jit_compile)
+        gan.compile(d_optimizer=d_opt, g_optimizer=g_opt, loss="hinge", n_critic=1,
+                    jit_compile=jit_compile)
     shape = models.specs(model_name).image_shape
     images = tf.random.stateless_uniform([batch_size, *shape], [0, 1], -1.0, 1.0)
     dataset = tf.data.Dataset.from_tensors(images).repeat().with_options(pipeline_options())
