@@ -109,6 +109,7 @@ def test_table_is_mean_and_std_over_finished_seeds_and_flags_objectives_that_do_
         json.dumps(document["summary"]))
     assert markdown.index("## another") < markdown.index("## tiny") < markdown.index("a note with")
     assert markdown.count("7.00 ± 1.00") == 2
+    assert markdown.index("| nsgan |") < markdown.index("| ebgan")  # the suite's order, not sorted
 
 
 def test_stacked_mnist_table_prints_the_published_anchors():
