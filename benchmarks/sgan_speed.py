@@ -1,7 +1,7 @@
 """Time of one SGAN step (N local pairs + the global pair, one compiled step) against N + 1 separate
 single-GAN steps, the GAN work it contains, measured interleaved in the same process.
 
-    python benchmarks/sgan_speed.py [--models=toy_mlp,dcgan28] [--num_pairs=5] [--reps=20]
+    python benchmarks/sgan_speed.py [--models=toy_mlp,dcgan28] [--num_pairs=5] [--reps=20] [--json PATH]
 
 An SGAN step holds N local GAN steps, one D_0 update, one G_0 update and ``messenger_steps`` (1)
 messenger updates (N discriminators on B/N samples each, about one more discriminator update on B);
@@ -10,6 +10,7 @@ so it does slightly *more* arithmetic than N + 1 GAN steps, plus copying the mes
 ``SGAN step / (N + 1) GAN steps`` (below 1: SGAN is faster).
 """
 import argparse
+import json
 import os
 import statistics
 import time
@@ -72,7 +73,10 @@ def main():
     parser.add_argument("--num_pairs", type=int, default=5)
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--batch_size", type=int, default=64)
+    parser.add_argument("--json", help="also write the figures (and the load average) to this file")
     args = parser.parse_args()
+    load_before = os.getloadavg()
+    rows = []
     print(f"TensorFlow {tf.__version__}, {os.cpu_count()} CPU cores, batch {args.batch_size}, "
           f"N={args.num_pairs}, {args.reps} interleaved repetitions, median seconds")
     print(f"{'model':10s} {f'{args.num_pairs + 1} GAN steps':>12s} {'SGAN step':>10s} "
@@ -81,8 +85,17 @@ def main():
         t = measure(name, args.num_pairs, args.reps, args.batch_size)
         print(f"{name:10s} {t['gans']:12.4f} {t['sgan']:10.4f} {t['sgan'] / t['gans']:6.3f} "
               f"{t['sgan_sync1']:18.4f} {t['sgan_sync1'] / t['gans']:6.3f}")
+        rows.append({"model": name, "gan_steps_s": t["gans"], "sgan_step_s": t["sgan"],
+                     "ratio": t["sgan"] / t["gans"], "sgan_sync1_s": t["sgan_sync1"],
+                     "ratio_sync1": t["sgan_sync1"] / t["gans"]})
     print("ratio = SGAN step / (N + 1) GAN steps; below 1: SGAN is faster. SGAN step: default "
           "compile (messengers re-created every 100 steps); sync_every=1: re-created every step.")
+    if args.json:
+        from speed_table import run_record  # pylint: disable=import-outside-toplevel
+
+        with open(args.json, "w") as f:
+            json.dump(run_record("sgan_speed", num_pairs=args.num_pairs,
+                                 load_average_before=list(load_before), rows=rows), f, indent=2)
 
 
 if __name__ == "__main__":

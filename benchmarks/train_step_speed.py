@@ -1,18 +1,23 @@
 """How much does the framework cost? ``GAN.train_step`` (through ``fit``) vs a minimal loop.
 
-Both train the same SNGAN-CNN 32x32 pair (spectral norm in D) with the non-saturating loss at batch
-64 on the same in-memory batch, in one process, interleaved in rounds so machine noise hits both
+Both train the same pair (``--model``: the SNGAN-CNN 32x32 pair by default, or e.g. ``sngan_resnet``,
+SNGAN's CIFAR-10 ResNet; spectral norm in D) with the non-saturating loss at batch 64 on the same
+in-memory batch, in one process, interleaved in rounds so machine noise hits both
 alike. The minimal loop is the textbook ``tf.function`` + ``GradientTape`` step with the same math:
 one D update on (real, G(z)), then one G update.
 
-    python benchmarks/train_step_speed.py [--rounds 5 --steps 10 --batch_size 64]
+    python benchmarks/train_step_speed.py [--model sngan_resnet --rounds 5 --steps 10 --batch_size 64]
+                                          [--json PATH]
 
 Each timed block runs ``--steps`` steps; the per-step time of a block is the median interval between
 consecutive step ends inside it (steady state: what a long ``fit`` costs per step). ``fit``'s
 per-call set-up (iterator, callbacks) is printed separately: it is paid once per ``fit`` call.
-Prints per-round times, medians and ``ours / minimal`` throughput (target >= 0.95).
+Prints per-round times, medians and ``ours / minimal`` throughput (target >= 0.95); ``--json``
+also writes them, with the command and the machine's load average before and after, for
+``benchmarks/speed_table.py`` (the README's table).
 """
 import argparse
+import json
 import os
 import statistics
 import time
@@ -60,19 +65,24 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--steps", type=int, default=12, help="train steps per timed block")
     parser.add_argument("--batch_size", type=int, default=64)
+    parser.add_argument("--model", default="sngan_cnn", help="a registered unconditional architecture")
+    parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args()
+    load_before = os.getloadavg()
 
     keras.utils.set_random_seed(0)
-    real = np.random.default_rng(0).uniform(-1, 1, (args.batch_size, 32, 32, 3)).astype(np.float32)
+    arch = models.specs(args.model)
+    real = np.random.default_rng(0).uniform(-1, 1, (args.batch_size, *arch.image_shape)).astype(
+        np.float32)
     dataset = tf.data.Dataset.from_tensors(real).repeat()
 
-    generator, discriminator = models.get("sngan_cnn")
-    latent_dim = models.specs("sngan_cnn").latent_dim
+    generator, discriminator = models.get(args.model)
+    latent_dim = arch.latent_dim
     gan = tfgan_suite.GAN(generator, discriminator, latent_dim)
     gan.compile(loss="nsgan")
     assert losses.get("nsgan").name == gan.objective.name
 
-    g2, d2 = models.get("sngan_cnn")
+    g2, d2 = models.get(args.model)
     minimal = minimal_step_fn(g2, d2, latent_dim, args.batch_size)
     iterator = iter(dataset)
 
@@ -127,8 +137,19 @@ def main():
               f"{median['minimal loop'] / median[name]:.3f}")
     print(f"fit set-up per call (paid once per fit, not per step): "
           f"{statistics.median(setup_costs) * 1e3:.0f} ms")
-    print(f"throughput ratio ours (fit) / minimal = "
+    print(f"model {args.model}, batch {args.batch_size}; throughput ratio ours (fit) / minimal = "
           f"{median['minimal loop'] / median['GAN via fit']:.3f} (target >= 0.95)")
+    if args.json:
+        from speed_table import run_record  # pylint: disable=import-outside-toplevel
+
+        record = run_record("train_step_speed", model=args.model, batch_size=args.batch_size,
+                            load_average_before=list(load_before),
+                            fit_setup_ms=statistics.median(setup_costs) * 1e3,
+                            rows=[{"name": name, "steps_per_s": 1 / median[name],
+                                   "vs_minimal": median["minimal loop"] / median[name]}
+                                  for name in contestants])
+        with open(args.json, "w") as f:
+            json.dump(record, f, indent=2)
 
 
 if __name__ == "__main__":

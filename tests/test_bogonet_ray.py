@@ -8,6 +8,7 @@ import types
 import pytest
 
 from tfgan_suite.bogonet import ray_engine, runner, sampler, summary, sweep
+from tfgan_suite.errors import UserInputError
 
 ray = pytest.importorskip("ray")
 # Ray workers cannot import this test module: send its functions by value
@@ -112,3 +113,10 @@ def test_cli_unknown_engine_is_one_line(tmp_path):
     assert result.stderr.strip().splitlines()[-1] == (
         "error: unknown engine 'spark'; valid choices: local, ray")
     assert not (tmp_path / "w").exists()
+
+
+def test_missing_ray_is_one_line_naming_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # what `import ray` sees when Ray is not installed
+    with pytest.raises(UserInputError, match=r"^--engine=ray needs Ray: pip install "
+                                             r"'tfgan_suite\[cluster\]'"):
+        ray_engine.import_ray()

@@ -48,14 +48,11 @@ def test_catalogue_is_large_and_the_doc_is_generated_from_it():
     assert DOC.read_text() == markdown(), "docs/errors.md is stale: run `python tests/errors_catalogue.py`"
 
 
-PIXEL_RULE = "needs the one pixel rule for float images (step's data/pixels.py, not on main yet)"
-
-
 @pytest.mark.parametrize("low, high, expected", [
-    pytest.param(0.0, 1.0, (-1.0, 1.0), marks=pytest.mark.xfail(strict=True, reason=PIXEL_RULE)),
-    pytest.param(0.0, 255.0, (-1.0, 1.0), marks=pytest.mark.xfail(strict=True, reason=PIXEL_RULE)),
+    (0.0, 1.0, (-1.0, 1.0)),
+    (0.0, 255.0, (-1.0, 1.0)),
     (-1.0, 1.0, (-1.0, 1.0)),
-    pytest.param(-3.0, 7.0, None, marks=pytest.mark.xfail(strict=True, reason=PIXEL_RULE))])
+    (-3.0, 7.0, None)])
 def test_float_images_are_converted_by_a_stated_rule_or_refused(tmp_path, low, high, expected):
     """An .npz of float64 images in [0, 1] (or [0, 255]) is never trained on as is: the pipeline's
     batches span [-1, 1]; floats that fit no known range are refused with one line."""

@@ -91,3 +91,26 @@ def test_hparams_session_holds_the_config_beside_keras_scalars(tmp_path, loss):
     # the dashboard's metrics are the scalars Keras writes under the session directory
     scalar_tags = {tag for _, tag, _, _ in summaries(os.path.join(log_dir, "train"))}
     assert {"epoch_d_loss", "epoch_g_loss"} <= scalar_tags
+
+
+def test_a_run_logs_grids_and_its_settings_to_tensorboard(tmp_path):
+    from tfgan_suite.training.experiment import TrainConfig, train
+
+    workdir = tmp_path / "run"
+    train(TrainConfig(loss="lsgan", steps=2, log_every=1, sample_every=1, batch_size=8,
+                      model_options={"width": 8}, workdir=str(workdir), verbose=0))
+    board = workdir / "tensorboard"
+    images = [step for step, tag, plugin, _ in summaries(str(board / "samples"))
+              if tag == "samples" and plugin == "images"]
+    assert images == [1, 2, 2]
+    sessions = [value for _, _, plugin, value in summaries(str(board))
+                if plugin == hparams_metadata.PLUGIN_NAME]
+    start = hparams_metadata.parse_session_start_info_plugin_data(
+        sessions[0].metadata.plugin_data.content)
+    assert start.hparams["loss"].string_value == "lsgan"
+    assert start.hparams["model_options.width"].number_value == 8
+    # the paper values the "default" flags resolved to (LSGAN: Adam 2e-4, one critic update)
+    assert start.hparams["lr_d"].string_value == "default"
+    assert start.hparams["settings.lr_d"].number_value == pytest.approx(2e-4)
+    assert start.hparams["settings.n_critic"].number_value == 1
+    assert "workdir" not in start.hparams

@@ -58,6 +58,9 @@ _define.DEFINE_enum("on_nan", "stop", ["stop", "restore"], "On a NaN/Inf loss: s
 _define.DEFINE_string("ensemble", "none", "none: one GAN; sgan: SGAN (Chavdarova & Fleuret, 2018), "
                     "--num_pairs local pairs and a global pair; G_0 is sampled and exported.")
 _define.DEFINE_integer("num_pairs", 5, "Local G/D pairs of --ensemble=sgan.")
+_define.DEFINE_integer("num_classes", None, "Train a class-conditional GAN on (images, labels) of a "
+                       "labelled dataset: conditional batch norm in G, projection head in D "
+                       "(--model_options=auxiliary_classifier=true adds AC-GAN logits).")
 
 # ---- objective and penalty options; an unset flag means "the objective's default"
 _define.DEFINE_float("penalty_weight", None, "Penalty weight lambda (default: 10 for "
@@ -124,7 +127,7 @@ def config_from_flags():
         # scale and fault tolerance
         strategy=FLAGS.strategy, jit_compile=FLAGS.jit_compile,
         mixed_precision=FLAGS.mixed_precision, checkpoint_every=FLAGS.checkpoint_every,
-        on_nan=FLAGS.on_nan)
+        on_nan=FLAGS.on_nan, num_classes=FLAGS.num_classes)
 
 
 def _floats(values, flag):
@@ -137,15 +140,54 @@ def _floats(values, flag):
                              f"{','.join(values)!r}") from None
 
 
+# objective flags -> the objective option each one sets (an objective without it refuses the flag)
+LOSS_OPTION_FLAGS = {"mmd_sigmas": "sigmas", "rep_weights": "rep_weights"}
+# settings flags whose name differs from the setting's (training.settings.Settings)
+SETTING_FLAGS = {"beta_1": "beta1", "beta_2": "beta2"}
+
+
+def _check_loss_takes(flag, key):
+    """One line naming the flag when ``--loss`` has no option ``key`` (and the losses that do)."""
+    import inspect
+
+    from tfgan_suite import losses
+    from tfgan_suite.errors import UserInputError
+
+    def takes(name):
+        return key in inspect.signature(losses.registry.OBJECTIVES.lookup(name)).parameters
+
+    if not takes(FLAGS.loss):
+        users = [name for name in losses.names() if takes(name)]
+        raise UserInputError(f"--{flag} does not apply to --loss={FLAGS.loss}; it applies to "
+                             f"--loss={'|'.join(users)}")
+
+
+def check_settings(config):
+    """The config's training settings (``training.settings``), a bad value named by its flag."""
+    from tfgan_suite.errors import UserInputError
+    from tfgan_suite.training import experiment, settings
+
+    try:
+        experiment.game_settings(config)
+    except UserInputError as error:
+        text = str(error)
+        for field in settings.FIELDS:
+            flag = "--" + SETTING_FLAGS.get(field, field)
+            for prefix in ("", "unknown "):
+                if text.startswith(f"{prefix}{field} "):
+                    text = f"{prefix}{flag} {text[len(prefix) + len(field) + 1:]}"
+        raise UserInputError(text) from None
+
+
 def _objective_options():
     """The loss_options / penalty_options the objective flags stand for."""
     loss_options = _parse_options(FLAGS.loss_options, "loss_options")
     penalty_options = _parse_options(FLAGS.penalty_options, "penalty_options")
-    # objective options: an objective that does not take them refuses them in one line
-    if FLAGS.mmd_sigmas is not None:
-        loss_options["sigmas"] = _floats(FLAGS.mmd_sigmas, "mmd_sigmas")
-    if FLAGS.rep_weights is not None:
-        loss_options["rep_weights"] = tuple(_floats(FLAGS.rep_weights, "rep_weights"))
+    for flag, key in LOSS_OPTION_FLAGS.items():
+        if FLAGS[flag].value is not None:
+            _check_loss_takes(flag, key)
+            values = _floats(FLAGS[flag].value, flag)
+            loss_options[key] = tuple(values) if key == "rep_weights" else values
     for flag, key in (("penalty_weight", "weight"), ("dragan_perturbation", "perturbation"),
                       ("dragan_scale", "scale")):
         if FLAGS[flag].value is not None:
@@ -184,6 +226,7 @@ def main(argv):
     logging.set_verbosity(logging.WARNING)  # keep the SavedModel writer's INFO lines off the screen
     try:
         config = config_from_flags()
+        check_settings(config)
         experiment.set_global_determinism(config.seed)
         result = experiment.train(config)
     except UserInputError as error:

@@ -8,6 +8,7 @@
     ds = data.load("path/to/file.npz")         # uint8 x_train (or images), NHWC or NHW
     ds = data.load("path/to/images/")          # PNG/JPEG folder (recursive) or a prepared tfds directory
     x = data.load_array("mnist_bundled")       # the raw uint8 array (metrics, SGAN)
+    ds = data.load("mnist", labels=True)       # (images, int32 labels) batches: class-conditional GANs
 
 Names: :func:`names` (``DATASETS`` registry; other modules register more). Every user mistake raises
 :class:`DatasetError`, a ``ValueError`` with a one-line message that command-line tools print as is.
@@ -47,9 +48,16 @@ def bundled_mnist_path():
 
 
 @DATASETS.register(DEFAULT_DATASET)
-def mnist_bundled(split="train", num_examples=None):
+def mnist_bundled(split="train", num_examples=None, labels=False):
     """The bundled real MNIST subset: the first 10,000 MNIST training images, uint8 (N, 28, 28, 1)."""
-    return sources.load_npz(bundled_mnist_path(), split, num_examples)
+    return _npz(bundled_mnist_path(), split, num_examples, labels)
+
+
+def _npz(path, split, num_examples, labels):
+    images = sources.load_npz(path, split, num_examples)
+    if not labels:
+        return images
+    return images, sources.load_npz_labels(path, split, num_examples)
 
 
 def names():
@@ -62,15 +70,19 @@ def _looks_like_path(text):
             or Path(text).exists())
 
 
-def raw(name_or_path=None, split="train", data_dir=None, num_examples=None, seed=0, download=True):
+def raw(name_or_path=None, split="train", data_dir=None, num_examples=None, seed=0, download=True,
+        labels=False):
     """The raw examples before batching: an in-memory array (uint8 NHWC images, or float arrays such as
-    toy points) or an unbatched ``tf.data.Dataset`` of uint8 images (large streamed datasets)."""
+    toy points) or an unbatched ``tf.data.Dataset`` of uint8 images (large streamed datasets).
+
+    ``labels=True``: ``(images, int32 labels)`` arrays, or a stream of ``(image, label)`` pairs.
+    """
     if num_examples is not None and int(num_examples) < 1:
         raise DatasetError(f"num_examples must be positive, got {num_examples!r}")
     name = DEFAULT_DATASET if name_or_path is None else os.fspath(name_or_path)
     if name in DATASETS:
         return call_loader(name, split=split, data_dir=data_dir, num_examples=num_examples, seed=seed,
-                           download=download)
+                           download=download, labels=labels)
     if not _looks_like_path(name):
         DATASETS.lookup(name)  # raises the unknown-name error listing the valid choices
     path = Path(name).expanduser()
@@ -80,10 +92,12 @@ def raw(name_or_path=None, split="train", data_dir=None, num_examples=None, seed
         if path.suffix.lower() != ".npz":
             raise DatasetError(f"dataset file {name!r} is not an .npz file; pass an .npz (uint8 x_train or "
                                "images), a folder of images or a prepared tfds directory")
-        return sources.load_npz(path, split, num_examples)
+        return _npz(path, split, num_examples, labels)
     directory = sources.find_tfds_directory(path)
     if directory is not None and not sources.list_images(path):
-        return catalog.load_tfds_directory(directory, split, num_examples)
+        return catalog.load_tfds_directory(directory, split, num_examples, labels=labels)
+    if labels:
+        return sources.load_class_folders(path, num_examples)
     return sources.load_folder(path, num_examples)
 
 
@@ -100,8 +114,8 @@ def _cache_key(name_or_path, split, data_dir, num_examples, seed):
 
 def load(name_or_path=None, split="train", image_size=None, batch_size=64, seed=0, shuffle=True,
          repeat=True, drop_remainder=True, data_dir=None, channels=None, num_examples=None, download=True,
-         shuffle_buffer=10_000, cache=None):
-    """A ``tf.data.Dataset`` of float32 NHWC batches in [-1, 1] (images only, no labels).
+         shuffle_buffer=10_000, cache=None, labels=False):
+    """A ``tf.data.Dataset`` of float32 NHWC batches in [-1, 1]; ``(images, labels)`` with ``labels``.
 
     Args:
       name_or_path: a registered name (:func:`names`; None = the bundled MNIST subset), an ``.npz`` file
@@ -119,6 +133,10 @@ def load(name_or_path=None, split="train", image_size=None, batch_size=64, seed=
       download: let tfds download and prepare a missing dataset.
       shuffle_buffer, cache: for streamed (large tfds) datasets only: shuffle buffer size; cache the
         prepared uint8 images in memory (True) or in a file (a path).
+      labels: yield ``(images, labels)`` batches, labels int32 of shape ``(batch,)``: a tfds dataset's
+        ``label`` feature, an .npz file's ``y_<split>``, or a folder's class sub-folders (the class
+        index is the position of the sub-folder's name in sorted order). Sources without labels
+        raise a :class:`DatasetError`.
 
     Raises:
       DatasetError: one line naming the bad input and what to do.
@@ -127,14 +145,19 @@ def load(name_or_path=None, split="train", image_size=None, batch_size=64, seed=
 
     if int(batch_size) < 1:
         raise DatasetError(f"batch_size must be positive, got {batch_size!r}")
+    options = dict(batch_size=int(batch_size), seed=seed, shuffle=shuffle, repeat=repeat,
+                   drop_remainder=drop_remainder, image_size=image_size, channels=channels)
+    if labels:
+        examples = raw(name_or_path, split, data_dir, num_examples, seed, download, labels=True)
+        if isinstance(examples, tuple):
+            return pipeline.from_array(examples[0], labels=examples[1], **options)
+        return pipeline.from_dataset(examples, shuffle_buffer=shuffle_buffer, cache=cache, **options)
     key = _cache_key(name_or_path, split, data_dir, num_examples, seed)
     examples = _LIVE_ARRAYS.get(key) if key is not None else None
     if examples is None:
         examples = raw(name_or_path, split, data_dir, num_examples, seed, download)
         if key is not None and isinstance(examples, np.ndarray):
             _LIVE_ARRAYS[key] = examples
-    options = dict(batch_size=int(batch_size), seed=seed, shuffle=shuffle, repeat=repeat,
-                   drop_remainder=drop_remainder, image_size=image_size, channels=channels)
     if isinstance(examples, np.ndarray):
         return pipeline.from_array(examples, **options)
     return pipeline.from_dataset(examples, shuffle_buffer=shuffle_buffer, cache=cache, **options)
@@ -142,7 +165,8 @@ def load(name_or_path=None, split="train", image_size=None, batch_size=64, seed=
 
 def load_array(name_or_path=None, split="train", data_dir=None, num_examples=None, image_size=None,
                channels=None, download=True):
-    """The dataset as one numpy array: uint8 NHWC images (or the float array of non-image data).
+    """The dataset as one numpy array: uint8 NHWC images, float32 NHWC images in [-1, 1] (from
+    float image files, by the ``data.pixels`` rule), or the float array of non-image data.
 
     ``image_size`` / ``channels`` resize / convert (rounded back to uint8) when given.
     """
@@ -166,6 +190,7 @@ def load_array(name_or_path=None, split="train", data_dir=None, num_examples=Non
 def _shape_of(dataset_or_shape):
     if hasattr(dataset_or_shape, "element_spec"):
         spec = dataset_or_shape.element_spec
+        spec = spec[0] if isinstance(spec, tuple) else spec  # (images, labels)
         shape = tuple(spec.shape)
         return shape[1:] if len(shape) == 4 else shape
     if isinstance(dataset_or_shape, np.ndarray):

@@ -162,8 +162,9 @@ def builder_split(builder, split, name):
                            f"{', '.join(sorted(builder.info.splits))} ({_one_line(error, 80)})") from None
 
 
-def image_stream(builder, split, protocol=identity, num_examples=None):
-    """Unbatched uint8 HWC images of ``split`` after ``protocol``, in the stored (deterministic) order."""
+def image_stream(builder, split, protocol=identity, num_examples=None, labels=False):
+    """Unbatched uint8 HWC images of ``split`` after ``protocol``, in the stored (deterministic) order;
+    ``(image, int32 label)`` pairs when ``labels``."""
     import tensorflow_datasets as tfds  # pylint: disable=import-outside-toplevel
 
     dataset = builder.as_dataset(split=split, shuffle_files=False,
@@ -172,12 +173,30 @@ def image_stream(builder, split, protocol=identity, num_examples=None):
         if "image" not in dataset.element_spec:
             raise DatasetError(f"tfds dataset {builder.name!r} has no 'image' feature; features: "
                                f"{', '.join(dataset.element_spec)}")
-        dataset = dataset.map(lambda example: example["image"], num_parallel_calls=AUTOTUNE)
+        if labels and "label" not in dataset.element_spec:
+            raise DatasetError(f"tfds dataset {builder.name!r} has no labels (no 'label' feature; "
+                               f"features: {', '.join(dataset.element_spec)})")
+        if labels:
+            dataset = dataset.map(lambda example: (protocol(example["image"]),
+                                                   tf.cast(example["label"], tf.int32)),
+                                  num_parallel_calls=AUTOTUNE)
+        else:
+            dataset = dataset.map(lambda example: example["image"], num_parallel_calls=AUTOTUNE)
+    elif labels:
+        raise DatasetError(f"tfds dataset {builder.name!r} has no labels (it stores bare images)")
     if num_examples is not None:
         dataset = dataset.take(int(num_examples))
-    if protocol is not identity:
+    if protocol is not identity and not labels:
         dataset = dataset.map(protocol, num_parallel_calls=AUTOTUNE)
     return dataset
+
+
+def labelled_arrays(stream, count, shape, description="reading"):
+    """``(uint8 images, int32 labels)`` arrays of a stream of ``(image, label)`` pairs."""
+    images = stream_to_array(stream.map(lambda image, label: image), count, shape, description)
+    labels = np.fromiter(stream.map(lambda image, label: label).take(len(images))
+                         .as_numpy_iterator(), np.int32, count=len(images))
+    return images, labels
 
 
 def stream_to_array(dataset, count, shape, description="reading"):
@@ -203,22 +222,28 @@ def stream_to_array(dataset, count, shape, description="reading"):
     return array[:filled]
 
 
-def load_tfds(name, split="train", data_dir=None, num_examples=None, download=True):
-    """Raw examples of a catalogue dataset: a uint8 array (small datasets) or an unbatched stream."""
+def load_tfds(name, split="train", data_dir=None, num_examples=None, download=True, labels=False):
+    """Raw examples of a catalogue dataset: a uint8 array (small datasets) or an unbatched stream;
+    with ``labels``, ``(images, int32 labels)`` arrays or a stream of pairs."""
     entry = CATALOG[name]
     builder = tfds_builder(entry.tfds_name, data_dir, download, name=name)
     tfds_split = entry.splits.get(split, split)
+    if labels and tfds_split == "unlabelled":
+        raise DatasetError(f"dataset {name!r} split {split!r} is tfds {tfds_split!r}, which has no "
+                           f"labels; pass split='train[...]' of a labelled split, e.g. 'test'")
     count = builder_split(builder, tfds_split, name)
     if num_examples is not None and count is not None:
         count = min(count, int(num_examples))
-    stream = image_stream(builder, tfds_split, entry.protocol, num_examples)
+    stream = image_stream(builder, tfds_split, entry.protocol, num_examples, labels=labels)
     if entry.in_memory:
         shape = tuple(builder.info.features["image"].shape)
+        if labels:
+            return labelled_arrays(stream, count, shape, f"reading {name}")
         return stream_to_array(stream, count, shape, f"reading {name}")
     return stream
 
 
-def load_tfds_directory(directory, split="train", num_examples=None):
+def load_tfds_directory(directory, split="train", num_examples=None, labels=False):
     """Raw images of a prepared tfds dataset directory (the one holding ``dataset_info.json``)."""
     import tensorflow_datasets as tfds  # pylint: disable=import-outside-toplevel
 
@@ -231,15 +256,17 @@ def load_tfds_directory(directory, split="train", num_examples=None):
     if num_examples is not None and count is not None:
         count = min(count, int(num_examples))
     shape = builder.info.features["image"].shape if "image" in builder.info.features else None
-    stream = image_stream(builder, split, num_examples=num_examples)
+    stream = image_stream(builder, split, num_examples=num_examples, labels=labels)
     if shape is not None and None not in shape:
+        if labels:
+            return labelled_arrays(stream, count, tuple(shape), f"reading {builder.name}")
         return stream_to_array(stream, count, tuple(shape), f"reading {builder.name}")
     return stream
 
 
 def _register(name):
-    def loader(split="train", data_dir=None, num_examples=None, download=True):
-        return load_tfds(name, split, data_dir, num_examples, download)
+    def loader(split="train", data_dir=None, num_examples=None, download=True, labels=False):
+        return load_tfds(name, split, data_dir, num_examples, download, labels)
 
     loader.__name__ = name
     loader.__doc__ = f"{name}: tfds {CATALOG[name].tfds_name!r}, images {CATALOG[name].shape}."

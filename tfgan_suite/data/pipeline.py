@@ -125,10 +125,15 @@ def _check_channels_option(channels):
 
 
 def from_array(array, batch_size=64, seed=0, shuffle=True, repeat=True, drop_remainder=True,
-               image_size=None, channels=None):
-    """Batches an in-memory array (N, ...) without copying it; see the module docstring."""
+               image_size=None, channels=None, labels=None):
+    """Batches an in-memory array (N, ...) without copying it; see the module docstring.
+
+    ``labels``: an (N,) integer array; the batches are then ``(images, int32 labels)``.
+    """
     _check_channels_option(channels)
     n = len(array)
+    if labels is not None and len(labels) != n:
+        raise DatasetError(f"{len(labels)} labels for {n} images: each image needs one label")
     if drop_remainder and not repeat and n < batch_size:
         raise DatasetError(f"the dataset has {n} examples, fewer than one batch of {batch_size} "
                            "(use a smaller batch size or drop_remainder=False)")
@@ -148,7 +153,12 @@ def from_array(array, batch_size=64, seed=0, shuffle=True, repeat=True, drop_rem
             indices = indices.repeat()
         indices = indices.batch(batch_size, drop_remainder=drop_remainder)
     postprocess = postprocess_fn(image_size, channels)
-    dataset = indices.map(lambda i: postprocess(tf.gather(data, i)), num_parallel_calls=AUTOTUNE)
+    if labels is None:
+        dataset = indices.map(lambda i: postprocess(tf.gather(data, i)), num_parallel_calls=AUTOTUNE)
+    else:
+        label_tensor = tf.constant(np.asarray(labels, np.int32))
+        dataset = indices.map(lambda i: (postprocess(tf.gather(data, i)), tf.gather(label_tensor, i)),
+                              num_parallel_calls=AUTOTUNE)
     # tf.data's default graph rewrites serialize the dataset graph, turning the captured array into a
     # constant: a second full copy on the first iteration. The pipeline is already what they would make
     # it (parallel map, prefetch), so they are switched off.
@@ -157,7 +167,8 @@ def from_array(array, batch_size=64, seed=0, shuffle=True, repeat=True, drop_rem
 
 def from_dataset(dataset, batch_size=64, seed=0, shuffle=True, repeat=True, drop_remainder=True,
                  image_size=None, channels=None, shuffle_buffer=10_000, cache=None):
-    """Batches an unbatched stream of uint8 images; ``cache``: None/False, True (memory) or a file path."""
+    """Batches an unbatched stream of uint8 images (or ``(image, label)`` pairs); ``cache``: None/False,
+    True (memory) or a file path."""
     _check_channels_option(channels)
     if cache:
         dataset = dataset.cache("" if cache is True else str(cache))
@@ -166,5 +177,10 @@ def from_dataset(dataset, batch_size=64, seed=0, shuffle=True, repeat=True, drop
     if repeat:
         dataset = dataset.repeat()
     dataset = dataset.batch(batch_size, drop_remainder=drop_remainder)
-    dataset = dataset.map(postprocess_fn(image_size, channels), num_parallel_calls=AUTOTUNE)
+    postprocess = postprocess_fn(image_size, channels)
+    if isinstance(dataset.element_spec, tuple):
+        dataset = dataset.map(lambda images, labels: (postprocess(images), labels),
+                              num_parallel_calls=AUTOTUNE)
+    else:
+        dataset = dataset.map(postprocess, num_parallel_calls=AUTOTUNE)
     return dataset.prefetch(AUTOTUNE).with_options(pipeline_options())

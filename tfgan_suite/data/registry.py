@@ -6,7 +6,9 @@ A loader returns the *raw* examples of one split, before batching:
 - or an unbatched ``tf.data.Dataset`` of such elements, for data too large to hold in memory.
 
 It may accept any of the keyword arguments ``split``, ``data_dir``, ``num_examples``, ``seed``,
-``download``; :func:`call_loader` passes only those its signature names. uint8 images are scaled to
+``download``; :func:`call_loader` passes only those its signature names. A labelled dataset's loader
+also accepts ``labels``: with ``labels=True`` it returns ``(images, int32 labels)`` arrays (or a
+stream of pairs). uint8 images are scaled to
 float32 [-1, 1] by the pipeline; float arrays are passed through unchanged.
 
 Another module adds a dataset with::
@@ -24,7 +26,7 @@ import inspect
 from tfgan_suite.data.errors import DatasetError
 from tfgan_suite.utils.registry import Registry
 
-LOADER_ARGUMENTS = ("split", "data_dir", "num_examples", "seed", "download")
+LOADER_ARGUMENTS = ("split", "data_dir", "num_examples", "seed", "download", "labels")
 
 
 class DatasetRegistry(Registry):
@@ -44,6 +46,12 @@ def call_loader(name, **kwargs):
     """Calls the loader registered as ``name`` with the arguments of ``LOADER_ARGUMENTS`` it accepts."""
     loader = DATASETS.lookup(name)
     parameters = inspect.signature(loader).parameters
+    if kwargs.get("labels") and "labels" not in parameters:
+        raise DatasetError(f"dataset {name!r} has no labels; labelled sources: the tfds datasets "
+                           "with a 'label' feature, .npz files with y_<split>, and folders with one "
+                           "sub-folder per class")
+    if not kwargs.get("labels"):
+        kwargs.pop("labels", None)
     if any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
         return loader(**kwargs)
     return loader(**{k: v for k, v in kwargs.items() if k in parameters})

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tfgan_suite.data import pixels
 from tfgan_suite.data.errors import DatasetError
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif")
@@ -73,15 +74,28 @@ def _read_npy_member(archive, member, num_examples):
     return array
 
 
+def _read_first_key(path, keys, candidates, missing, num_examples):
+    """``(key, array)`` of the first of ``candidates`` among an npz file's ``keys``."""
+    key = next((k for k in candidates if k in keys), None)
+    if key is None:
+        raise DatasetError(f"{str(path)!r} has {missing}: expected key "
+                           f"{' or '.join(map(repr, candidates))}, found keys: {', '.join(keys) or 'none'}")
+    with zipfile.ZipFile(path) as archive:
+        try:
+            return key, _read_npy_member(archive, key + ".npy", num_examples)
+        except DatasetError as error:
+            raise DatasetError(f"{str(path)!r} member {error}") from None
+
+
 def npz_keys(path):
     with zipfile.ZipFile(path) as archive:
         return [name[:-4] for name in archive.namelist() if name.endswith(".npy")]
 
 
 def load_npz(path, split="train", num_examples=None):
-    """Returns the uint8 images of ``split`` from an ``.npz`` file (:func:`npz_candidates`).
-
-    Float arrays are returned unchanged (for low-dimensional toy data stored as npz).
+    """Returns the images of ``split`` from an ``.npz`` file (:func:`npz_candidates`): uint8 NHWC,
+    or float32 NHWC in [-1, 1] for float images (``data.pixels``: [-1, 1], [0, 1] or [0, 255], else
+    refused in one line). Float arrays of rank < 3 (toy points) are returned unchanged.
     """
     path = Path(path)
     if not path.is_file():
@@ -90,25 +104,32 @@ def load_npz(path, split="train", num_examples=None):
         keys = npz_keys(path)
     except zipfile.BadZipFile:
         raise DatasetError(f"{str(path)!r} is not a valid .npz file (not a zip archive)") from None
-    candidates = npz_candidates(split)
-    key = next((k for k in candidates if k in keys), None)
-    if key is None:
-        raise DatasetError(f"{str(path)!r} has no array for split {split!r}: expected key "
-                           f"{' or '.join(map(repr, candidates))}, found keys: {', '.join(keys) or 'none'}")
-    with zipfile.ZipFile(path) as archive:
-        try:
-            images = _read_npy_member(archive, key + ".npy", num_examples)
-        except DatasetError as error:
-            raise DatasetError(f"{str(path)!r} member {error}") from None
+    key, images = _read_first_key(path, keys, npz_candidates(split),
+                                  f"no array for split {split!r}", num_examples)
     if images.dtype != np.uint8 and not np.issubdtype(images.dtype, np.floating):
         raise DatasetError(f"{str(path)!r}: key {key!r} has dtype {images.dtype}; expected uint8 images")
     if images.ndim == 0:
         raise DatasetError(f"{str(path)!r}: key {key!r} holds a single value, not an array of examples")
-    if images.dtype == np.uint8:
-        images = as_nhwc(images, f"{str(path)!r} key {key!r}")
+    origin = f"{str(path)!r} key {key!r}"
     if len(images) == 0:
         raise DatasetError(f"{str(path)!r}: key {key!r} holds no examples")
-    return images
+    if images.dtype == np.uint8:
+        return as_nhwc(images, origin)
+    if images.ndim >= 3:  # float images: the one pixel rule (data.pixels) turns them into [-1, 1]
+        return pixels.to_unit_range(as_nhwc(images, origin), origin)
+    return images  # low-dimensional float data (toy points) is not an image: unchanged
+
+
+def load_npz_labels(path, split="train", num_examples=None):
+    """The int32 class labels of ``split`` in an ``.npz`` file: key ``y_<split>`` (or ``labels``)."""
+    path = Path(path)
+    candidates = (f"y_{split}",) + (("labels",) if split == "train" else ())
+    key, labels = _read_first_key(path, npz_keys(path), candidates,
+                                  f"no labels for split {split!r}", num_examples)
+    if not np.issubdtype(labels.dtype, np.integer) or labels.ndim != 1:
+        raise DatasetError(f"{str(path)!r}: key {key!r} must hold one integer label per example, "
+                           f"got dtype {labels.dtype} and shape {labels.shape}")
+    return labels.astype(np.int32)
 
 
 def list_images(folder):
@@ -122,14 +143,47 @@ def load_folder(folder, num_examples=None, progress=True):
     All images must have the same size. The result has 1 channel when every image is grayscale, else 3
     (RGB; alpha is dropped, palettes are expanded).
     """
-    from PIL import Image  # pylint: disable=import-outside-toplevel
-
     folder = Path(folder)
     if not folder.is_dir():
         raise DatasetError(f"dataset folder {str(folder)!r} does not exist")
     paths = list_images(folder)
     if num_examples is not None:
         paths = paths[:int(num_examples)]
+    return read_image_files(paths, folder, progress)
+
+
+def class_folders(folder):
+    """``(paths, labels, class names)``: the images of each sub-folder of ``folder``, labelled by the
+    index of the sub-folder's name in sorted order (``class_names[label]``)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DatasetError(f"dataset folder {str(folder)!r} does not exist")
+    classes = sorted(p.name for p in folder.iterdir() if p.is_dir())
+    paths, labels = [], []
+    for index, name in enumerate(classes):
+        found = list_images(folder / name)
+        paths += found
+        labels += [index] * len(found)
+    loose = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_EXTENSIONS]
+    if not classes or loose:
+        raise DatasetError(f"{str(folder)!r} has no labels: a labelled folder holds one sub-folder per "
+                           f"class and no images of its own (found {len(classes)} sub-folders, "
+                           f"{len(loose)} loose images)")
+    return paths, np.asarray(labels, np.int32), classes
+
+
+def load_class_folders(folder, num_examples=None, progress=True):
+    """``(images, labels)`` of a folder with one sub-folder per class (see :func:`class_folders`)."""
+    paths, labels, _ = class_folders(folder)
+    if num_examples is not None:
+        paths, labels = paths[:int(num_examples)], labels[:int(num_examples)]
+    return read_image_files(paths, folder, progress), labels
+
+
+def read_image_files(paths, folder, progress=True):
+    """Reads image files (one size) into one uint8 NHWC array (see :func:`load_folder`)."""
+    from PIL import Image  # pylint: disable=import-outside-toplevel
+
     if not paths:
         raise DatasetError(f"no images ({', '.join(IMAGE_EXTENSIONS)}) found under {str(folder)!r}")
     sizes = []

@@ -13,8 +13,14 @@ then ``key=value`` options; ``AxBxC`` is a shape, and its product where a number
     dense:6272,norm=batch,act=relu; reshape:7x7x128;
     deconv:64,k=4,s=2,norm=batch,act=relu; deconv:1,k=4,s=2,act=tanh
 
-Every layer is ``op -> [spectral norm] -> [normalization] -> [activation]``. Parsing never evaluates
-code. A bad spec raises one ``ValueError`` naming the layer index, the key and the accepted values.
+Every layer is ``op -> [spectral norm] -> [normalization] -> [activation]``. A ``resblock`` is one
+residual block (``tfgan_suite.layers.residual``), e.g. ``resblock:256,resample=up,norm=batch``;
+ResNets stay a plain sequence of layers. Parsing never evaluates code. A bad spec raises one
+``ValueError`` naming the layer index, the key and the accepted values.
+
+Class-conditional models (``build(..., num_classes=N)``): ``norm=conditional_batch`` (per-class
+scale/shift) and the ``conditional_dense`` output op (projection and/or an auxiliary classifier)
+read the labels; the built model then takes ``[inputs, labels]`` (labels: int32, one per example).
 """
 import math
 import re
@@ -23,10 +29,11 @@ import keras
 
 from tfgan_suite.errors import UserInputError
 
-from tfgan_suite.layers import spectral_norm as sn_lib
+from tfgan_suite.layers import conditional
+from tfgan_suite.layers import residual
 
 ACTIVATIONS = ("linear", "relu", "lrelu", "elu", "selu", "tanh", "sigmoid", "softplus", "swish")
-NORMS = ("none", "batch", "layer", "instance")
+NORMS = ("none", "batch", "layer", "instance", "conditional_batch")
 SPECTRAL_NORM = (False, True, "matrix", "conv")
 PADDINGS = ("same", "valid")
 
@@ -55,6 +62,20 @@ OPS = {
     "upsample": {"size": (2, "a positive int")},
     "avgpool": {"size": (2, "a positive int")},
     "global_sum_pool": {},
+    "global_avg_pool": {},
+    "resblock": {"filters": (REQUIRED, "a positive int"),
+                 "resample": ("none", "one of " + ", ".join(residual.RESAMPLE)),
+                 "kernel": (3, "a positive int"),
+                 "hidden": ("auto", "one of " + ", ".join(residual.HIDDEN)),
+                 "optimized": (False, "true or false (SNGAN's first discriminator block)"),
+                 "norm": _COMMON["norm"], "activation": ("relu", _COMMON["activation"][1]),
+                 **{k: _COMMON[k] for k in ("alpha", "spectral_norm", "sn_gain", "sn_iterations")},
+                 "use_bias": (True, "true or false")},
+    "conditional_dense": {"units": (REQUIRED, "a positive int"),
+                          "projection": (True, "true or false (Miyato & Koyama's projection)"),
+                          "auxiliary": (False, "true or false (AC-GAN class logits)"),
+                          **{k: _COMMON[k] for k in ("spectral_norm", "sn_gain", "sn_iterations")},
+                          "use_bias": (True, "true or false")},
     "dropout": {"rate": (REQUIRED, "a float in [0, 1)")},
     "activation": {"activation": (REQUIRED, _COMMON["activation"][1]), "alpha": _COMMON["alpha"],
 },
@@ -77,6 +98,11 @@ def _check_value(index, op, key, value, description):
         "units": positive_int, "filters": positive_int, "kernel": positive_int,
         "strides": positive_int, "size": positive_int, "sn_iterations": positive_int,
         "padding": lambda v: v in PADDINGS,
+        "resample": lambda v: v in residual.RESAMPLE,
+        "hidden": lambda v: v in residual.HIDDEN,
+        "optimized": lambda v: isinstance(v, bool),
+        "projection": lambda v: isinstance(v, bool),
+        "auxiliary": lambda v: isinstance(v, bool),
         "activation": lambda v: v in ACTIVATIONS,
         "norm": lambda v: v in NORMS,
         "spectral_norm": lambda v: any(v is s or v == s for s in SPECTRAL_NORM) and not (
@@ -92,8 +118,12 @@ def _check_value(index, op, key, value, description):
         _fail(index, op, key, value, description)
 
 
-def validate(spec):
-    """Checks a spec and returns it as a list of complete layer dicts (defaults filled in)."""
+def validate(spec, num_classes=None):
+    """Checks a spec and returns it as a list of complete layer dicts (defaults filled in).
+
+    ``num_classes``: the label-aware options (``conditional_batch``, ``conditional_dense``) are
+    accepted only when it is given.
+    """
     if isinstance(spec, str):
         spec = parse(spec)
     if not isinstance(spec, (list, tuple)) or not spec:
@@ -121,6 +151,11 @@ def validate(spec):
                 continue
             _check_value(index, op, key, layer[key], description)
             complete[key] = layer[key]
+        if num_classes is None and _takes_labels(complete):
+            key = "op" if op == "conditional_dense" else "norm"
+            raise UserInputError(f"layer {index} ({op!r}): key {key!r} has bad value "
+                                 f"{complete[key]!r}; it reads class labels, so the model needs "
+                                 f"num_classes")
         layers.append(complete)
     return layers
 
@@ -183,6 +218,10 @@ class GlobalSumPooling2D(keras.layers.Layer):
         return (input_shape[0], input_shape[-1])
 
 
+def _takes_labels(layer):
+    return layer["op"] == "conditional_dense" or layer.get("norm") == "conditional_batch"
+
+
 def _keep_float32(keras_layer):
     """Makes ``keras_layer`` (and a wrapped inner layer) compute in float32 under mixed precision."""
     for target in (keras_layer, getattr(keras_layer, "layer", None)):
@@ -190,27 +229,7 @@ def _keep_float32(keras_layer):
             target.dtype_policy = "float32"
 
 
-def _activation(name, alpha):
-    if name == "linear":
-        return None
-    if name == "lrelu":
-        return keras.layers.LeakyReLU(negative_slope=alpha)
-    return keras.layers.Activation(name)
-
-
-def _normalization(name):
-    if name == "batch":
-        # synchronized: under tf.distribute the statistics are those of the global batch, so a
-        # multi-replica step equals the single-device step (plain BN when there is no strategy)
-        return keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=True)
-    if name == "layer":
-        return keras.layers.LayerNormalization()
-    if name == "instance":
-        return keras.layers.GroupNormalization(groups=-1)
-    return None
-
-
-def _core_layer(layer):
+def _core_layer(layer, num_classes=None):
     op = layer["op"]
     if "use_bias" in layer and layer["use_bias"] == "auto":
         # a normalization's own shift makes the bias redundant (its gradient is exactly zero)
@@ -233,59 +252,94 @@ def _core_layer(layer):
         return keras.layers.AveragePooling2D(layer["size"])
     if op == "global_sum_pool":
         return GlobalSumPooling2D()
+    if op == "global_avg_pool":
+        return keras.layers.GlobalAveragePooling2D()
+    if op == "resblock":
+        options = {k: v for k, v in layer.items() if k != "op"}
+        return residual.ResidualBlock(num_classes=num_classes, **options)
+    if op == "conditional_dense":
+        options = {k: v for k, v in layer.items() if k != "op"}
+        return conditional.ConditionalHead(num_classes=num_classes, **options)
     if op == "dropout":
         return keras.layers.Dropout(layer["rate"])
     if op == "activation":
-        return _activation(layer["activation"], layer["alpha"])
+        return conditional.activation_layer(layer["activation"], layer["alpha"])
     if op == "norm":
-        return _normalization(layer["norm"])
+        return conditional.normalization_layer(layer["norm"], num_classes)
     raise AssertionError(op)  # validate() has already rejected unknown ops
 
 
-def layers_for(layer):
+def layers_for(layer, num_classes=None):
     """The Keras layers one (validated) layer dict expands to, in order."""
-    core = _core_layer(layer)
+    core = _core_layer(layer, num_classes)
     out = [core] if core is not None else []
     if layer["op"] in ("dense", "conv", "deconv"):
-        if layer["spectral_norm"]:
-            method = "matrix" if layer["spectral_norm"] is True else layer["spectral_norm"]
-            out = [sn_lib.spectral_normalize(core, method=method, gain=layer["sn_gain"],
-                                             power_iterations=layer["sn_iterations"])]
-        norm = _normalization(layer["norm"])
-        act = _activation(layer["activation"], layer["alpha"])
+        out = [conditional.maybe_spectral_norm(core, layer["spectral_norm"], layer["sn_gain"],
+                                               layer["sn_iterations"])]
+        norm = conditional.normalization_layer(layer["norm"], num_classes)
+        act = conditional.activation_layer(layer["activation"], layer["alpha"])
         out += [x for x in (norm, act) if x is not None]
     return out
 
 
-def build(spec, input_shape, name=None):
-    """Builds a spec (list of dicts or compact string) into a ``keras.Sequential`` model.
+def _shape_error(index, layer, shape, error):
+    """One line naming the spec layer whose input shape does not fit."""
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", str(error))  # Keras colours its messages
+    reason = next((line for line in plain.splitlines()
+                   if line.strip() and "Exception encountered" not in line), "")
+    return UserInputError(f"layer {index} ({layer['op']!r}) does not fit its input "
+                          f"shape {shape}: {reason.strip()}")
+
+
+def build(spec, input_shape, name=None, num_classes=None):
+    """Builds a spec (list of dicts or compact string) into a Keras model.
 
     Args:
       spec: the architecture (see module docstring).
       input_shape: shape of one example, without the batch dimension.
       name: the model's name.
+      num_classes: None: a ``keras.Sequential`` model of the inputs. An int: a functional model of
+        ``[inputs, labels]`` (labels int32 of shape ``(batch,)``) whose label-aware layers read
+        the labels.
 
     Raises:
       UserInputError (a ValueError): naming the bad layer index, key and accepted values.
     """
-    layers = validate(spec)
-    model = keras.Sequential(name=name)
-    model.add(keras.Input(shape=tuple(input_shape)))
-    shape = (None, *input_shape)
+    layers = validate(spec, num_classes)
+    if num_classes is not None:
+        if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 2:
+            raise UserInputError(f"num_classes must be an int >= 2, got {num_classes!r}")
+        if not any(_takes_labels(layer) for layer in layers):
+            raise UserInputError("num_classes is set but no layer reads the labels (use "
+                                 "norm=conditional_batch or a conditional_dense output layer)")
+    inputs = keras.Input(shape=tuple(input_shape))
+    labels = keras.Input(shape=(), dtype="int32", name="labels") if num_classes else None
+    model = keras.Sequential(name=name) if labels is None else None
+    if model is not None:
+        model.add(inputs)
+    h = inputs
     # mixed precision: the last spec layer (the generator's tanh output, the discriminator's final
     # dense) computes in float32
     mixed = keras.config.dtype_policy().compute_dtype != "float32"
     for index, layer in enumerate(layers):
-        for keras_layer in layers_for(layer):
+        for keras_layer in layers_for(layer, num_classes):
             if mixed and index == len(layers) - 1:
                 _keep_float32(keras_layer)
+            shape = tuple(h.shape)
             try:
-                model.add(keras_layer)
+                if model is not None:
+                    model.add(keras_layer)
+                    h = model.outputs[0]
+                else:
+                    h = keras_layer([h, labels] if getattr(keras_layer, "takes_labels", False)
+                                    else h)
             except ValueError as error:  # shape mismatches: say which layer of the spec
-                plain = re.sub(r"\x1b\[[0-9;]*m", "", str(error))  # Keras colours its messages
-                reason = next((line for line in plain.splitlines()
-                               if line.strip() and "Exception encountered" not in line), "")
-                raise UserInputError(f"layer {index} ({layer['op']!r}) does not fit its input "
-                                     f"shape {shape}: {reason.strip()}") from None
-            shape = model.output_shape
-    return model
+                raise _shape_error(index, layer, shape, error) from None
+    if model is not None:
+        return model
+    return keras.Model([inputs, labels], h, name=name)
+
+
+def takes_labels(model):
+    """Whether a built model is class-conditional (called on ``[inputs, labels]``)."""
+    return len(getattr(model, "inputs", None) or ()) == 2

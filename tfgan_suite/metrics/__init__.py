@@ -5,6 +5,7 @@ Wasserstein distance and fast domain (MNIST/Fashion-MNIST) metrics.
 * The FID Inception network (2015-12-05 graph) as a Keras model, its weight converter and loader:
   :mod:`tfgan_suite.metrics.inception`.
 * Small domain classifiers shipped with the package: :mod:`tfgan_suite.metrics.domain`.
+* Class-conditional generators (intra-class FID, conditional accuracy): :mod:`tfgan_suite.metrics.conditional`.
 * k-NN precision / recall / density / coverage on features: :mod:`tfgan_suite.metrics.precision_recall`;
   MS-SSIM and its diversity score: :mod:`tfgan_suite.metrics.structural_similarity`; SWD on Laplacian
   pyramid patches: :mod:`tfgan_suite.metrics.sliced_wasserstein`.
@@ -53,6 +54,9 @@ _LAZY = {
     "iterate_images": "tfgan_suite.metrics.sources",
     "MetricsCallback": "tfgan_suite.metrics.callback",
     "domain_classifier_info": "tfgan_suite.metrics.domain",
+    # class-conditional generators
+    "intra_fid": "tfgan_suite.metrics.conditional",
+    "conditional_accuracy": "tfgan_suite.metrics.conditional",
 }
 
 

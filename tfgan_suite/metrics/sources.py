@@ -147,6 +147,7 @@ def iterate_images(source, num_samples=None, batch_size=50, seed=0, split="train
     """
     if num_samples is not None and int(num_samples) < 1:
         raise SourceError(f"num_samples must be positive, got {num_samples!r}")
+    float_range = None  # decided by the pixel rule, unless the data stage already applied it
     if isinstance(source, (str, os.PathLike)) and not _is_saved_model(source):
         from tfgan_suite import data  # pylint: disable=import-outside-toplevel  (imports TensorFlow)
 
@@ -159,11 +160,12 @@ def iterate_images(source, num_samples=None, batch_size=50, seed=0, split="train
             source = data.raw(str(source), split=split, num_examples=num_samples)
         except data.DatasetError as error:
             raise SourceError(f"cannot read images from {str(source)!r}: {error}") from None
+        float_range = "[-1, 1]"  # data.raw returns uint8, or float images already in [-1, 1]
     if isinstance(source, np.ndarray):
         n = len(source) if num_samples is None else min(int(num_samples), len(source))
         if num_samples is not None and int(num_samples) > len(source):
             raise SourceError(f"asked for {num_samples} images but the array has only {len(source)}")
-        convert = unit_range_converter("array images")
+        convert = unit_range_converter("array images", assume=float_range)
         for i in range(0, n, batch_size):
             yield convert(source[i:min(i + batch_size, n)])
         return

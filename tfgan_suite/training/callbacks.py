@@ -42,23 +42,31 @@ class SampleGrid(keras.callbacks.Callback):
     step in ``<tensorboard_dir>/<prefix>`` (a run of its own: TensorBoard reads one event file per
     directory at a time, so grids do not share Keras's ``train`` directory, nor one grid callback's
     directory with another's). Subclasses change what a grid shows by overriding :meth:`write`.
+    With ``num_classes`` (a class-conditional GAN) the grid has one row per class: row ``c`` holds
+    ``max(1, num_samples // num_classes)`` samples conditioned on class ``c``.
     """
 
     prefix = "samples"
 
-    def __init__(self, directory, every_n_steps=500, num_samples=64, seed=0, tensorboard_dir=None):
+    def __init__(self, directory, every_n_steps=500, num_samples=64, seed=0, tensorboard_dir=None,
+                 num_classes=None):
         super().__init__()
         self.directory = directory
         self.every_n_steps = int(every_n_steps)
         self.num_samples = num_samples
         self.seed = seed
         self.tensorboard_dir = tensorboard_dir
+        self.num_classes = num_classes
         self._writer = None
 
     def write(self, path):
         """Draws the grid into ``path``; returns the path."""
-        images = self.model.generate(self.num_samples, seed=self.seed)
-        return save_grid(images, path)
+        if not self.num_classes:
+            return save_grid(self.model.generate(self.num_samples, seed=self.seed), path)
+        per_class = max(1, self.num_samples // self.num_classes)
+        labels = np.repeat(np.arange(self.num_classes, dtype=np.int32), per_class)
+        images = self.model.generate(len(labels), seed=self.seed, labels=labels)
+        return save_grid(images, path, ncols=per_class)
 
     def _grid(self, name, step):
         path = self.write(os.path.join(self.directory, f"{self.prefix}_{name}.png"))
@@ -70,8 +78,7 @@ class SampleGrid(keras.callbacks.Callback):
         import tensorflow as tf  # pylint: disable=import-outside-toplevel
 
         with Image.open(path) as picture:
-            image = np.asarray(picture.convert("RGB" if picture.mode not in ("L", "RGB") else
-                                               picture.mode))
+            image = np.asarray(picture if picture.mode in ("L", "RGB") else picture.convert("RGB"))
         if image.ndim == 2:
             image = image[..., None]
         if self._writer is None:

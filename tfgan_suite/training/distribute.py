@@ -133,22 +133,26 @@ def distribute_batches(strategy, dataset, n_critic=1):
     num_replicas = strategy.num_replicas_in_sync
     if num_replicas == 1 and not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
         return dataset
-    global_batch = dataset.element_spec.shape[0]
+    specs = tf.nest.flatten(dataset.element_spec)  # images, or (images, labels)
+    global_batch = specs[0].shape[0]
     if global_batch is None or global_batch % (num_replicas * n_critic):
         raise UserInputError(f"a global batch of {global_batch} images cannot be split evenly over "
                              f"{num_replicas} replicas x n_critic={n_critic}; choose --batch_size "
                              f"divisible by {num_replicas}")
     per_replica = global_batch // num_replicas
-    example_shape = list(dataset.element_spec.shape[1:])
 
     def dataset_fn(context):
         local_replicas = num_replicas // context.num_input_pipelines
         first = context.input_pipeline_id * local_replicas
 
-        def split(batch):
+        def split_one(batch):
             batch = interleave_for_replicas(batch, num_replicas, n_critic)
             mine = batch[first * per_replica:(first + local_replicas) * per_replica]
-            return tf.reshape(mine, [local_replicas, per_replica, *example_shape])
+            return tf.reshape(mine, [local_replicas, per_replica, *batch.shape[1:]])
+
+        def split(*element):  # labels follow their images
+            parts = tuple(split_one(t) for t in element)
+            return parts if len(parts) > 1 else parts[0]
 
         # each element is one replica's batch; the strategy hands them to local replicas in order
         return dataset.map(split).unbatch().prefetch(tf.data.AUTOTUNE)

@@ -2,12 +2,17 @@
 
 ``run.py`` turns command-line flags into a :class:`TrainConfig`; notebooks can build one directly::
 
-    from tfgan_suite.training.experiment import TrainConfig, train
+    from tfgan_suite.training.experiment import Run, TrainConfig, train
     result = train(TrainConfig(loss="lsgan", steps=1000, workdir="runs/lsgan"))
+    run = Run(TrainConfig(loss="wgan_gp", lr_d=2e-4)).build()   # or one stage at a time
 
-A run writes into ``workdir``: ``samples/*.png`` grids, ``losses.csv``, TensorBoard scalars under
-``tensorboard/``, ``config.json``, checkpoints under ``checkpoints/`` and the generator as a
-SavedModel in ``generator/``.
+The config's training settings start from the objective's paper values
+(:func:`game_settings`, ``training.settings``); :class:`Run` is the run itself: workdir, build,
+callbacks, fit with divergence roll-back, export.
+
+A run writes into ``workdir``: ``samples/*.png`` grids, ``losses.csv``, TensorBoard scalars, the grids
+as images and the run's settings as an HParams session under ``tensorboard/``, ``config.json``,
+checkpoints under ``checkpoints/`` and the generator as a SavedModel in ``generator/``.
 
 Scale and fault tolerance (docs/scale.md): ``strategy`` picks a ``tf.distribute`` strategy
 (``training.distribute``), ``jit_compile`` XLA, ``mixed_precision`` a Keras dtype policy
@@ -79,6 +84,8 @@ class TrainConfig:
     # --- ensembles (docs/sgan.md): "none" trains one GAN; "sgan" an SGAN of num_pairs local pairs.
     ensemble: str = "none"
     num_pairs: int = 5
+    # --- class-conditional GANs: (images, labels) batches, conditional G and projection D
+    num_classes: Optional[int] = None
 
 
 # Fields that may differ when a run is resumed: they do not change the state being trained.
@@ -155,6 +162,8 @@ def _architecture_overrides(config, objective, image_channels):
     """Model options the user left out, filled from the objective's settings and the data."""
     accepted = inspect.signature(models.ARCHITECTURES.lookup(model_name(config))).parameters
     options = dict(config.model_options)
+    if config.num_classes is not None:
+        options["num_classes"] = config.num_classes
     if "d_output_dim" in accepted:
         options.setdefault("d_output_dim", objective.discriminator_output_dim)
     for key, value in game_settings(config).model_options.items():  # e.g. MMD's spectral norm
@@ -223,6 +232,9 @@ def check_ensemble(config):
         settings = game_settings(config)
         if settings.ema_decay is not None or settings.historical_averaging:
             raise UserInputError("--ema_decay and --historical_averaging are not supported with "
+                                 "--ensemble=sgan")
+        if config.num_classes is not None:
+            raise UserInputError("--num_classes (class-conditional GANs) is not supported with "
                                  "--ensemble=sgan")
         if config.strategy != "default":
             raise UserInputError(f"--ensemble=sgan spreads its pairs over the GPUs itself; use "
@@ -304,11 +316,12 @@ class Run:
         and writes ``config.json``."""
         config = self.config
         probe = data_lib.load(config.dataset, split="train", batch_size=1, seed=config.seed,
-                              data_dir=config.data_dir)
+                              data_dir=config.data_dir, labels=self.labels)
         keras.utils.set_random_seed(config.seed)  # initial weights are a function of the seed
         with precision.precision_policy(config.mixed_precision), self.strategy.scope():
             build = build_sgan if config.ensemble == "sgan" else build_gan
-            self.gan, self.arch = build(config, image_channels=probe.element_spec.shape[-1])
+            channels = tf.nest.flatten(probe.element_spec)[0].shape[-1]  # images [, labels]
+            self.gan, self.arch = build(config, image_channels=channels)
         self.dataset(0)  # shape check before writing anything
         os.makedirs(self.out_dir, exist_ok=True)
         self.checkpoints = checkpointing.RunCheckpoints(
@@ -323,6 +336,11 @@ class Run:
         return self
 
     @property
+    def labels(self):
+        """Whether batches are ``(images, labels)`` (a class-conditional run)."""
+        return self.config.num_classes is not None
+
+    @property
     def critic_schedule(self):
         return getattr(getattr(self.gan, "game", None), "critic_schedule", "constant")
 
@@ -333,7 +351,8 @@ class Run:
         config, schedule, n_critic = self.config, self.critic_schedule, self.gan.n_critic
         batch = config.batch_size * (n_critic if schedule == "constant" else 1)
         dataset = data_lib.load(config.dataset, split="train", image_size=self.arch.image_shape[0],
-                                batch_size=batch, seed=config.seed, data_dir=config.data_dir)
+                                batch_size=batch, seed=config.seed, data_dir=config.data_dir,
+                                labels=self.labels)
         data_lib.check_channels(dataset, self.arch.image_shape)  # one line naming the fix
         if schedule != "constant":
             used = step_lib.critic_batches_before(schedule, n_critic, step)
@@ -349,7 +368,8 @@ class Run:
             tensorboard_dir = os.path.join(out_dir, "tensorboard")
             callbacks += [
                 callbacks_lib.SampleGrid(os.path.join(out_dir, "samples"), config.sample_every,
-                                         seed=config.seed, tensorboard_dir=tensorboard_dir),
+                                         seed=config.seed, tensorboard_dir=tensorboard_dir,
+                                         num_classes=config.num_classes),
                 keras.callbacks.CSVLogger(csv_path, append=True),
                 keras.callbacks.TensorBoard(tensorboard_dir, write_graph=False),
                 # the run's flags and the settings they resolved to, in the HParams dashboard

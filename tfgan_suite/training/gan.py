@@ -59,7 +59,7 @@ class GAN(keras.Model):
     def compile(self, d_optimizer=DEFAULT, g_optimizer=DEFAULT, loss="nsgan", penalty=DEFAULT,
                 n_critic=DEFAULT, critic_schedule=DEFAULT, update=DEFAULT, clip_value=DEFAULT,
                 ema_decay=DEFAULT, historical_averaging=DEFAULT, loss_options=None,
-                penalty_options=None, **kwargs):
+                penalty_options=None, auxiliary_weight=1.0, auxiliary_weight_g=1.0, **kwargs):
         """Configures the game. Every argument left at ``DEFAULT`` (``"default"``) takes the
         objective's paper value (:mod:`tfgan_suite.training.settings`); ``None`` means none.
 
@@ -78,6 +78,9 @@ class GAN(keras.Model):
           loss_options: keyword arguments for ``tfgan_suite.losses.get``.
           penalty_options: keyword arguments of the penalty (e.g. ``{"weight": 5.0}``); they update
             the paper's options when the penalty is the paper's.
+          auxiliary_weight, auxiliary_weight_g: with an AC-GAN discriminator (a class-logit head),
+            the weights of the class cross-entropy on real images (critic) and on generated
+            images (generator) (Odena et al. 2017 weigh both 1; the WGAN-GP code 1 and 0.1).
           **kwargs: passed to ``keras.Model.compile`` (e.g. ``jit_compile``, ``steps_per_execution``).
         """
         kwargs.setdefault("jit_compile", False)
@@ -100,7 +103,8 @@ class GAN(keras.Model):
         self.settings = settings
         self.game = step.Game(self.objective, penalties, settings.n_critic,
                               settings.critic_schedule, settings.update, settings.clip_value,
-                              settings.historical_averaging, settings.ema_decay)
+                              settings.historical_averaging, settings.ema_decay,
+                              float(auxiliary_weight), float(auxiliary_weight_g))
         self.penalties = list(penalties)
         self._trackers = {name: keras.metrics.Mean(name=name) for name in (
             "d_loss", "g_loss", *(("penalty",) if penalties else ()),

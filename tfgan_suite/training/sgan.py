@@ -235,6 +235,7 @@ class SGAN(keras.Model):
             raise ValueError(f"jit_compile needs SGAN on one device; its pairs are spread over "
                              f"{len(self.devices)} devices (drop jit_compile or pass one device)")
         kwargs.setdefault("jit_compile", False)
+        kwargs.setdefault("optimizer", None)  # every network has its own (as GAN.compile)
         super().compile(**kwargs)
         self.objective = losses_lib.get(loss, **(loss_options or {}))
         settings, penalties = game_settings(

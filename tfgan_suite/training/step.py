@@ -36,7 +36,8 @@ optimizer is a ``LossScaleOptimizer``, as under ``mixed_float16``) scales it bef
 
 **Labels**: every function takes ``labels`` (``None`` when unconditional). A conditional network is
 one whose Keras model takes two inputs; it is called as ``G((z, labels))`` and ``D((images,
-labels))``; data elements are then ``(images, labels)``.
+labels))``; data elements are then ``(images, labels)``. An AC-GAN discriminator's class logits add
+``auxiliary_weight`` / ``auxiliary_weight_g`` times the cross-entropies of ``losses.auxiliary``.
 
 **Randomness**: draws are stateless, keyed by ``(seed, step, salt)`` (``utils.randomness``); the
 salts below keep the draws of one step independent.
@@ -46,6 +47,7 @@ from typing import Any, Optional
 
 import tensorflow as tf
 
+from tfgan_suite.losses.auxiliary import adversarial, class_cross_entropy
 from tfgan_suite.utils import randomness
 
 # Salts of the stateless draws of one step (critic update i draws z with salt i).
@@ -73,6 +75,8 @@ class Game:
     clip_value: Optional[float] = None
     historical_averaging: float = 0.0
     ema_decay: Optional[float] = None
+    auxiliary_weight: float = 1.0  # AC-GAN class cross-entropy weights (critic, generator)
+    auxiliary_weight_g: float = 1.0
 
 
 @dataclasses.dataclass
@@ -113,6 +117,7 @@ def conditioned(model, labels):
     if labels is None:
         return model
     return lambda x, training=False: model((x, labels), training=training)
+
 
 
 def _float32(outputs):
@@ -172,10 +177,16 @@ def discriminator_losses(game, discriminator, real, fake, seed, labels=None):
     ``loss = objective.discriminator_loss(D(real), D(fake))`` and
     ``penalty = sum_k penalties[k](D, real, fake, seed + [0, k + 1])``.
     """
-    judge = conditioned(discriminator, labels)
-    real_out = _float32(judge(real, training=True))
+    conditional_judge = conditioned(discriminator, labels)
+
+    def judge(x, training=False):
+        return adversarial(conditional_judge(x, training=training))
+
+    real_all = _float32(conditional_judge(real, training=True))
+    real_out = adversarial(real_all)
     fake_out = _float32(judge(fake, training=True))
-    loss = game.objective.discriminator_loss(real_out, fake_out)
+    loss = game.objective.discriminator_loss(real_out, fake_out) + (
+        game.auxiliary_weight * class_cross_entropy(real_all, labels))
     penalty = tf.constant(0.0)
     for index, penalty_fn in enumerate(game.penalties):
         penalty += tf.cast(penalty_fn(judge, real, fake, seed + [0, index + 1]), tf.float32)
@@ -187,8 +198,10 @@ def generator_loss(game, discriminator, real, fake, labels=None, real_outputs=No
     only computed when the objective reads it (MMD), unless ``real_outputs`` are given."""
     judge = conditioned(discriminator, labels)
     if real_outputs is None and game.objective.generator_uses_real:
-        real_outputs = _float32(judge(real, training=True))
-    return game.objective.generator_loss(real_outputs, _float32(judge(fake, training=True)))
+        real_outputs = adversarial(_float32(judge(real, training=True)))
+    fake_all = _float32(judge(fake, training=True))
+    return game.objective.generator_loss(real_outputs, adversarial(fake_all)) + (
+        game.auxiliary_weight_g * class_cross_entropy(fake_all, labels))
 
 
 # ---------------------------------------------------------------------- the two updates
@@ -248,6 +261,10 @@ def simultaneous_update(game, pair, real, z, seed, labels=None):
                                                                    seed, labels)
         g_loss = game.objective.generator_loss(
             real_out if game.objective.generator_uses_real else None, fake_out)
+        if labels is not None and len(getattr(discriminator, "outputs", None) or ()) == 2:
+            # AC-GAN: the class logits of the fakes (the pass above kept the adversarial part)
+            g_loss += game.auxiliary_weight_g * class_cross_entropy(
+                _float32(conditioned(discriminator, labels)(fake, training=True)), labels)
         d_total = d_loss + penalty + historical_penalty(game.historical_averaging, discriminator,
                                                          pair.d_history)
         g_total = g_loss + historical_penalty(game.historical_averaging, generator,
@@ -389,6 +406,13 @@ def generate_images(generator, n, latent_dim, seed=0, batch_size=256, clip=True,
     import numpy as np  # pylint: disable=import-outside-toplevel
 
     z = tf.random.stateless_normal([int(n), latent_dim], seed=[int(seed), 0], alg=randomness.ALG)
+    if labels is not None:
+        labels = tf.reshape(tf.convert_to_tensor(labels, tf.int32), [-1])
+        if labels.shape[0] != int(n):
+            raise ValueError(f"generate needs one label per sample: {labels.shape[0]} labels for "
+                             f"n={n}")
+    elif is_conditional(generator):
+        raise ValueError("a class-conditional generator needs labels (one int per sample)")
     chunks = []
     for start in range(0, int(n), batch_size):
         part_labels = None if labels is None else labels[start:start + batch_size]

@@ -1,0 +1,76 @@
+"""Markdown tables for the README's "Speed" section, from the JSON the speed benchmarks write.
+
+    python benchmarks/train_step_speed.py --rounds 3 --steps 10 --json benchmarks/results/train_step_speed.json
+    python benchmarks/sgan_speed.py --reps 20 --json benchmarks/results/sgan_speed.json
+    python benchmarks/speed_table.py benchmarks/results/train_step_speed.json benchmarks/results/sgan_speed.json
+
+Each table is followed by the command that measured it and the machine's load average (1 minute)
+before and after, so a reader can tell a quiet measurement from a loaded one.
+"""
+import argparse
+import json
+import os
+import sys
+
+def run_record(benchmark, **fields):
+    """What every speed benchmark's JSON holds besides its figures: the benchmark, the command
+    (without ``--json``), the core count and the load average (1, 5, 15 min) now; pass the load
+    taken at the start as ``load_average_before``."""
+    argv, kept = sys.argv[1:], []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--json":
+            skip = True
+        elif not arg.startswith("--json="):
+            kept.append(arg)
+    command = " ".join(["python", "benchmarks/" + os.path.basename(sys.argv[0])] + kept)
+    return {"benchmark": benchmark, "command": command, "cpu_count": os.cpu_count(),
+            "load_average_after": list(os.getloadavg()), **fields}
+
+
+LABELS = {"GAN via fit": "`GAN` through `fit`",
+          "GAN.train_step direct": "`GAN.train_step` in a bare `tf.function`",
+          "minimal loop": "minimal hand-written loop"}
+
+
+def _load_note(record):
+    before, after = record["load_average_before"][0], record["load_average_after"][0]
+    return (f"`{record['command']}`; load average {before:.1f} before, {after:.1f} after, on "
+            f"{record['cpu_count']} cores")
+
+
+def train_step_table(record):
+    lines = ["| | steps/s | vs minimal loop |", "| --- | --- | --- |"]
+    for row in record["rows"]:
+        ratio = f"{row['vs_minimal']:.3f}"
+        if row["name"] == "GAN via fit":
+            ratio = f"**{ratio}** (target >= 0.95)"
+        lines.append(f"| {LABELS.get(row['name'], row['name'])} | {row['steps_per_s']:.2f} | {ratio} |")
+    return "\n".join(lines + ["", _load_note(record)])
+
+
+def sgan_table(record):
+    n = record["num_pairs"]
+    lines = [f"| model | {n + 1} GAN steps (s) | SGAN step (s) | ratio | SGAN, sync_every=1 (s) | ratio |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for row in record["rows"]:
+        lines.append(f"| `{row['model']}` | {row['gan_steps_s']:.4f} | {row['sgan_step_s']:.4f} | "
+                     f"{row['ratio']:.3f} | {row['sgan_sync1_s']:.4f} | {row['ratio_sync1']:.3f} |")
+    return "\n".join(lines + ["", _load_note(record)])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("records", nargs="+", help="JSON files written by the speed benchmarks")
+    args = parser.parse_args()
+    tables = {"train_step_speed": train_step_table, "sgan_speed": sgan_table}
+    for path in args.records:
+        with open(path) as f:
+            record = json.load(f)
+        print(tables[record["benchmark"]](record) + "\n")
+
+
+if __name__ == "__main__":
+    main()
