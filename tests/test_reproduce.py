@@ -104,6 +104,7 @@ def test_table_is_mean_and_std_over_finished_seeds_and_flags_objectives_that_do_
     (docs / "results" / "tiny.notes.md").write_text("ebgan: a note with evidence.")
     other = dict(document, suite="another")
     sweep.write_json_atomic(str(docs / "results" / "another.json"), other)
+    sweep.write_json_atomic(str(docs / "results" / "other_tool.json"), {"accuracy": 0.9})
     markdown = open(report.publish(str(workdir), str(docs))).read()
     assert json.load(open(docs / "results" / "tiny.json"))["summary"] == json.loads(
         json.dumps(document["summary"]))

@@ -199,6 +199,8 @@ def regenerate_docs(docs_dir="docs"):
     sections = [DOCS_HEADER]
     for path in sorted(glob.glob(os.path.join(docs_dir, "results", "*.json"))):
         document = sweep.read_json(path)
+        if not {"suite", "summary", "protocol"} <= set(document):  # other tools' results
+            continue
         suite = document["suite"]
         sections.append(f"## {suite}\n\n{markdown_table(document, f'results/img/{suite}')}\n")
         notes = os.path.join(docs_dir, "results", f"{suite}.notes.md")
