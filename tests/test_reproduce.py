@@ -104,11 +104,13 @@ def test_table_is_mean_and_std_over_finished_seeds_and_flags_objectives_that_do_
     (docs / "results" / "tiny.notes.md").write_text("ebgan: a note with evidence.")
     other = dict(document, suite="another")
     sweep.write_json_atomic(str(docs / "results" / "another.json"), other)
+    sweep.write_json_atomic(str(docs / "results" / "other_tool.json"), {"accuracy": 0.9})
     markdown = open(report.publish(str(workdir), str(docs))).read()
     assert json.load(open(docs / "results" / "tiny.json"))["summary"] == json.loads(
         json.dumps(document["summary"]))
     assert markdown.index("## another") < markdown.index("## tiny") < markdown.index("a note with")
     assert markdown.count("7.00 ± 1.00") == 2
+    assert markdown.index("| nsgan |") < markdown.index("| ebgan")  # the suite's order, not sorted
 
 
 def test_stacked_mnist_table_prints_the_published_anchors():

@@ -77,6 +77,7 @@ def results(suite, steps, records, command):
             "cpu_count": ",".join(str(c) for c in sorted(cpus)) or None,
             "protocol": suite.protocol.describe(), "budget_note": suite.budget_note,
             "anchors": [dict(a) for a in suite.anchors], "command": command,
+            "objectives": order,  # the table's row order (the JSON's keys are written sorted)
             "summary": summarize(records, order),
             "records": sorted(records, key=lambda r: (order.index(r["objective"]), r["seed"]))}
 
@@ -106,7 +107,7 @@ def does_not_train(summary):
 
 def markdown_table(document, image_dir=None):
     """The suite's Markdown: budget, protocol, the table (mean ± std over seeds), anchors, grids."""
-    summary = document["summary"]
+    summary = {o: document["summary"][o] for o in document.get("objectives", document["summary"])}
     metrics = [m for m in METRICS if any(m in row["metrics"] for row in summary.values())]
     protocol = document["protocol"]
     lines = [f"Budget: {document['steps']} generator updates per run. {document['budget_note']}",
@@ -198,6 +199,8 @@ def regenerate_docs(docs_dir="docs"):
     sections = [DOCS_HEADER]
     for path in sorted(glob.glob(os.path.join(docs_dir, "results", "*.json"))):
         document = sweep.read_json(path)
+        if not {"suite", "summary", "protocol"} <= set(document):  # other tools' results
+            continue
         suite = document["suite"]
         sections.append(f"## {suite}\n\n{markdown_table(document, f'results/img/{suite}')}\n")
         notes = os.path.join(docs_dir, "results", f"{suite}.notes.md")
