@@ -80,11 +80,13 @@ def test_sngan_cnn_matches_miyato_table_and_takes_mmd_output_dim():
     assert generator.output_shape == (None, 48, 48, 3)
 
 
-def test_wgan_mlp_has_four_hidden_layers_of_512():
+def test_wgan_mlp_has_three_hidden_layers_of_512():
+    """martinarjovsky/WassersteinGAN models/mlp.py: Linear-ReLU x 3 (ngf = ndf = 512), then the
+    output layer, in both networks."""
     arch = models.specs("wgan_mlp")
     hidden = [l["units"] for l in arch.generator if l["op"] == "dense"][:-1]
-    assert hidden == [512] * 4
-    assert [l["units"] for l in arch.discriminator if l["op"] == "dense"] == [512] * 4 + [1]
+    assert hidden == [512] * 3
+    assert [l["units"] for l in arch.discriminator if l["op"] == "dense"] == [512] * 3 + [1]
 
 
 def test_unknown_model_and_override():

@@ -61,6 +61,7 @@ def evaluate(generator, dataset=None, metrics=("fid",), num_samples=10000, num_r
     """Computes the requested metrics; returns a JSON-ready dict (values, settings, seconds)."""
     from tfgan_suite import metrics as metrics_lib  # pylint: disable=import-outside-toplevel
     from tfgan_suite.metrics import api  # pylint: disable=import-outside-toplevel
+    from tfgan_suite.metrics import sources  # pylint: disable=import-outside-toplevel
 
     bad = [m for m in metrics if m not in METRIC_CHOICES]
     if bad or not metrics:
@@ -88,7 +89,8 @@ def evaluate(generator, dataset=None, metrics=("fid",), num_samples=10000, num_r
                                 nearest_k=prdc_k, **common))
     if "ms_ssim" in metrics:
         results["ms_ssim"] = metrics_lib.ms_ssim_diversity(generator, num_pairs=ms_ssim_pairs, seed=seed,
-                                                           num_samples=num_samples, split=split)
+                                                           num_samples=num_samples,
+                                                           split=sources.GENERATED_SPLIT)
         if dataset:
             results["ms_ssim_real"] = metrics_lib.ms_ssim_diversity(dataset, num_pairs=ms_ssim_pairs, seed=seed,
                                                                     num_samples=num_real, split=split)

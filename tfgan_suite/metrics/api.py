@@ -224,7 +224,7 @@ def fid(real, generated, num_samples=None, batch_size=50, seed=0, classifier="in
     net = feature_network(classifier, inception_weights)
     mu_r, sigma_r = _real_moments(real, net, inception_weights, num_real or num_samples, batch_size, split,
                                   progress, cache_reference)
-    gen = extract(generated, net, num_samples, batch_size, seed, split, progress=progress, desc="generated")
+    gen = extract(generated, net, num_samples, batch_size, seed, sources.GENERATED_SPLIT, progress=progress, desc="generated")
     return distances.frechet_distance_from_statistics(mu_r, sigma_r, gen["moments"].mean, gen["moments"].covariance)
 
 
@@ -239,7 +239,7 @@ def kid(real, generated, num_samples=None, batch_size=50, seed=0, classifier="in
     net = feature_network(classifier, inception_weights)
     real_f = extract(real, net, num_real or num_samples, batch_size, 0, split, keep_features=True, progress=progress,
                      desc="real")["features"]
-    gen_f = extract(generated, net, num_samples, batch_size, seed, split, keep_features=True, progress=progress,
+    gen_f = extract(generated, net, num_samples, batch_size, seed, sources.GENERATED_SPLIT, keep_features=True, progress=progress,
                     desc="generated")["features"]
     value, std = distances.kernel_classifier_distance_and_std_from_activations(
         real_f, gen_f, num_subsets=num_subsets, max_subset_size=max_subset_size, seed=seed)
@@ -293,6 +293,6 @@ def prdc(real, generated, num_samples=None, nearest_k=5, batch_size=50, seed=0, 
     net = feature_network(classifier, inception_weights)
     real_f = extract(real, net, num_real or num_samples, batch_size, 0, split, keep_features=True, progress=progress,
                      desc="real")["features"]
-    gen_f = extract(generated, net, num_samples, batch_size, seed, split, keep_features=True, progress=progress,
+    gen_f = extract(generated, net, num_samples, batch_size, seed, sources.GENERATED_SPLIT, keep_features=True, progress=progress,
                     desc="generated")["features"]
     return precision_recall_density_coverage(real_f, gen_f, nearest_k=nearest_k, dtype=dtype)

@@ -188,6 +188,7 @@ def sliced_wasserstein_distance(real, generated, num_samples=None, seed=0, batch
     from tfgan_suite.metrics import sources  # pylint: disable=import-outside-toplevel
 
     real_images = sources.collect_images(real, num_real or num_samples, batch_size, 0, split)
-    generated_images = sources.collect_images(generated, num_samples, batch_size, seed, split)
+    generated_images = sources.collect_images(generated, num_samples, batch_size, seed,
+                                              sources.GENERATED_SPLIT)
     return sliced_wasserstein_from_images(real_images, generated_images, seed, patches_per_image, repeats,
                                           directions_per_repeat, min_resolution)

@@ -27,6 +27,11 @@ class SourceError(ValueError):
     """A source that cannot be read as images; the message names it and the accepted kinds."""
 
 
+# Generated images are one set, not a split of a data set: an ``.npz`` of samples is read with the
+# data stage's rule for a file without split keys (``x_train``, else ``images``/``samples``).
+GENERATED_SPLIT = "train"
+
+
 def _describe(source):
     text = repr(source)
     return text if len(text) < 80 else text[:77] + "..."

@@ -38,7 +38,7 @@ RESIZE_TO = 256  # the MMD-GAN repository's size
 def _pixels_0_255(images):
     from tfgan_suite.metrics import sources  # pylint: disable=import-outside-toplevel
 
-    return sources.to_uint8_range(sources.to_unit_range(images))
+    return sources.to_uint8_range(sources.unit_range_converter("images")(images))
 
 
 _SCORERS = {}
