@@ -50,3 +50,14 @@ def mirrored_strategy():
                     f"CPU: {_LOGICAL_DEVICE_ERROR or 'no error'}")
     return tf.distribute.MirroredStrategy(
         [d.name for d in devices[:2]], cross_device_ops=tf.distribute.ReductionToOneDevice())
+
+
+@pytest.fixture(autouse=True)
+def no_op_determinism_leak():
+    """Tests that call the CLIs in-process turn on TF's op determinism, which is process-wide and
+    makes Keras silently compile later models without XLA: turn it off again after each test."""
+    yield
+    from tensorflow.python.framework import config as tf_config  # pylint: disable=import-outside-toplevel
+
+    if tf_config.is_op_determinism_enabled():
+        tf_config.disable_op_determinism()

@@ -227,7 +227,7 @@ def main(argv):
     try:
         config = config_from_flags()
         check_settings(config)
-        experiment.set_global_determinism(config.seed)
+        experiment.set_global_determinism(config.seed, deterministic_ops=not config.jit_compile)
         result = experiment.train(config)
     except UserInputError as error:
         print(f"error: {error}", file=sys.stderr)

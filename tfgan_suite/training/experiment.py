@@ -467,7 +467,12 @@ def train(config):
     return Run(config).execute()
 
 
-def set_global_determinism(seed):
-    """Seeds Python, NumPy and TF, and asks TF for deterministic kernels."""
+def set_global_determinism(seed, deterministic_ops=True):
+    """Seeds Python, NumPy and TF, and (``deterministic_ops``) asks TF for deterministic kernels.
+
+    Keras silently compiles without XLA while op determinism is on (``model_supports_jit``), so a
+    ``jit_compile`` run must pass ``deterministic_ops=False``.
+    """
     keras.utils.set_random_seed(seed)
-    tf.config.experimental.enable_op_determinism()
+    if deterministic_ops:
+        tf.config.experimental.enable_op_determinism()
