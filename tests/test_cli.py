@@ -57,3 +57,30 @@ def test_existing_workdir_is_never_overwritten(tmp_path):
     assert "already holds a run" in result.stderr and "Traceback" not in result.stderr
     assert os.listdir(workdir) == ["precious.txt"]
     assert (workdir / "precious.txt").read_text() == "keep me"
+
+
+def test_jit_compile_flag_survives_the_cli_determinism(monkeypatch, tmp_path):
+    """The CLI seeds everything and asks TF for deterministic ops, which makes Keras compile without
+    XLA: with --jit_compile it must not ask, or the flag would be silently ignored."""
+    import keras
+
+    from tfgan_suite import run
+    from tfgan_suite.training import experiment
+    from tfgan_suite.utils.cli import parse_flags
+
+    compiled = {}
+
+    def train_probe(config):
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        model.compile(loss="mse", jit_compile=True)
+        compiled[config.jit_compile] = model.jit_compile
+        return {"workdir": config.workdir}
+
+    monkeypatch.setattr(experiment, "train", train_probe)
+    for flag in ("--jit_compile", "--nojit_compile"):
+        parse_flags(run.FLAGS, ["run", flag, f"--workdir={tmp_path / flag}"])
+        try:
+            assert run.main(["run"]) == 0
+        finally:
+            run.FLAGS.unparse_flags()
+    assert compiled == {True: True, False: False}  # XLA kept when asked; determinism otherwise
