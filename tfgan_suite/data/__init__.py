@@ -181,9 +181,11 @@ def load_array(name_or_path=None, split="train", data_dir=None, num_examples=Non
     import tensorflow as tf  # pylint: disable=import-outside-toplevel
     from tfgan_suite.data import pipeline  # pylint: disable=import-outside-toplevel
 
+    from tfgan_suite.utils.images import to_uint8  # pylint: disable=import-outside-toplevel
+
     convert = pipeline.postprocess_fn(image_size, channels)
-    out = [np.round((convert(tf.constant(examples[i:i + 1024])).numpy() + 1.0) * 127.5).clip(0, 255)
-           .astype(np.uint8) for i in range(0, len(examples), 1024)]
+    out = [to_uint8(convert(tf.constant(examples[i:i + 1024])).numpy())
+           for i in range(0, len(examples), 1024)]
     return np.concatenate(out)
 
 
