@@ -119,7 +119,7 @@ def test_stacked_mnist_table_prints_the_published_anchors():
         ("DCGAN", 99.0, 3.40), ("VEEGAN", 150.0, 2.95), ("PacDCGAN2", 1000.0, 0.06)]
     records = [dict(_record("nsgan", 0, None), metrics={"modes": 950.0, "kl": 0.3})]
     table = report.markdown_table(report.results(suite, 2, records, "cmd"))
-    assert "| nsgan | dcgan28 | 950 | 0.300 |" in table and "| VEEGAN | 150 | 2.95 |" in table
+    assert "| nsgan | dcgan28 | 950.0 | 0.300 |" in table and "| VEEGAN | 150 | 2.95 |" in table
 
 
 def test_cli_rejects_a_bad_suite_in_one_line(tmp_path):
@@ -127,7 +127,8 @@ def test_cli_rejects_a_bad_suite_in_one_line(tmp_path):
                              f"--workdir={tmp_path}"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1] == (
-        "error: unknown suite 'bogus'; valid choices: mnist, fashion_mnist, stacked_mnist, cifar10")
+        "error: unknown suite 'bogus'; valid choices: mnist, fashion_mnist, stacked_mnist, cifar10, "
+        "ring8, grid25")
     assert not os.listdir(tmp_path)
 
 
@@ -142,3 +143,58 @@ def test_every_suite_objective_has_a_buildable_configuration():
     assert (sgan["loss"], sgan["ensemble"], sgan["num_pairs"]) == ("nsgan", "sgan", 5)
     with pytest.raises(ValueError, match="unknown objective 'bogus'; valid choices: gan, "):
         suites.get("mnist").train_fields("bogus")
+
+
+def test_toy_suites_score_mode_coverage_of_the_mixture():
+    import numpy as np
+
+    from tfgan_suite.data import toy
+
+    scorer = runner.Scorer(suites.get("grid25"))
+    real = scorer.score(toy.grid25(2500, seed=3))
+    assert real["modes"] == 25 and real["high_quality"] > 0.99 and real["kl"] < 0.02
+    collapsed = np.repeat([[2.0, -4.0]], 2500, axis=0)  # every sample on one mean
+    assert scorer.score(collapsed) == {"modes": 1.0, "high_quality": 1.0,
+                                       "kl": pytest.approx(np.log(25))}
+    nowhere = scorer.score(np.full((2500, 2), 1.0))  # between means: no high-quality sample
+    assert nowhere["modes"] == 0 and nowhere["high_quality"] == 0 and np.isnan(nowhere["kl"])
+
+
+def test_toy_suite_runs_sgan_against_a_gan_end_to_end(monkeypatch, tmp_path):
+    suite = dataclasses.replace(suites.get("ring8"), name="tiny_ring8", steps=20,
+                                protocol=dataclasses.replace(suites.get("ring8").protocol,
+                                                             num_generated=300))
+    monkeypatch.setitem(suites.SUITES, "tiny_ring8", suite)
+    counts = _run_all(suite, tmp_path, ["nsgan", "sgan"], [0])
+    assert counts["ran"] == 2
+    for objective in ("nsgan", "sgan"):
+        record = sweep.read_json(tmp_path / "runs" / f"seed0__{objective}.json")
+        assert record["status"] in ("ok", "diverged"), record["error"]
+        assert record["model"] == "toy_mlp" and record["protocol"]["kind"] == "toy_modes"
+        assert set(record["metrics"]) == {"modes", "high_quality", "kl"}
+        assert 0 <= record["metrics"]["modes"] <= 8 and record["score"] == record["metrics"]["modes"]
+        assert os.path.getsize(tmp_path / "samples" / f"seed0__{objective}.png") > 1000  # scatter
+    assert "--ensemble=sgan" in sweep.read_json(tmp_path / "runs" / "seed0__sgan.json")["train_command"]
+    # the scored draw is the generator's raw points, not clipped like images
+    points = runner.load_generated(str(tmp_path / "train" / "nsgan__seed0" / "generator"), 300, 1)
+    assert points.shape == (300, 2)
+
+
+def test_recheck_compares_a_rerun_with_the_published_seeds_spread():
+    from tfgan_suite.errors import UserInputError
+    from tfgan_suite.reproduce import recheck
+
+    assert recheck.parse_runs(["nsgan:0", " rep:2"]) == [("nsgan", 0), ("rep", 2)]
+    with pytest.raises(UserInputError, match="objective:seed pairs such as nsgan:0, got 'nsgan'"):
+        recheck.parse_runs(["nsgan"])
+    records = [dict(_record("nsgan", s, fd), score=fd) for s, fd in ((0, 6.0), (1, 7.0), (2, 8.0))]
+    records.append(dict(_record("nsgan", 3, None, status="diverged"), score=None))
+    low, high, values = recheck.seed_spread(records, "nsgan")
+    assert values == [6.0, 7.0, 8.0] and (low, high) == (5.0, 9.0)  # [min - std, max + std]
+    args = recheck.rerun_command("python -m tfgan_suite.reproduce --suite=mnist --workdir=old "
+                                 "--objectives=nsgan --seeds=0 --steps=2000", "new")
+    assert args[0] == sys.executable and "--workdir=old" not in args and "--workdir=new" in args
+    table = report.recheck_table({"rule": "r", "command": "c", "checks": [
+        {"objective": "nsgan", "seed": 0, "published": 6.0, "rerun": 9.5, "abs_difference": 3.5,
+         "spread": [5.0, 9.0], "within_spread": False}]})
+    assert "| nsgan seed 0 | 6.000 | 9.500 | 3.500 | [5.000, 9.000] | **no** |" in table

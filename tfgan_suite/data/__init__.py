@@ -194,10 +194,11 @@ def _shape_of(dataset_or_shape):
         spec = dataset_or_shape.element_spec
         spec = spec[0] if isinstance(spec, tuple) else spec  # (images, labels)
         shape = tuple(spec.shape)
-        return shape[1:] if len(shape) == 4 else shape
+        # batched images (B, H, W, C) or batched points of a toy mixture (B, D)
+        return shape[1:] if len(shape) in (2, 4) else shape
     if isinstance(dataset_or_shape, np.ndarray):
         shape = dataset_or_shape.shape
-        return tuple(shape[1:]) if len(shape) == 4 else tuple(shape)
+        return tuple(shape[1:]) if len(shape) in (2, 4) else tuple(shape)
     return tuple(dataset_or_shape)
 
 

@@ -17,7 +17,8 @@ from tfgan_suite.bogonet import sweep
 # metric -> (column title, higher is better)
 METRICS = {
     "domain_fd": ("domain FD ↓", False), "domain_score": ("classifier score ↑", True),
-    "modes": ("modes (of 1000) ↑", True), "kl": ("KL to uniform ↓", False),
+    "modes": ("modes covered ↑", True), "high_quality": ("high-quality fraction ↑", True),
+    "kl": ("KL to uniform ↓", False),
     "fid": ("FID ↓", False), "kid": ("KID ↓", False),
     "precision": ("precision ↑", True), "recall": ("recall ↑", True),
     "density": ("density ↑", True), "coverage": ("coverage ↑", True),
@@ -91,7 +92,7 @@ def _cell(stat, digits):
 
 
 def _digits(metric):
-    return {"modes": 0, "kid": 4}.get(metric, 2 if metric in ("domain_fd", "fid") else 3)
+    return {"modes": 1, "kid": 4}.get(metric, 2 if metric in ("domain_fd", "fid") else 3)
 
 
 def does_not_train(summary):
@@ -112,7 +113,7 @@ def markdown_table(document, image_dir=None):
     protocol = document["protocol"]
     lines = [f"Budget: {document['steps']} generator updates per run. {document['budget_note']}",
              "",
-             f"Protocol: {protocol['num_generated']} generated images"
+             f"Protocol: {protocol['num_generated']} generated samples"
              + (f" against {protocol['num_reference']} real `{protocol['reference_split']}` images"
                 if protocol.get("num_reference") else "")
              + f"; features: {protocol['feature_network']}. Mean ± std over the seeds that "
@@ -137,10 +138,24 @@ def markdown_table(document, image_dir=None):
         lines += [f"| {a['method']} | {a['modes']:.0f} | {a['kl']:.2f} | {a['source']} |"
                   for a in document["anchors"]]
     if image_dir:
-        lines += ["", "Samples (seed 0, first 64 of the scored draw):", "",
+        lines += ["", "Samples (seed 0, from the scored draw):", "",
                   "| " + " | ".join(summary) + " |", "|" + "---|" * len(summary),
                   "| " + " | ".join(f"![{o}]({image_dir}/{o}.png)" for o in summary) + " |"]
     lines += ["", f"Command: `{document['command']}`"]
+    return "\n".join(lines)
+
+
+def recheck_table(document):
+    """Markdown of ``<suite>.recheck.json`` (:mod:`tfgan_suite.reproduce.recheck`)."""
+    lines = [f"Re-run check: each record's own command run again in a new workdir; the seeds' "
+             f"spread is {document['rule']} (`{document['command']}`).", "",
+             "| run | published | re-run | difference | seeds' spread | within |",
+             "|---|---|---|---|---|---|"]
+    for row in document["checks"]:
+        low, high = row["spread"]
+        lines.append(f"| {row['objective']} seed {row['seed']} | {row['published']:.3f} | "
+                     f"{row['rerun']:.3f} | {row['abs_difference']:.3f} | "
+                     f"[{low:.3f}, {high:.3f}] | {'yes' if row['within_spread'] else '**no**'} |")
     return "\n".join(lines)
 
 
@@ -203,6 +218,9 @@ def regenerate_docs(docs_dir="docs"):
             continue
         suite = document["suite"]
         sections.append(f"## {suite}\n\n{markdown_table(document, f'results/img/{suite}')}\n")
+        recheck = os.path.join(docs_dir, "results", f"{suite}.recheck.json")
+        if os.path.exists(recheck):
+            sections.append(recheck_table(sweep.read_json(recheck)) + "\n")
         notes = os.path.join(docs_dir, "results", f"{suite}.notes.md")
         if os.path.exists(notes):
             with open(notes, encoding="utf-8") as f:

@@ -19,7 +19,8 @@ import traceback
 import numpy as np
 
 EVAL_BATCH = 500
-PRIMARY_METRIC = {"domain": "domain_fd", "stacked_modes": "modes", "inception": "fid"}
+PRIMARY_METRIC = {"domain": "domain_fd", "stacked_modes": "modes", "inception": "fid",
+                  "toy_modes": "modes"}
 
 
 def bind_workdir(workdir, suite, steps):
@@ -98,7 +99,8 @@ def reproduce_command(suite_name, workdir, objective, seed, steps):
 
 
 def load_generated(generator_path, n, seed, batch_size=EVAL_BATCH):
-    """``n`` images from an exported generator: the latent draw of ``GAN.generate(n, seed)``."""
+    """``n`` samples from an exported generator: the latent draw of ``GAN.generate(n, seed)``;
+    images are clipped to [-1, 1], 2-D points (toy mixtures) are returned as they are."""
     import tensorflow as tf
 
     from tfgan_suite.utils import randomness
@@ -107,7 +109,8 @@ def load_generated(generator_path, n, seed, batch_size=EVAL_BATCH):
     latent_dim = int(serve.structured_input_signature[1]["z"].shape[-1])
     z = tf.random.stateless_normal([int(n), latent_dim], seed=[int(seed), 0], alg=randomness.ALG)
     chunks = [serve(z=z[i:i + batch_size])["images"].numpy() for i in range(0, int(n), batch_size)]
-    return np.clip(np.concatenate(chunks), -1.0, 1.0)
+    samples = np.concatenate(chunks)
+    return samples if samples.ndim == 2 else np.clip(samples, -1.0, 1.0)
 
 
 class Scorer:
@@ -136,7 +139,27 @@ class Scorer:
             return {"modes": float(modes), "kl": kl}
         if kind == "inception":
             return self._inception(images)
+        if kind == "toy_modes":
+            from tfgan_suite.metrics.modes import mode_coverage
+
+            coverage = mode_coverage(images, *self.toy_modes())
+            return {"modes": float(coverage.modes_covered),
+                    "high_quality": coverage.high_quality_fraction, "kl": coverage.kl_to_uniform}
         raise ValueError(f"unknown protocol kind {kind!r}")
+
+    def toy_modes(self):
+        """``(means, std)`` of the suite's 2-D mixture."""
+        from tfgan_suite.data import toy
+
+        return toy.toy_modes(self.suite.dataset)
+
+    def save_samples(self, samples, path):
+        """A grid of the first 64 images, or a scatter plot of 2-D points over the mixture's means."""
+        from tfgan_suite.utils.images import save_grid, save_scatter
+
+        if self.protocol.kind == "toy_modes":
+            return save_scatter(samples, path, modes=self.toy_modes()[0])
+        return save_grid(samples[:64], path)
 
     def _domain(self, images):
         from tfgan_suite import metrics
@@ -224,12 +247,13 @@ def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
             record["status"] = "diverged"
         else:
             record["metrics"] = scorer.score(images)
-            finite = all(math.isfinite(v) for v in record["metrics"].values())
-            record["status"] = "ok" if finite else "diverged"
+            # a secondary metric may be undefined for a finished run (the KL of a generator with no
+            # high-quality sample); only the primary one decides whether the run diverged
+            primary = record["metrics"].get(PRIMARY_METRIC[suite.protocol.kind])
+            record["status"] = "ok" if primary is not None and math.isfinite(primary) \
+                else "diverged"
             if samples_path:
-                from tfgan_suite.utils.images import save_grid
-
-                save_grid(images[:64], samples_path)
+                scorer.save_samples(images, samples_path)
     except TrainingDiverged as error:
         record["status"], record["error"] = "diverged", str(error)
     except Exception as error:  # pylint: disable=broad-except  (a failed run is a result)

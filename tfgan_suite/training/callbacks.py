@@ -18,7 +18,7 @@ import keras
 import numpy as np
 from PIL import Image
 
-from tfgan_suite.utils.images import save_grid
+from tfgan_suite.utils.images import save_grid, save_samples, save_scatter
 
 
 def generator_step(model):
@@ -62,7 +62,10 @@ class SampleGrid(keras.callbacks.Callback):
     def write(self, path):
         """Draws the grid into ``path``; returns the path."""
         if not self.num_classes:
-            return save_grid(self.model.generate(self.num_samples, seed=self.seed), path)
+            samples = self.model.generate(self.num_samples, seed=self.seed)
+            if samples.ndim == 2:  # 2-D points: a scatter plot needs more than a grid's 64
+                samples = self.model.generate(max(self.num_samples, 1000), seed=self.seed)
+            return save_samples(samples, path)
         per_class = max(1, self.num_samples // self.num_classes)
         labels = np.repeat(np.arange(self.num_classes, dtype=np.int32), per_class)
         images = self.model.generate(len(labels), seed=self.seed, labels=labels)
@@ -165,7 +168,12 @@ def ensemble_grid_images(model, num_samples=8, seed=0):
 
 
 def save_ensemble_grid(model, path, num_samples=8, seed=0):
-    """Writes a PNG whose first column is the global generator G_0 and column i is G_i."""
+    """Writes a PNG whose first column is the global generator G_0 and column i is G_i (for 2-D
+    points: one scatter plot per generator, G_0 first)."""
+    if len(model.generator.output_shape) == 2:
+        samples = model.generate_all(max(num_samples, 512), seed=seed)
+        return save_scatter(samples, path, titles=["G_0"] + [f"G_{i + 1}" for i in
+                                                              range(model.num_pairs)])
     return save_grid(ensemble_grid_images(model, num_samples, seed), path,
                      ncols=model.num_pairs + 1)
 

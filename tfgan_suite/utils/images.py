@@ -1,4 +1,4 @@
-"""Sample grids as PNG files."""
+"""Samples as PNG files: grids of images, scatter plots of 2-D points (the toy mixtures)."""
 import math
 import os
 
@@ -38,3 +38,43 @@ def save_grid(images, path, ncols=None, scale=2):
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     picture.save(path)
     return path
+
+
+def save_scatter(panels, path, modes=None, titles=None, limit=None):
+    """Writes 2-D points as scatter plots side by side: ``panels`` is one ``(N, 2)`` array or a
+    list of them; ``modes`` (K, 2), when given, are marked with red crosses on every panel."""
+    import matplotlib  # pylint: disable=import-outside-toplevel
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # pylint: disable=import-outside-toplevel
+
+    panels = [np.asarray(panels)] if np.ndim(panels) == 2 else [np.asarray(p) for p in panels]
+    for points in panels:
+        if points.ndim != 2 or points.shape[1] != 2:
+            raise ValueError(f"expected points of shape (N, 2), got {points.shape}")
+    if limit is None:
+        reference = np.asarray(modes) if modes is not None else np.concatenate(panels)
+        limit = 1.3 * float(np.abs(reference).max()) + 0.5
+    fig, axes = plt.subplots(1, len(panels), figsize=(3 * len(panels), 3), squeeze=False)
+    for i, (ax, points) in enumerate(zip(axes[0], panels)):
+        ax.scatter(points[:, 0], points[:, 1], s=2, alpha=0.3, color="tab:blue")
+        if modes is not None:
+            ax.scatter(np.asarray(modes)[:, 0], np.asarray(modes)[:, 1], s=25, marker="x",
+                       color="tab:red")
+        ax.set_xlim(-limit, limit)
+        ax.set_ylim(-limit, limit)
+        ax.set_aspect("equal")
+        if titles:
+            ax.set_title(titles[i], fontsize=8)
+    fig.tight_layout()
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return path
+
+
+def save_samples(samples, path, ncols=None):
+    """A grid for images ``(N, H, W, C)``, a scatter plot for 2-D points ``(N, 2)``."""
+    samples = np.asarray(samples)
+    if samples.ndim == 2:
+        return save_scatter(samples, path)
+    return save_grid(samples, path, ncols)
