@@ -135,7 +135,7 @@ def markdown_table(document, image_dir=None):
     if document.get("anchors"):
         lines += ["", "Published results (not ours; other networks and budgets):", "",
                   "| method | modes ↑ | KL ↓ | source |", "|---|---|---|---|"]
-        lines += [f"| {a['method']} | {a['modes']:.0f} | {a['kl']:.2f} | {a['source']} |"
+        lines += [f"| {a['method']} | {a['modes']:g} | {a['kl']:.2f} | {a['source']} |"
                   for a in document["anchors"]]
     if image_dir:
         lines += ["", "Samples (seed 0, from the scored draw):", "",
