@@ -151,8 +151,8 @@ SUITES = {
 # (the PacGAN / VEEGAN protocol). Adam(1e-3, 0.5) for both rows, as benchmarks/sgan_modes.py: with
 # DCGAN's 2e-4 the single GAN covers 6 of grid25's modes with 9% high-quality samples after 10,000
 # updates (still moving). The budget is where the single GAN's covered modes stop changing much:
-# ring8 4-5 modes from 2,500 to 20,000 updates; grid25 7, 11 and 13 modes at 10k, 20k and 40k
-# (docs/results/ring8.notes.md shows the probe and its command).
+# ring8 3-5 modes from 2,500 to 20,000 updates; grid25 7, 11 and 13 modes at 10k, 20k and 40k
+# (docs/results/grid25.notes.md shows the probe and its command).
 for _toy, _steps in (("ring8", 10_000), ("grid25", 20_000)):
     SUITES[_toy] = Suite(
         _toy, _toy, None, ("nsgan", "sgan"), _steps,
