@@ -79,6 +79,9 @@ def check(document, objective, seed, workdir):
         raise RuntimeError(f"re-run of {objective}:{seed} failed ({result.returncode}): "
                            f"{result.stderr.strip().splitlines()[-1:] or ''}")
     rerun = sweep.read_json(record_path)
+    if rerun["status"] == "error":
+        raise RuntimeError(f"re-run of {objective}:{seed} failed: {rerun['error']} (record: "
+                           f"{record_path}; remove it to try again)")
     low, high, values = seed_spread(document["records"], objective)
     score = rerun.get("score")
     return {"objective": objective, "seed": seed, "command": published["command"],
@@ -113,9 +116,8 @@ def _main():
     for objective, seed in runs:
         row = check(document, objective, seed, FLAGS.workdir)
         done = [r for r in done if (r["objective"], r["seed"]) != (objective, seed)] + [row]
-        print(f"{objective}:{seed} published {row['published']:.4f} re-run {row['rerun']:.4f} "
-              f"seeds' spread [{row['spread'][0]:.4f}, {row['spread'][1]:.4f}] "
-              f"within: {row['within_spread']}", flush=True)
+        print(f"{objective}:{seed} published {row['published']} re-run {row['rerun']} "
+              f"seeds' spread {row['spread']} within: {row['within_spread']}", flush=True)
         sweep.write_json_atomic(out_path, {
             "suite": FLAGS.suite, "rule": "[min - std, max + std] of the published seeds",
             "command": f"python -m tfgan_suite.reproduce.recheck --suite={FLAGS.suite} "
