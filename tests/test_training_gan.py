@@ -70,6 +70,18 @@ def test_generate_is_seeded_and_in_range():
     assert np.abs(a - c).max() > 1e-3
 
 
+def test_generate_without_clip_returns_toy_points_unbounded():
+    generator, discriminator = models.get("toy_mlp")
+    gan = tfgan_suite.GAN(generator, discriminator, latent_dim=generator.input_shape[-1])
+    gan.compile()
+    output = generator.layers[-1]
+    output.bias.assign(output.bias + 3.0)  # points around (3, 3), as a ring8 mode at radius 2 is
+    raw, clipped = gan.generate(64, clip=False), gan.generate(64)
+    assert raw.shape == (64, 2) and raw.min() > 1.5
+    assert clipped.max() == 1.0  # the image convention
+    np.testing.assert_array_equal(np.clip(raw, -1, 1), clipped)
+
+
 def test_ema_generator_tracks_the_average():
     generator, discriminator = linear_pair()
     gan = tfgan_suite.GAN(generator, discriminator, latent_dim=2)

@@ -63,8 +63,9 @@ class SampleGrid(keras.callbacks.Callback):
         """Draws the grid into ``path``; returns the path."""
         if not self.num_classes:
             samples = self.model.generate(self.num_samples, seed=self.seed)
-            if samples.ndim == 2:  # 2-D points: a scatter plot needs more than a grid's 64
-                samples = self.model.generate(max(self.num_samples, 1000), seed=self.seed)
+            if samples.ndim == 2:  # 2-D points: more than a grid's 64, and not clipped like pixels
+                samples = self.model.generate(max(self.num_samples, 1000), seed=self.seed,
+                                              clip=False)
             return save_samples(samples, path)
         per_class = max(1, self.num_samples // self.num_classes)
         labels = np.repeat(np.arange(self.num_classes, dtype=np.int32), per_class)
@@ -171,7 +172,7 @@ def save_ensemble_grid(model, path, num_samples=8, seed=0):
     """Writes a PNG whose first column is the global generator G_0 and column i is G_i (for 2-D
     points: one scatter plot per generator, G_0 first)."""
     if len(model.generator.output_shape) == 2:
-        samples = model.generate_all(max(num_samples, 512), seed=seed)
+        samples = model.generate_all(max(num_samples, 512), seed=seed, clip=False)
         return save_scatter(samples, path, titles=["G_0"] + [f"G_{i + 1}" for i in
                                                               range(model.num_pairs)])
     return save_grid(ensemble_grid_images(model, num_samples, seed), path,

@@ -181,10 +181,11 @@ class GAN(keras.Model):
             {name: tracker.result() for name, tracker in self._trackers.items()})
 
     # ------------------------------------------------------------------ sampling
-    def generate(self, n, seed=0, use_ema=True, batch_size=256, labels=None):
-        """Returns ``n`` images in [-1, 1] as a float32 numpy array, reproducible from ``seed``."""
+    def generate(self, n, seed=0, use_ema=True, batch_size=256, labels=None, clip=True):
+        """Returns ``n`` samples as a float32 numpy array, reproducible from ``seed``: images
+        clipped to [-1, 1], or with ``clip=False`` the generator's raw output (toy 2-D points)."""
         generator = self.sampling_generator if use_ema else self.generator
-        return step.generate_images(generator, n, self.latent_dim, seed, batch_size,
+        return step.generate_images(generator, n, self.latent_dim, seed, batch_size, clip=clip,
                                     labels=labels)
 
     # ------------------------------------------------------------------ serialization
