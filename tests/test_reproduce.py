@@ -199,3 +199,13 @@ def test_recheck_compares_a_rerun_with_the_published_seeds_spread():
         {"objective": "nsgan", "seed": 0, "published": 6.0, "rerun": 9.5, "abs_difference": 3.5,
          "spread": [5.0, 9.0], "within_spread": False}]})
     assert "| nsgan seed 0 | 6.000 | 9.500 | 3.500 | [5.000, 9.000] | **no** |" in table
+
+
+def test_sgan_generators_table_lists_the_global_and_every_local_generator():
+    document = {"num_samples": 2500, "command": "cmd", "runs": [{"seed": 2, "generators": [
+        {"generator": "G_0", "modes": 1, "high_quality": 1.0, "kl": 2.08},
+        {"generator": "G_1", "modes": 3, "high_quality": 0.71, "kl": 1.0},
+        {"generator": "G_2", "modes": 8, "high_quality": 0.92, "kl": 0.1}]}]}
+    table = report.sgan_generators_table(document)
+    assert "| seed | G_0 (scored above) | G_1 | G_2 | mean of the G_i |" in table
+    assert "| 2 | 1 (1.00) | 3 (0.71) | 8 (0.92) | 5.5 |" in table

@@ -159,6 +159,23 @@ def recheck_table(document):
     return "\n".join(lines)
 
 
+def sgan_generators_table(document):
+    """Markdown of ``<suite>.sgan_generators.json`` (``benchmarks/sgan_toy_locals.py``): modes
+    covered (high-quality fraction) of SGAN's global G_0 and of every local G_i, per seed."""
+    count = max(len(run["generators"]) for run in document["runs"])
+    lines = [f"Every generator of the `sgan` runs, scored on the same {document['num_samples']} "
+             f"latent vectors as the table: modes covered (high-quality fraction) "
+             f"(`{document['command']}`).", "",
+             "| seed | " + " | ".join(["G_0 (scored above)"] + [f"G_{i}" for i in range(1, count)])
+             + " | mean of the G_i |", "|---|" + "---|" * (count + 1)]
+    for run in document["runs"]:
+        cells = [f"{g['modes']} ({g['high_quality']:.2f})" for g in run["generators"]]
+        local = [g["modes"] for g in run["generators"][1:]]
+        lines.append(f"| {run['seed']} | " + " | ".join(cells)
+                     + f" | {statistics.fmean(local):.1f} |")
+    return "\n".join(lines)
+
+
 def write(workdir, document):
     """Writes ``DIR/results.json`` and ``DIR/results.md`` (grids from ``DIR/samples``)."""
     sweep.write_json_atomic(os.path.join(workdir, "results.json"), document)
@@ -218,9 +235,10 @@ def regenerate_docs(docs_dir="docs"):
             continue
         suite = document["suite"]
         sections.append(f"## {suite}\n\n{markdown_table(document, f'results/img/{suite}')}\n")
-        recheck = os.path.join(docs_dir, "results", f"{suite}.recheck.json")
-        if os.path.exists(recheck):
-            sections.append(recheck_table(sweep.read_json(recheck)) + "\n")
+        for extra, render in (("recheck", recheck_table), ("sgan_generators", sgan_generators_table)):
+            extra_path = os.path.join(docs_dir, "results", f"{suite}.{extra}.json")
+            if os.path.exists(extra_path):
+                sections.append(render(sweep.read_json(extra_path)) + "\n")
         notes = os.path.join(docs_dir, "results", f"{suite}.notes.md")
         if os.path.exists(notes):
             with open(notes, encoding="utf-8") as f:
