@@ -151,11 +151,13 @@ def recheck_table(document):
              f"spread is {document['rule']} (`{document['command']}`).", "",
              "| run | published | re-run | difference | seeds' spread | within |",
              "|---|---|---|---|---|---|"]
+    number = lambda value: "–" if value is None else f"{value:.3f}"  # noqa: E731 (a diverged re-run)
     for row in document["checks"]:
         low, high = row["spread"]
-        lines.append(f"| {row['objective']} seed {row['seed']} | {row['published']:.3f} | "
-                     f"{row['rerun']:.3f} | {row['abs_difference']:.3f} | "
-                     f"[{low:.3f}, {high:.3f}] | {'yes' if row['within_spread'] else '**no**'} |")
+        lines.append(f"| {row['objective']} seed {row['seed']} | {number(row['published'])} | "
+                     f"{number(row['rerun'])} | {number(row['abs_difference'])} | "
+                     f"[{number(low)}, {number(high)}] | "
+                     f"{'yes' if row['within_spread'] else '**no**'} |")
     return "\n".join(lines)
 
 
