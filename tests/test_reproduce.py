@@ -176,6 +176,9 @@ def test_toy_suite_runs_sgan_against_a_gan_end_to_end(monkeypatch, tmp_path):
         assert 0 <= record["metrics"]["modes"] <= 8 and record["score"] == record["metrics"]["modes"]
         assert os.path.getsize(tmp_path / "samples" / f"seed0__{objective}.png") > 1000  # scatter
     assert "--ensemble=sgan" in sweep.read_json(tmp_path / "runs" / "seed0__sgan.json")["train_command"]
+    # training drew scatter plots of the points (a grid of 2-D samples cannot be drawn)
+    assert os.path.exists(tmp_path / "train" / "nsgan__seed0" / "samples" / "samples_final.png")
+    assert os.path.exists(tmp_path / "train" / "sgan__seed0" / "samples" / "ensemble_final.png")
     # the scored draw is the generator's raw points, not clipped like images
     points = runner.load_generated(str(tmp_path / "train" / "nsgan__seed0" / "generator"), 300, 1)
     assert points.shape == (300, 2)

@@ -18,7 +18,12 @@ import keras
 import numpy as np
 from PIL import Image
 
-from tfgan_suite.utils.images import save_grid, save_samples, save_scatter
+from tfgan_suite.utils.images import save_grid, save_scatter
+
+
+def draws_points(model):
+    """Whether ``model``'s generator draws 2-D points (a toy mixture) rather than images."""
+    return len(model.generator.output_shape) == 2
 
 
 def generator_step(model):
@@ -62,11 +67,10 @@ class SampleGrid(keras.callbacks.Callback):
     def write(self, path):
         """Draws the grid into ``path``; returns the path."""
         if not self.num_classes:
-            samples = self.model.generate(self.num_samples, seed=self.seed)
-            if samples.ndim == 2:  # 2-D points: more than a grid's 64, and not clipped like pixels
-                samples = self.model.generate(max(self.num_samples, 1000), seed=self.seed,
-                                              clip=False)
-            return save_samples(samples, path)
+            if draws_points(self.model):  # more points than a grid's 64, not clipped like pixels
+                return save_scatter(self.model.generate(max(self.num_samples, 1000),
+                                                        seed=self.seed, clip=False), path)
+            return save_grid(self.model.generate(self.num_samples, seed=self.seed), path)
         per_class = max(1, self.num_samples // self.num_classes)
         labels = np.repeat(np.arange(self.num_classes, dtype=np.int32), per_class)
         images = self.model.generate(len(labels), seed=self.seed, labels=labels)
@@ -171,7 +175,7 @@ def ensemble_grid_images(model, num_samples=8, seed=0):
 def save_ensemble_grid(model, path, num_samples=8, seed=0):
     """Writes a PNG whose first column is the global generator G_0 and column i is G_i (for 2-D
     points: one scatter plot per generator, G_0 first)."""
-    if len(model.generator.output_shape) == 2:
+    if draws_points(model):
         samples = model.generate_all(max(num_samples, 512), seed=seed, clip=False)
         return save_scatter(samples, path, titles=["G_0"] + [f"G_{i + 1}" for i in
                                                               range(model.num_pairs)])

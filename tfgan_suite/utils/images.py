@@ -71,10 +71,3 @@ def save_scatter(panels, path, modes=None, titles=None, limit=None):
     plt.close(fig)
     return path
 
-
-def save_samples(samples, path, ncols=None):
-    """A grid for images ``(N, H, W, C)``, a scatter plot for 2-D points ``(N, 2)``."""
-    samples = np.asarray(samples)
-    if samples.ndim == 2:
-        return save_scatter(samples, path)
-    return save_grid(samples, path, ncols)
