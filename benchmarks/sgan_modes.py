@@ -25,6 +25,7 @@ import tfgan_suite  # noqa: E402
 from tfgan_suite import models  # noqa: E402
 from tfgan_suite.data import toy  # noqa: E402
 from tfgan_suite.metrics.modes import mode_coverage  # noqa: E402
+from tfgan_suite.utils.images import save_scatter  # noqa: E402
 
 tf.get_logger().setLevel("ERROR")
 NUM_SAMPLES = 2500
@@ -125,27 +126,14 @@ def main():
 
 
 def scatter(plots, path):
-    import matplotlib  # pylint: disable=import-outside-toplevel
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt  # pylint: disable=import-outside-toplevel
-
-    columns = len(plots[0]) - 3
-    fig, axes = plt.subplots(len(plots), columns, figsize=(3.4 * columns, 3.4 * len(plots)),
-                             squeeze=False)
-    for row, (dataset, seed, modes, *runs) in enumerate(plots):
-        for col, (title, samples, result) in enumerate(runs):
-            ax = axes[row, col]
-            ax.scatter(samples[:, 0], samples[:, 1], s=2, alpha=0.4, color="tab:blue")
-            ax.scatter(modes[:, 0], modes[:, 1], s=30, marker="x", color="tab:red")
-            lim = np.abs(modes).max() * 1.5
-            ax.set_xlim(-lim, lim)
-            ax.set_ylim(-lim, lim)
-            ax.set_aspect("equal")
-            ax.set_title(f"{dataset} s{seed} {title}\n{result.modes_covered}/{len(modes)} modes, "
-                         f"hq {result.high_quality_fraction:.2f}", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
+    """One row per (dataset, seed), one panel per model, over the mixture's true means."""
+    rows, modes, titles = [], [], []
+    for dataset, seed, means, *runs in plots:
+        rows.append([samples for _, samples, _ in runs])
+        modes.append(means)
+        titles.append([f"{dataset} s{seed} {title}\n{result.modes_covered}/{len(means)} modes, "
+                       f"hq {result.high_quality_fraction:.2f}" for title, _, result in runs])
+    save_scatter(rows, path, modes=modes, titles=titles)
 
 
 if __name__ == "__main__":

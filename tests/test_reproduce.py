@@ -86,7 +86,8 @@ def test_table_is_mean_and_std_over_finished_seeds_and_flags_objectives_that_do_
         tiny_suite, tmp_path):
     records = [_record("nsgan", 0, 6.0), _record("nsgan", 1, 8.0), _record("nsgan", 2, 7.0),
                _record("ebgan", 0, 30.0), _record("ebgan", 1, None, status="diverged")]
-    document = report.results(tiny_suite, 2, records, "python -m tfgan_suite.reproduce ...")
+    document = report.results(tiny_suite, 2, records,
+                              "python -m tfgan_suite.reproduce --suite=tiny --workdir=/home/me/runs/tiny")
     nsgan = document["summary"]["nsgan"]["metrics"]["domain_fd"]
     assert nsgan["mean"] == pytest.approx(7.0) and nsgan["std"] == pytest.approx(1.0)
     assert document["summary"]["ebgan"]["ok"] == 1 and document["summary"]["ebgan"]["runs"] == 2
@@ -94,6 +95,9 @@ def test_table_is_mean_and_std_over_finished_seeds_and_flags_objectives_that_do_
     table = report.markdown_table(document)
     assert "| nsgan | dcgan28 | 7.00 ± 1.00 | 3/3 | 1.0 | 5.0 |" in table  # 30-90 s, load 4-6
     assert "on 2 CPU cores" in table
+    # the reader's command names no directory of the machine that ran it; the JSON keeps it
+    assert "Command: `python -m tfgan_suite.reproduce --suite=tiny --workdir=DIR`" in table
+    assert document["command"].endswith("--workdir=/home/me/runs/tiny")
     assert "| ebgan (see notes) | dcgan28 | 30.00 |" in table and "| 1/2 |" in table
     # published: docs/results.md regenerated from every JSON, with the suite's notes
     workdir = tmp_path / "work"

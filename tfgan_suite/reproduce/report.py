@@ -9,6 +9,7 @@ included below its table.
 """
 import glob
 import os
+import re
 import shutil
 import statistics
 
@@ -141,8 +142,14 @@ def markdown_table(document, image_dir=None):
         lines += ["", "Samples (seed 0, from the scored draw):", "",
                   "| " + " | ".join(summary) + " |", "|" + "---|" * len(summary),
                   "| " + " | ".join(f"![{o}]({image_dir}/{o}.png)" for o in summary) + " |"]
-    lines += ["", f"Command: `{document['command']}`"]
+    lines += ["", f"Command: `{portable_command(document['command'])}`"]
     return "\n".join(lines)
+
+
+def portable_command(command):
+    """``command`` with its ``--workdir`` replaced by ``DIR``: the records keep the directory they
+    ran in (the exact command), the docs show the one a reader types."""
+    return re.sub(r"--workdir=\S+", "--workdir=DIR", command)
 
 
 def recheck_table(document):

@@ -41,30 +41,44 @@ def save_grid(images, path, ncols=None, scale=2):
 
 
 def save_scatter(panels, path, modes=None, titles=None, limit=None):
-    """Writes 2-D points as scatter plots side by side: ``panels`` is one ``(N, 2)`` array or a
-    list of them; ``modes`` (K, 2), when given, are marked with red crosses on every panel."""
+    """Writes 2-D points as scatter plots: ``panels`` is one ``(N, 2)`` array, a list of them (one
+    row side by side) or a list of such lists (a grid, one row each). ``modes`` (K, 2), when given,
+    are marked with red crosses on every panel; a list of them gives each row its own. ``titles``
+    follows the shape of ``panels``. Each row's axes span its modes (or its points)."""
     import matplotlib  # pylint: disable=import-outside-toplevel
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt  # pylint: disable=import-outside-toplevel
 
-    panels = [np.asarray(panels)] if np.ndim(panels) == 2 else [np.asarray(p) for p in panels]
-    for points in panels:
+    if not isinstance(panels, (list, tuple)):
+        panels = [panels]
+    rows = panels if isinstance(panels[0], (list, tuple)) else [panels]
+    rows = [[np.asarray(points) for points in row] for row in rows]
+    for points in (p for row in rows for p in row):
         if points.ndim != 2 or points.shape[1] != 2:
             raise ValueError(f"expected points of shape (N, 2), got {points.shape}")
-    if limit is None:
-        reference = np.asarray(modes) if modes is not None else np.concatenate(panels)
-        limit = 1.3 * float(np.abs(reference).max()) + 0.5
-    fig, axes = plt.subplots(1, len(panels), figsize=(3 * len(panels), 3), squeeze=False)
-    for i, (ax, points) in enumerate(zip(axes[0], panels)):
-        ax.scatter(points[:, 0], points[:, 1], s=2, alpha=0.3, color="tab:blue")
-        if modes is not None:
-            ax.scatter(np.asarray(modes)[:, 0], np.asarray(modes)[:, 1], s=25, marker="x",
-                       color="tab:red")
-        ax.set_xlim(-limit, limit)
-        ax.set_ylim(-limit, limit)
-        ax.set_aspect("equal")
-        if titles:
-            ax.set_title(titles[i], fontsize=8)
+    shared_modes = modes is None or not isinstance(modes, (list, tuple)) or np.ndim(modes[0]) == 1
+    row_modes = [modes] * len(rows) if shared_modes else list(modes)
+    if titles is not None and not isinstance(titles[0], (list, tuple)):
+        titles = [titles]
+    columns = max(len(row) for row in rows)
+    fig, axes = plt.subplots(len(rows), columns, figsize=(3 * columns, 3 * len(rows)),
+                             squeeze=False)
+    for r, (row, marks) in enumerate(zip(rows, row_modes)):
+        reference = np.asarray(marks) if marks is not None else np.concatenate(row)
+        span = limit if limit is not None else 1.3 * float(np.abs(reference).max()) + 0.5
+        for c, ax in enumerate(axes[r]):
+            if c >= len(row):
+                ax.axis("off")
+                continue
+            ax.scatter(row[c][:, 0], row[c][:, 1], s=2, alpha=0.3, color="tab:blue")
+            if marks is not None:
+                ax.scatter(np.asarray(marks)[:, 0], np.asarray(marks)[:, 1], s=25, marker="x",
+                           color="tab:red")
+            ax.set_xlim(-span, span)
+            ax.set_ylim(-span, span)
+            ax.set_aspect("equal")
+            if titles:
+                ax.set_title(titles[r][c], fontsize=8)
     fig.tight_layout()
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     fig.savefig(path, dpi=80)
