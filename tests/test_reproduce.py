@@ -36,7 +36,9 @@ def _run_all(suite, workdir, objectives, seeds, counter=None):
     return sweep.run_jobs(str(workdir), specs, objectives, scorer, runner=run, progress=False)
 
 
-def test_runs_write_complete_records_and_resume_without_training_again(tiny_suite, tmp_path):
+def test_runs_write_complete_records_and_resume_without_training_again(tiny_suite, tmp_path,
+                                                                      monkeypatch):
+    monkeypatch.delenv("TF_NUM_INTRAOP_THREADS", raising=False)  # TF's default thread count
     counts = _run_all(tiny_suite, tmp_path, ["nsgan", "wgan_gp"], [0])
     assert counts["ran"] == 2
     record = sweep.read_json(tmp_path / "runs" / "seed0__wgan_gp.json")
@@ -51,6 +53,7 @@ def test_runs_write_complete_records_and_resume_without_training_again(tiny_suit
     assert record["wall_time_s"] >= record["train_time_s"] > 0
     assert "--loss=wgan_gp" in record["train_command"] and "--seed=0" in record["train_command"]
     assert record["command"].endswith("--objectives=wgan_gp --seeds=0 --steps=2")
+    assert record["threads"] == 0
     assert os.path.exists(tmp_path / "samples" / "seed0__wgan_gp.png")
     # the same scoring draw from the exported generator as from the GAN
     generated = runner.load_generated(str(tmp_path / "train" / "wgan_gp__seed0" / "generator"),
@@ -188,7 +191,7 @@ def test_toy_suite_runs_sgan_against_a_gan_end_to_end(monkeypatch, tmp_path):
     assert points.shape == (300, 2)
 
 
-def test_recheck_compares_a_rerun_with_the_published_seeds_spread():
+def test_recheck_compares_a_rerun_with_the_published_seeds_spread(monkeypatch):
     from tfgan_suite.errors import UserInputError
     from tfgan_suite.reproduce import recheck
 
@@ -199,13 +202,22 @@ def test_recheck_compares_a_rerun_with_the_published_seeds_spread():
     records.append(dict(_record("nsgan", 3, None, status="diverged"), score=None))
     low, high, values = recheck.seed_spread(records, "nsgan")
     assert values == [6.0, 7.0, 8.0] and (low, high) == (5.0, 9.0)  # [min - std, max + std]
-    args = recheck.rerun_command("python -m tfgan_suite.reproduce --suite=mnist --workdir=old "
-                                 "--objectives=nsgan --seeds=0 --steps=2000", "new")
+    # a record's command repeats its TF thread count; the re-run uses the record's unless told
+    monkeypatch.setenv("TF_NUM_INTRAOP_THREADS", "3")  # what --threads=3 sets before TF starts
+    assert runner.tensorflow_threads() == 3
+    command = runner.reproduce_command("mnist", "old", "nsgan", 0, 2000, threads=1)
+    assert command == ("python -m tfgan_suite.reproduce --suite=mnist --workdir=old "
+                       "--objectives=nsgan --seeds=0 --steps=2000 --threads=1")
+    args = recheck.rerun_command(command, "new", threads=2)
     assert args[0] == sys.executable and "--workdir=old" not in args and "--workdir=new" in args
+    assert "--threads=1" not in args and args[-1] == "--threads=2"
+    assert recheck.record_threads({"threads": 0}) == 0
+    assert recheck.record_threads({}) == 1  # the published tables' records, written before the field
     table = report.recheck_table({"rule": "r", "command": "c", "checks": [
         {"objective": "nsgan", "seed": 0, "published": 6.0, "rerun": 9.5, "abs_difference": 3.5,
-         "spread": [5.0, 9.0], "within_spread": False}]})
-    assert "| nsgan seed 0 | 6.000 | 9.500 | 3.500 | [5.000, 9.000] | **no** |" in table
+         "spread": [5.0, 9.0], "within_spread": False, "threads": 0, "published_threads": 1}]})
+    assert ("| nsgan seed 0 | TF default (1) | 6.000 | 9.500 | 3.500 | [5.000, 9.000] | **no** |"
+            in table)
 
 
 def test_sgan_generators_table_lists_the_global_and_every_local_generator():

@@ -1,12 +1,15 @@
 """Re-runs published records by their own command and checks the metric against its seeds' spread.
 
     python -m tfgan_suite.reproduce.recheck --suite=mnist --runs=nsgan:0,rep:1 --workdir=DIR
-        [--docs_dir=docs]
+        [--threads=T] [--docs_dir=docs]
 
 For each ``objective:seed``, reads the record in ``docs/results/<suite>.json``, runs its ``command``
-(``python -m tfgan_suite.reproduce ...``) with ``--workdir`` replaced by ``DIR/<objective>__seed<k>``
-(resumed when run again), and compares the new primary metric with the published one and with the
-spread of the objective's published seeds: ``[min - std, max + std]`` over the seeds that finished.
+(``python -m tfgan_suite.reproduce ...``) with ``--workdir`` replaced by
+``DIR/<objective>__seed<k>__threads<t>`` (resumed when run again) and TensorFlow's intra-op threads
+set to the record's own (``--threads``: another count changes the order of floating-point sums, so
+the re-run then measures run-to-run noise as well as the command), and compares the new primary
+metric with the published one and with the spread of the objective's published seeds:
+``[min - std, max + std]`` over the seeds that finished.
 Writes ``docs/results/<suite>.recheck.json``; ``docs/results.md`` shows it under the suite's table.
 """
 import os
@@ -25,6 +28,8 @@ _define.DEFINE_string("suite", None, "A published suite (docs/results/<suite>.js
 _define.DEFINE_list("runs", None, "objective:seed pairs to run again, e.g. nsgan:0,rep:1.")
 _define.DEFINE_string("workdir", None, "Directory for the re-runs (resumed).")
 _define.DEFINE_string("docs_dir", "docs", "The repository's docs directory.")
+_define.DEFINE_integer("threads", None, "TensorFlow intra-op threads of the re-runs (0: TF's default). "
+                       "Default: the record's own (its `threads`; records without it ran with 1).")
 
 
 def parse_runs(values):
@@ -52,15 +57,21 @@ def seed_spread(records, objective):
     return min(values) - std, max(values) + std, values
 
 
-def rerun_command(command, workdir):
-    """The record's command as an argument list, with its ``--workdir`` replaced."""
-    args = [a for a in shlex.split(command) if not a.startswith("--workdir=")]
+def rerun_command(command, workdir, threads):
+    """The record's command as an argument list, with its ``--workdir`` and ``--threads`` replaced."""
+    args = [a for a in shlex.split(command) if not a.startswith(("--workdir=", "--threads="))]
     if args[:1] == ["python"]:
         args[0] = sys.executable
-    return args + [f"--workdir={workdir}", "--progress=false", "--threads=0"]
+    return args + [f"--workdir={workdir}", "--progress=false", f"--threads={threads}"]
 
 
-def check(document, objective, seed, workdir):
+def record_threads(record):
+    """The TF thread count a record ran with; records written before the field ran with 1 (two
+    workers on the 2-core machine that made every published table)."""
+    return record.get("threads", 1)
+
+
+def check(document, objective, seed, workdir, threads=None):
     """Runs one published record again; returns the comparison row."""
     from tfgan_suite.bogonet import sweep
     from tfgan_suite.errors import UserInputError
@@ -71,8 +82,9 @@ def check(document, objective, seed, workdir):
         raise UserInputError(f"no published {document['suite']} record {objective}:{seed}; "
                              f"valid choices: {', '.join(have)}")
     published = matches[0]
-    run_dir = os.path.join(workdir, f"{objective}__seed{seed}")
-    args = rerun_command(published["command"], run_dir)
+    threads = record_threads(published) if threads is None else threads
+    run_dir = os.path.join(workdir, f"{objective}__seed{seed}__threads{threads}")
+    args = rerun_command(published["command"], run_dir, threads)
     result = subprocess.run(args, capture_output=True, text=True, check=False)
     record_path = os.path.join(run_dir, "runs", f"seed{seed}__{objective}.json")
     if result.returncode != 0 or not os.path.exists(record_path):
@@ -85,6 +97,7 @@ def check(document, objective, seed, workdir):
     low, high, values = seed_spread(document["records"], objective)
     score = rerun.get("score")
     return {"objective": objective, "seed": seed, "command": published["command"],
+            "threads": threads, "published_threads": record_threads(published),
             "published": published.get("score"), "rerun": score,
             "abs_difference": (abs(score - published["score"]) if None not in
                                (score, published.get("score")) else None),
@@ -114,8 +127,9 @@ def _main():
     out_path = os.path.join(FLAGS.docs_dir, "results", f"{FLAGS.suite}.recheck.json")
     done = sweep.read_json(out_path)["checks"] if os.path.exists(out_path) else []
     for objective, seed in runs:
-        row = check(document, objective, seed, FLAGS.workdir)
-        done = [r for r in done if (r["objective"], r["seed"]) != (objective, seed)] + [row]
+        row = check(document, objective, seed, FLAGS.workdir, FLAGS.threads)
+        key = lambda r: (r["objective"], r["seed"], r.get("threads", 0))  # noqa: E731
+        done = [r for r in done if key(r) != key(row)] + [row]
         print(f"{objective}:{seed} published {row['published']} re-run {row['rerun']} "
               f"seeds' spread {row['spread']} within: {row['within_spread']}", flush=True)
         sweep.write_json_atomic(out_path, {

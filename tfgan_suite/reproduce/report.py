@@ -156,12 +156,15 @@ def recheck_table(document):
     """Markdown of ``<suite>.recheck.json`` (:mod:`tfgan_suite.reproduce.recheck`)."""
     lines = [f"Re-run check: each record's own command run again in a new workdir; the seeds' "
              f"spread is {document['rule']} (`{document['command']}`).", "",
-             "| run | published | re-run | difference | seeds' spread | within |",
-             "|---|---|---|---|---|---|"]
+             "| run | re-run's TF threads (record's) | published | re-run | difference | "
+             "seeds' spread | within |",
+             "|---|---|---|---|---|---|---|"]
+    threads = lambda value: str(value) if value else "TF default"  # noqa: E731
     number = lambda value: "–" if value is None else f"{value:.3f}"  # noqa: E731 (a diverged re-run)
     for row in document["checks"]:
         low, high = row["spread"]
-        lines.append(f"| {row['objective']} seed {row['seed']} | {number(row['published'])} | "
+        lines.append(f"| {row['objective']} seed {row['seed']} | {threads(row.get('threads', 0))} "
+                     f"({threads(row.get('published_threads', 1))}) | {number(row['published'])} | "
                      f"{number(row['rerun'])} | {number(row['abs_difference'])} | "
                      f"[{number(low)}, {number(high)}] | "
                      f"{'yes' if row['within_spread'] else '**no**'} |")

@@ -91,11 +91,20 @@ def train_command(config):
     return " ".join(shlex.quote(a) for a in args)
 
 
-def reproduce_command(suite_name, workdir, objective, seed, steps):
+def reproduce_command(suite_name, workdir, objective, seed, steps, threads=0):
     """The ``python -m tfgan_suite.reproduce`` command that trains and scores only this run (give it
-    a new ``--workdir`` to train it again: in ``workdir`` the finished run is skipped)."""
+    a new ``--workdir`` to train it again: in ``workdir`` the finished run is skipped). ``threads``
+    (TensorFlow's intra-op threads, 0: its default) is repeated because the order of a CPU kernel's
+    floating-point sums depends on it: equal thread counts give equal numbers, others do not."""
     return (f"python -m tfgan_suite.reproduce --suite={suite_name} --workdir={shlex.quote(workdir)} "
-            f"--objectives={objective} --seeds={seed} --steps={steps}")
+            f"--objectives={objective} --seeds={seed} --steps={steps}"
+            + (f" --threads={threads}" if threads else ""))
+
+
+def tensorflow_threads():
+    """The intra-op thread count this process was started with (``--threads``), 0 for TF's default."""
+    value = os.environ.get("TF_NUM_INTRAOP_THREADS", "")
+    return int(value) if value.isdigit() else 0
 
 
 def load_generated(generator_path, n, seed, batch_size=EVAL_BATCH):
@@ -223,8 +232,10 @@ def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
               "loss_options": config.loss_options, "settings": None,
               "protocol": suite.protocol.describe(),
               "metrics": {}, "status": None, "error": None, "train_time_s": None,
-              "command": reproduce_command(suite.name, workdir, objective, seed, steps),
-              "train_command": train_command(config), "cpu_count": os.cpu_count()}
+              "command": reproduce_command(suite.name, workdir, objective, seed, steps,
+                                           tensorflow_threads()),
+              "train_command": train_command(config), "cpu_count": os.cpu_count(),
+              "threads": tensorflow_threads()}
     generator_path = os.path.join(config.workdir, "generator")
     try:
         record["settings"] = experiment.game_settings(config).as_dict()  # the paper's, resolved
