@@ -216,8 +216,7 @@ def test_recheck_compares_a_rerun_with_the_published_seeds_spread(monkeypatch):
     table = report.recheck_table({"rule": "r", "command": "c", "checks": [
         {"objective": "nsgan", "seed": 0, "published": 6.0, "rerun": 9.5, "abs_difference": 3.5,
          "spread": [5.0, 9.0], "within_spread": False, "threads": 0, "published_threads": 1}]})
-    assert ("| nsgan seed 0 | TF default (1) | 6.000 | 9.500 | 3.500 | [5.000, 9.000] | **no** |"
-            in table)
+    assert "| nsgan seed 0 | TF default (1) | 6 | 9.500 | 3.500 | [5, 9] | **no** |" in table
 
 
 def test_sgan_generators_table_lists_the_global_and_every_local_generator():

@@ -160,7 +160,10 @@ def recheck_table(document):
              "seeds' spread | within |",
              "|---|---|---|---|---|---|---|"]
     threads = lambda value: str(value) if value else "TF default"  # noqa: E731
-    number = lambda value: "–" if value is None else f"{value:.3f}"  # noqa: E731 (a diverged re-run)
+    def number(value):  # None: a diverged re-run; whole numbers (mode counts) without decimals
+        if value is None:
+            return "–"
+        return f"{value:.0f}" if float(value).is_integer() else f"{value:.3f}"
     for row in document["checks"]:
         low, high = row["spread"]
         lines.append(f"| {row['objective']} seed {row['seed']} | {threads(row.get('threads', 0))} "
