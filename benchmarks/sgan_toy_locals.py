@@ -9,7 +9,6 @@ training directory, so the run itself is untouched) and scores the same latent d
 """
 import argparse
 import glob
-import json
 import os
 import shutil
 import tempfile
@@ -60,10 +59,10 @@ def main():
             f"{r['generator']} {r['modes']} modes hq {r['high_quality']:.2f}" for r in rows),
             flush=True)
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump({"suite": suite.name, "num_samples": suite.protocol.num_generated,
-                       "command": f"python benchmarks/sgan_toy_locals.py --workdir=DIR "
-                                  f"--json={args.json}", "runs": results}, f, indent=1)
+        sweep.write_json_atomic(args.json, {
+            "suite": suite.name, "num_samples": suite.protocol.num_generated,
+            "command": f"python benchmarks/sgan_toy_locals.py --workdir=DIR --json={args.json}",
+            "runs": results})
 
 
 if __name__ == "__main__":

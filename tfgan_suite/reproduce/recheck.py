@@ -71,6 +71,12 @@ def record_threads(record):
     return record.get("threads", 1)
 
 
+def check_key(row):
+    """Rows of ``<suite>.recheck.json`` are one per run and thread count (rows written before the
+    field ran with TF's default, 0)."""
+    return row["objective"], row["seed"], row.get("threads", 0)
+
+
 def check(document, objective, seed, workdir, threads=None):
     """Runs one published record again; returns the comparison row."""
     from tfgan_suite.bogonet import sweep
@@ -82,7 +88,8 @@ def check(document, objective, seed, workdir, threads=None):
         raise UserInputError(f"no published {document['suite']} record {objective}:{seed}; "
                              f"valid choices: {', '.join(have)}")
     published = matches[0]
-    threads = record_threads(published) if threads is None else threads
+    published_threads = record_threads(published)
+    threads = published_threads if threads is None else threads
     run_dir = os.path.join(workdir, f"{objective}__seed{seed}__threads{threads}")
     args = rerun_command(published["command"], run_dir, threads)
     result = subprocess.run(args, capture_output=True, text=True, check=False)
@@ -97,7 +104,7 @@ def check(document, objective, seed, workdir, threads=None):
     low, high, values = seed_spread(document["records"], objective)
     score = rerun.get("score")
     return {"objective": objective, "seed": seed, "command": published["command"],
-            "threads": threads, "published_threads": record_threads(published),
+            "threads": threads, "published_threads": published_threads,
             "published": published.get("score"), "rerun": score,
             "abs_difference": (abs(score - published["score"]) if None not in
                                (score, published.get("score")) else None),
@@ -128,8 +135,7 @@ def _main():
     done = sweep.read_json(out_path)["checks"] if os.path.exists(out_path) else []
     for objective, seed in runs:
         row = check(document, objective, seed, FLAGS.workdir, FLAGS.threads)
-        key = lambda r: (r["objective"], r["seed"], r.get("threads", 0))  # noqa: E731
-        done = [r for r in done if key(r) != key(row)] + [row]
+        done = [r for r in done if check_key(r) != check_key(row)] + [row]
         print(f"{objective}:{seed} published {row['published']} re-run {row['rerun']} "
               f"seeds' spread {row['spread']} within: {row['within_spread']}", flush=True)
         sweep.write_json_atomic(out_path, {

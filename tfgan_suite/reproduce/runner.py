@@ -227,15 +227,15 @@ def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
 
     start, load_start = time.perf_counter(), _load_average()
     config = train_config(suite, objective, seed, steps, workdir)
+    threads = tensorflow_threads()
     record = {"suite": suite.name, "objective": objective, "dataset": suite.dataset, "seed": seed,
               "steps": steps, "model": config.model, "model_options": config.model_options,
               "loss_options": config.loss_options, "settings": None,
               "protocol": suite.protocol.describe(),
               "metrics": {}, "status": None, "error": None, "train_time_s": None,
-              "command": reproduce_command(suite.name, workdir, objective, seed, steps,
-                                           tensorflow_threads()),
+              "command": reproduce_command(suite.name, workdir, objective, seed, steps, threads),
               "train_command": train_command(config), "cpu_count": os.cpu_count(),
-              "threads": tensorflow_threads()}
+              "threads": threads}
     generator_path = os.path.join(config.workdir, "generator")
     try:
         record["settings"] = experiment.game_settings(config).as_dict()  # the paper's, resolved
