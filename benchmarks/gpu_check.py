@@ -36,6 +36,11 @@ import tempfile
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# This process starts TensorFlow before the CIFAR-10 run's child process does: without memory
+# growth the parent's TensorFlow takes nearly all GPU memory and the child gets none. Set before
+# TensorFlow is imported (it reads the variable when it initializes the GPUs); the child gets it
+# through child_environment().
+os.environ.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
@@ -45,6 +50,7 @@ import tfgan_suite  # noqa: E402
 from tfgan_suite import models  # noqa: E402
 from tfgan_suite.data.pipeline import pipeline_options  # noqa: E402
 from tfgan_suite.training import distribute, precision  # noqa: E402
+from tfgan_suite.utils.cli import child_environment  # noqa: E402
 
 MODELS = ("dcgan32", "sngan_cnn")
 MODES = {  # name: (strategy name, mixed precision policy, jit_compile)
@@ -139,7 +145,7 @@ def cifar10_run_speed(dataset, steps, log_every, workdir):
                f"--dataset={dataset}", f"--steps={steps}", f"--log_every={log_every}",
                f"--sample_every={steps}", f"--workdir={workdir}"]
     start = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True)
+    result = subprocess.run(command, capture_output=True, text=True, env=child_environment())
     wall = time.perf_counter() - start
     if result.returncode:
         raise RuntimeError(f"{' '.join(command)} failed:\n{result.stderr[-2000:]}")

@@ -155,3 +155,39 @@ def test_inception_fid_streams_the_real_network(mnist, shared_data):
     assert value == pytest.approx(expected, rel=1e-5) and value > 100
     with pytest.raises(metrics.InceptionWeightsError, match="logits"):
         metrics.inception_score(cifar[:2], inception_weights=str(pt), progress=False)
+
+
+class _RecordingNetwork:
+    """A feature network of known features (each image's pixel sum and mean) that records the batch
+    size of every forward pass."""
+
+    def __init__(self, batch_size):
+        self.batch_size, self.calls = batch_size, []
+
+    def __call__(self, images):
+        self.calls.append(len(images))
+        flat = images.reshape(len(images), -1).astype(np.float64)
+        return np.stack([flat.sum(1), flat.mean(1)], axis=1).astype(np.float32), None
+
+
+def test_extract_groups_streamed_batches_into_device_sized_forward_passes():
+    images = np.random.default_rng(0).integers(0, 256, (53, 4, 4, 1), dtype=np.uint8)
+    network = _RecordingNetwork(batch_size=20)
+    grouped = api.extract(images, network, batch_size=5, keep_features=True, progress=False)
+    assert network.calls == [20, 20, 13]  # 11 streamed batches of <= 5 images, 3 forward passes
+    one_by_one = _RecordingNetwork(batch_size=1)
+    reference = api.extract(images, one_by_one, batch_size=5, keep_features=True, progress=False)
+    assert one_by_one.calls == [5] * 10 + [3]
+    np.testing.assert_array_equal(grouped["features"], reference["features"])  # the same images
+    np.testing.assert_allclose(grouped["moments"].mean, reference["moments"].mean, rtol=1e-12)
+
+
+def test_inception_batch_is_sized_for_the_device():
+    from tfgan_suite.metrics import inception  # pylint: disable=import-outside-toplevel
+
+    assert inception.default_batch_size("CPU") == 50  # what the CPU figures in docs/ used
+    assert inception.default_batch_size("GPU") == inception.DEVICE_BATCH_SIZES["GPU"] == 200
+    import tensorflow as tf  # pylint: disable=import-outside-toplevel
+
+    expected = 200 if tf.config.list_logical_devices("GPU") else 50
+    assert inception.default_batch_size() == expected

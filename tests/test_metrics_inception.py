@@ -163,3 +163,15 @@ def test_fid_from_our_features_matches_reference_cifar_vs_mnist(extractor, share
     print(f"KID: ours {kid_ours:.6f}, reference {kid_ref:.6f}, relative difference "
           f"{abs(kid_ours - kid_ref) / kid_ref:.2e}")
     assert abs(kid_ours - kid_ref) / kid_ref < KID_RTOL
+
+
+def test_chunked_call_copies_to_the_host_once_and_keeps_the_features(extractor, shared_data, monkeypatch):
+    images = np.load(shared_data / "cifar10.npz")["x_test"][:5]
+    whole = extractor(images)  # one forward pass of 5
+    copies = []
+    to_host = extractor._to_host
+    monkeypatch.setattr(extractor, "_to_host", lambda out: copies.append(1) or to_host(out))
+    monkeypatch.setattr(extractor, "batch_size", 2)  # chunks of 2, 2, 1
+    chunked = extractor(images)
+    assert len(copies) == 1
+    np.testing.assert_allclose(chunked, whole, rtol=1e-5, atol=1e-5)

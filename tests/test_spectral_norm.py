@@ -144,3 +144,24 @@ def test_works_under_mirrored_strategy_with_two_replicas(mirrored_strategy):
         copies = [np.asarray(v) for v in mirrored_strategy.experimental_local_results(layer.vector.value)]
         assert len(copies) == 2
         np.testing.assert_allclose(copies[0], copies[1], rtol=1e-6, atol=1e-7)
+
+
+def test_power_iteration_runs_in_float32_under_mixed_float16():
+    # a kernel of small entries: in float16 the squared norms of the iterates flush to zero and
+    # the epsilon 1e-12 is 0 too, so a float16 iteration divides 0 by 0
+    previous = keras.config.dtype_policy()
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        kernel = np.random.default_rng(0).normal(size=(6, 5)).astype(np.float32) * 1e-4
+        sn = SpectralNormalization(keras.layers.Dense(
+            5, kernel_initializer=keras.initializers.Constant(kernel)), power_iterations=1)
+        model = keras.Sequential([keras.Input((6,)), sn])
+        x = np.random.default_rng(1).normal(size=(3, 6)).astype(np.float32)
+        for _ in range(30):  # power iteration converges over training calls
+            outputs = model(x, training=True)
+    finally:
+        keras.config.set_dtype_policy(previous)
+    assert outputs.dtype == "float16" and sn.vector.dtype == "float32"
+    assert np.all(np.isfinite(sn.vector.numpy()))
+    normalized = kernel / largest_singular_value(kernel)
+    np.testing.assert_allclose(np.asarray(outputs, np.float32), x @ normalized, rtol=1e-2, atol=1e-2)

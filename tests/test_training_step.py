@@ -78,16 +78,27 @@ def test_wgan_schedule_makes_the_authors_number_of_critic_updates(generator_step
     generator, discriminator = linear_pair()
     gan = tfgan_suite.GAN(generator, discriminator, latent_dim=2)
     gan.compile(loss="wgan", critic_schedule="wgan")  # n_critic 5, clip 0.01, RMSProp
-    gan.g_optimizer.iterations.assign(generator_step)
+    gan.step_counter.assign(generator_step)
     assert step.critic_count("wgan", 5, generator_step) == expected
     batches = np.random.default_rng(0).normal(size=(expected, 3, 4)).astype(np.float32)
     gan.train_on_batch(batches)
     assert int(gan.d_optimizer.iterations) == expected
-    assert int(gan.g_optimizer.iterations) == generator_step + 1
+    assert int(gan.step_counter) == generator_step + 1 and int(gan.g_optimizer.iterations) == 1
     assert np.abs(discriminator.get_weights()[0]).max() <= 0.01 + 1e-7
     # an element that does not hold the schedule's number of batches is refused
     with pytest.raises(tf.errors.InvalidArgumentError, match="number of critic batches"):
         gan.train_on_batch(batches[:3])
+
+
+def test_critic_batches_before_is_the_sum_of_the_schedule_for_ints_and_tensors():
+    for schedule in ("constant", "wgan"):
+        total = 0
+        for generator_step in range(1200):
+            assert step.critic_batches_before(schedule, 5, generator_step) == total
+            total += step.critic_count(schedule, 5, generator_step)
+    for generator_step in (0, 1, 24, 25, 26, 500, 501, 1001):
+        assert int(step.critic_batches_before("wgan", 5, tf.constant(generator_step, tf.int64))) == \
+            step.critic_batches_before("wgan", 5, generator_step)
 
 
 def test_scheduled_batches_group_the_data_by_generator_step():

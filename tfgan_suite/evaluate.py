@@ -24,7 +24,7 @@ from pathlib import Path
 
 from absl import app, flags
 
-from tfgan_suite.utils.cli import FlagDefiner, run_app
+from tfgan_suite.utils.cli import MAX_SEED, FlagDefiner, run_app
 
 FLAGS = flags.FlagValues()  # this command's own flags (see utils.cli.FlagDefiner)
 _define = FlagDefiner(FLAGS)
@@ -33,20 +33,24 @@ _define.DEFINE_string("generator", None, "SavedModel directory, or generated ima
 _define.DEFINE_string("dataset", None, "Real data: dataset name, .npz, image folder or statistics .npz.")
 _define.DEFINE_string("split", "train", "Split of the real dataset.")
 _define.DEFINE_list("metrics", ["fid"], "Comma-separated subset of fid,kid,is,prdc,ms_ssim,swd.")
-_define.DEFINE_integer("num_samples", 10000, "Generated images (and real images at most).")
-_define.DEFINE_integer("num_real", None, "Real images (default: --num_samples).")
-_define.DEFINE_integer("batch_size", 50, "Images per forward pass.")
-_define.DEFINE_integer("seed", 0, "Seed of the generated sample.")
+_define.DEFINE_integer("num_samples", 10000, "Generated images (and real images at most).", lower_bound=2)
+_define.DEFINE_integer("num_real", None, "Real images (default: --num_samples).", lower_bound=2)
+_define.DEFINE_integer("batch_size", 50, "Images per generated/streamed batch (part of the sample's "
+                       "definition; the feature network groups them into forward passes sized for "
+                       "the device: metrics.inception.DEVICE_BATCH_SIZES).", lower_bound=1)
+_define.DEFINE_integer("seed", 0, "Seed of the generated sample.", lower_bound=0, upper_bound=MAX_SEED)
 _define.DEFINE_string("classifier", "inception", "inception, mnist or fashion_mnist.")
 _define.DEFINE_string("inception_weights", None,
                     "FID Inception weights: TorchScript .pt, pytorch-fid .pth or converted .npz "
                     "(default: $TFGAN_SUITE_INCEPTION_WEIGHTS).")
-_define.DEFINE_integer("kid_subsets", 100, "KID random subsets.")
-_define.DEFINE_integer("kid_subset_size", 1000, "KID subset size.")
-_define.DEFINE_integer("prdc_k", 5, "k of the precision/recall/density/coverage k-NN radii.")
-_define.DEFINE_integer("ms_ssim_pairs", 1000, "Random image pairs averaged by ms_ssim.")
+_define.DEFINE_integer("kid_subsets", 100, "KID random subsets.", lower_bound=1)
+_define.DEFINE_integer("kid_subset_size", 1000, "KID subset size.", lower_bound=2)
+_define.DEFINE_integer("prdc_k", 5, "k of the precision/recall/density/coverage k-NN radii.",
+                       lower_bound=1)
+_define.DEFINE_integer("ms_ssim_pairs", 1000, "Random image pairs averaged by ms_ssim.",
+                       lower_bound=1)
 _define.DEFINE_integer("swd_samples", None, "Images per side for swd (default: --num_samples; "
-                       "memory ~1.5 GB per 10,000 RGB images).")
+                       "memory ~1.5 GB per 10,000 RGB images).", lower_bound=1)
 _define.DEFINE_string("output", None, "JSON output path (default: print only).")
 _define.DEFINE_bool("overwrite", False, "Replace an existing --output file.")
 _define.DEFINE_bool("progress", True, "Show progress bars.")

@@ -4,11 +4,12 @@ With no flags it trains a non-saturating DCGAN on the bundled real MNIST subset.
 here only: they become a plain :class:`~tfgan_suite.training.experiment.TrainConfig`.
 Bad input (unknown loss/model/dataset, an existing workdir, ...) exits with status 2 and one line.
 """
+import math
 import sys
 
 from absl import app, flags, logging
 
-from tfgan_suite.utils.cli import FlagDefiner, run_app, start_tensorflow_quietly
+from tfgan_suite.utils.cli import MAX_SEED, FlagDefiner, run_app, start_tensorflow_quietly
 
 FLAGS = flags.FlagValues()  # this command's own flags (see utils.cli.FlagDefiner)
 _define = FlagDefiner(FLAGS)
@@ -22,57 +23,75 @@ _define.DEFINE_string("model", None, "Architecture name (tfgan_suite.models.name
 _define.DEFINE_list("model_options", [], "Architecture overrides as key=value, e.g. width=32.")
 _define.DEFINE_string("dataset", None, "Dataset name or path; default: the bundled MNIST subset.")
 _define.DEFINE_string("data_dir", None, "tensorflow-datasets data_dir.")
-_define.DEFINE_integer("batch_size", 64, "Images per discriminator update.")
-_define.DEFINE_integer("steps", 3000, "Generator updates.")
+_define.DEFINE_integer("batch_size", 64, "Images per discriminator update.", lower_bound=1)
+_define.DEFINE_integer("steps", 3000, "Generator updates.", lower_bound=1)
 _define.DEFINE_float("lr_d", None, "Discriminator learning rate (default: the objective's).")
 _define.DEFINE_float("lr_g", None, "Generator learning rate (default: the objective's).")
 _define.DEFINE_float("beta1", None, "Adam beta_1 (default: the objective's).")
 _define.DEFINE_float("beta2", None, "Adam beta_2 (default: the objective's).")
+for _name in ("lr_d", "lr_g"):
+    _define.require(_name, "> 0", lambda value: value > 0)
+for _name in ("beta1", "beta2"):
+    _define.require(_name, "in [0, 1)", lambda value: 0 <= value < 1)
 _define.DEFINE_integer("n_critic", None, "Discriminator updates per generator update (default: "
-                      "the objective's).")
+                      "the objective's).", lower_bound=1)
 _define.DEFINE_enum("critic_schedule", None, ["constant", "wgan"], "Critic updates per generator "
                   "update: constant n_critic, or wgan (100 for the first 25 generator updates and "
                   "every 500th, as the WGAN authors' code); default: the objective's.")
 _define.DEFINE_enum("update", None, ["alternating", "simultaneous"], "alternating (D then G) or "
                   "simultaneous (both from one forward pass; n_critic=1); default: the objective's.")
 _define.DEFINE_float("clip_value", None, "Clip critic weights to [-c, c] (default: the objective's).")
+_define.require("clip_value", "> 0", lambda value: value > 0)
 _define.DEFINE_float("ema_decay", None, "Generator EMA decay used for samples and export.")
+_define.require("ema_decay", "in [0, 1)", lambda value: 0 <= value < 1)
 _define.DEFINE_float("historical_averaging", None, "Weight of the historical-averaging penalty "
-                    "(default: 0, off).")
-_define.DEFINE_integer("seed", 0, "Seed of every random draw.")
+                    "(default: 0, off).", lower_bound=0)
+_define.DEFINE_integer("seed", 0, "Seed of every random draw.", lower_bound=0, upper_bound=MAX_SEED)
 _define.DEFINE_string("workdir", "runs/default", "Output directory: new or empty, or a checkpointed "
                     "run of the same flags, which is resumed.")
-_define.DEFINE_integer("sample_every", 500, "Steps between sample grids.")
-_define.DEFINE_integer("log_every", 100, "Steps between CSV/TensorBoard rows (one progress bar each).")
+_define.DEFINE_integer("sample_every", 500, "Steps between sample grids.", lower_bound=1)
+_define.DEFINE_integer("log_every", 100, "Steps between CSV/TensorBoard rows (one progress bar each).",
+                       lower_bound=1)
 # --- scale and fault tolerance (docs/scale.md) ---
 _define.DEFINE_enum("strategy", "default", ["default", "mirrored", "multi_worker", "tpu"],
                   "tf.distribute strategy; multi_worker reads the cluster from TF_CONFIG.")
 _define.DEFINE_bool("jit_compile", False, "Compile the train step with XLA.")
+_define.DEFINE_bool("deterministic", None, "TensorFlow op determinism (tf.config.experimental."
+                    "enable_op_determinism): the same seed on the same machine gives the same run "
+                    "bit for bit. Default: on unless --jit_compile is (Keras compiles the step "
+                    "without XLA while op determinism is on, so the two exclude each other). Its "
+                    "cost on a GPU: cuDNN and other kernels are restricted to their deterministic "
+                    "algorithms (slower convolutions; ops without one raise); docs/scale.md.")
 _define.DEFINE_enum("mixed_precision", "float32", ["float32", "bfloat16", "float16"],
                   "Compute dtype (float16 adds dynamic loss scaling); variables stay float32.")
 _define.DEFINE_integer("checkpoint_every", None, "Steps between checkpoints (a multiple of "
-                     "--log_every; default: the multiple nearest above 1000).")
+                     "--log_every; default: the multiple nearest above 1000).", lower_bound=1)
 _define.DEFINE_enum("on_nan", "stop", ["stop", "restore"], "On a NaN/Inf loss: stop, or roll back "
                   "to the last good checkpoint and halve both learning rates.")
 # --- ensembles (docs/sgan.md)
 _define.DEFINE_string("ensemble", "none", "none: one GAN; sgan: SGAN (Chavdarova & Fleuret, 2018), "
                     "--num_pairs local pairs and a global pair; G_0 is sampled and exported.")
-_define.DEFINE_integer("num_pairs", 5, "Local G/D pairs of --ensemble=sgan.")
+_define.DEFINE_integer("num_pairs", 5, "Local G/D pairs of --ensemble=sgan.", lower_bound=1)
 _define.DEFINE_integer("num_classes", None, "Train a class-conditional GAN on (images, labels) of a "
                        "labelled dataset: conditional batch norm in G, projection head in D "
-                       "(--model_options=auxiliary_classifier=true adds AC-GAN logits).")
+                       "(--model_options=auxiliary_classifier=true adds AC-GAN logits).",
+                       lower_bound=2)
 
 # ---- objective and penalty options; an unset flag means "the objective's default"
 _define.DEFINE_float("penalty_weight", None, "Penalty weight lambda (default: 10 for "
-                   "gradient_penalty and dragan).")
+                   "gradient_penalty and dragan).", lower_bound=0)
 _define.DEFINE_enum("dragan_perturbation", None, ["gaussian", "uniform_std", "symmetric_std"],
                   "DRAGAN perturbation (default symmetric_std: zero-mean, scaled by std(x)).")
 _define.DEFINE_float("dragan_scale", None, "DRAGAN perturbation size: C for *_std, the variance c "
                    "for gaussian (default 0.5).")
-_define.DEFINE_list("mmd_sigmas", None, "Gaussian kernel bandwidth(s) of mmd/rep/rmb, e.g. 1,2,4 "
-                  "(default: 1,1.41,2,2.83,4 for mmd, 1 for rep/rmb).")
-_define.DEFINE_list("rep_weights", None, "rep/rmb discriminator weights w0,w1 with w0 - w1 = 1 "
-                  "(default 0,-1: repulsive; 2,1: attractive -MMD^2).")
+_define.require("dragan_scale", "> 0", lambda value: value > 0)
+_define.DEFINE_number_list("mmd_sigmas", None, "Gaussian kernel bandwidth(s) of mmd/rep/rmb, e.g. "
+                           "1,2,4 (default: 1,1.41,2,2.83,4 for mmd, 1 for rep/rmb).",
+                           "comma-separated numbers > 0",
+                           lambda value: value > 0)
+_define.DEFINE_number_list("rep_weights", None, "rep/rmb discriminator weights w0,w1 with w0 - w1 "
+                           "= 1 (default 0,-1: repulsive; 2,1: attractive -MMD^2).",
+                           "2 comma-separated finite numbers", math.isfinite, size=2)
 _define.DEFINE_string("lr_decay", None, "Learning-rate decay of both players: none, "
                     "linear[:END_FRACTION] or exponential[:RATE] over the run.")
 _define.DEFINE_list("loss_options", [], "Other objective options as key=value, e.g. margin=2.")
@@ -195,6 +214,20 @@ def _objective_options():
     return {"loss_options": loss_options, "penalty_options": penalty_options}
 
 
+def deterministic_ops(deterministic, jit_compile):
+    """Whether to turn TF op determinism on: ``--deterministic`` when given (True/False), else on
+    unless XLA is; one line when both are asked for (Keras would silently drop XLA)."""
+    from tfgan_suite.errors import UserInputError
+
+    if deterministic is None:
+        return not jit_compile
+    if deterministic and jit_compile:
+        raise UserInputError("--deterministic and --jit_compile exclude each other (Keras compiles "
+                             "without XLA while op determinism is on); drop one, or pass "
+                             "--nodeterministic to train with XLA")
+    return bool(deterministic)
+
+
 def _start_multi_worker():
     """Creates the MultiWorkerMirroredStrategy before TensorFlow initializes its devices (it must
     configure collective ops first); returns an error line or None. train() reuses it (cached)."""
@@ -227,7 +260,8 @@ def main(argv):
     try:
         config = config_from_flags()
         check_settings(config)
-        experiment.set_global_determinism(config.seed, deterministic_ops=not config.jit_compile)
+        experiment.set_global_determinism(
+            config.seed, deterministic_ops=deterministic_ops(FLAGS.deterministic, config.jit_compile))
         result = experiment.train(config)
     except UserInputError as error:
         print(f"error: {error}", file=sys.stderr)

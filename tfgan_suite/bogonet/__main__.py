@@ -17,19 +17,22 @@ import sys
 
 from absl import app, flags
 
-from tfgan_suite.utils.cli import FlagDefiner, forwarded_args, run_app, run_quietly
+from tfgan_suite.utils.cli import MAX_SEED, FlagDefiner, forwarded_args, run_app, run_quietly
 
 FLAGS = flags.FlagValues()  # this command's own flags (see utils.cli.FlagDefiner)
 _define = FlagDefiner(FLAGS)
 
 _define.DEFINE_list("objectives", ["nsgan", "wgan_gp", "dragan", "rep"],
                   "Objective names (tfgan_suite.losses.names()).")
-_define.DEFINE_integer("num_architectures", 150, "Random architectures to sample.")
-_define.DEFINE_integer("arch_seed", 0, "Seed of the architecture sampler.")
+_define.DEFINE_integer("num_architectures", 150, "Random architectures to sample.", lower_bound=1)
+_define.DEFINE_integer("arch_seed", 0, "Seed of the architecture sampler.", lower_bound=0,
+                       upper_bound=MAX_SEED)
 _define.DEFINE_float("width_multiplier", 1.0, "Scale of every sampled width (e.g. 0.5 on a CPU).")
-_define.DEFINE_integer("seed", 0, "Seed of weight initialization, latent draws and data order.")
-_define.DEFINE_integer("steps", 300, "Generator updates per run.")
-_define.DEFINE_integer("batch_size", 64, "Images per discriminator update.")
+_define.require("width_multiplier", "> 0", lambda value: value > 0)
+_define.DEFINE_integer("seed", 0, "Seed of weight initialization, latent draws and data order.",
+                       lower_bound=0, upper_bound=MAX_SEED)
+_define.DEFINE_integer("steps", 300, "Generator updates per run.", lower_bound=1)
+_define.DEFINE_integer("batch_size", 64, "Images per discriminator update.", lower_bound=1)
 _define.DEFINE_string("dataset", None, "Dataset name or path (default: the bundled MNIST subset).")
 _define.DEFINE_string("data_dir", None, "tensorflow-datasets data_dir.")
 _define.DEFINE_string("metric", "domain_fd", "Score (lower is better): domain_fd (MNIST/Fashion-MNIST "
@@ -40,25 +43,32 @@ _define.DEFINE_string("domain_classifier", None, "Domain classifier for domain_f
 _define.DEFINE_alias("domain", "domain_classifier")
 _define.DEFINE_enum("reference_split", None, ["test", "train"], "Split of the real images scored "
                   "against (default: test when the data set has one, else train, said on stderr).")
-_define.DEFINE_integer("num_eval_samples", 1000, "Generated (and real test) images per score.")
-_define.DEFINE_integer("diversity_samples", 500, "Images used for the pairwise-distance diversity.")
+_define.DEFINE_integer("num_eval_samples", 1000, "Generated (and real test) images per score.",
+                       lower_bound=2)
+_define.DEFINE_integer("diversity_samples", 500, "Images used for the pairwise-distance diversity.",
+                       lower_bound=2)
 _define.DEFINE_float("collapse_threshold", 0.1, "A run collapsed when its samples' mean pairwise "
-                   "distance is below this fraction of the real images'.")
-_define.DEFINE_float("tie_tolerance", 0.0, "Scores closer than this tie in the win matrix.")
+                   "distance is below this fraction of the real images'.", lower_bound=0)
+_define.DEFINE_float("tie_tolerance", 0.0, "Scores closer than this tie in the win matrix.",
+                     lower_bound=0)
 _define.DEFINE_string("workdir", "runs/bogonet", "Sweep directory (resumed if it holds this sweep).")
 _define.DEFINE_integer("shard_index", 0, "This process's shard: the job of architecture a and objective "
-                     "o (positions) runs in shard (a + o) mod num_shards.")
-_define.DEFINE_integer("num_shards", 1, "Number of shards.")
-_define.DEFINE_integer("num_workers", 1, "Shard processes to start on this machine.")
+                     "o (positions) runs in shard (a + o) mod num_shards.", lower_bound=0)
+_define.DEFINE_integer("num_shards", 1, "Number of shards.", lower_bound=1)
+_define.DEFINE_integer("num_workers", 1, "Shard processes to start on this machine.", lower_bound=1)
 _define.DEFINE_string("engine", "local", "Where runs execute: local (this process, or --num_workers "
                       "processes) or ray (one Ray task per run; pip install 'tfgan_suite[cluster]').")
 _define.DEFINE_string("ray_address", None, "Ray cluster to join with --engine=ray (e.g. auto); "
                       "unset: start a local Ray instance.")
 _define.DEFINE_float("ray_cpus_per_run", 1.0, "CPUs Ray reserves for each run (TensorFlow threads).")
+_define.require("ray_cpus_per_run", "> 0", lambda value: value > 0)
+_define.DEFINE_float("ray_gpus_per_run", 0.0, "GPUs Ray reserves for each run (Ray's num_gpus: a fraction "
+                     "shares a GPU between runs, which then grow their memory as they need it); 0: "
+                     "none (TensorFlow in the task sees no GPU).", lower_bound=0)
 _define.DEFINE_integer("max_retries", 3, "With --engine=ray: times a run is started again after its "
-                       "worker process died.")
+                       "worker process died.", lower_bound=0)
 _define.DEFINE_integer("threads", 0, "TensorFlow intra-op threads per process (0: TF's default; "
-                     "with --num_workers, cores / workers).")
+                     "with --num_workers, cores / workers).", lower_bound=0)
 _define.DEFINE_bool("retry_errors", False, "Run again the jobs whose record is a harness error.")
 _define.DEFINE_bool("summarize_only", False, "Only aggregate the records already in --workdir.")
 _define.DEFINE_bool("summarize", True, "Write the summary when this process's runs are done.")
@@ -178,7 +188,8 @@ def _main():
         counts = ray_engine.run_jobs_on_ray(
             workdir, specs, objectives, settings, FLAGS.shard_index, FLAGS.num_shards,
             retry_errors=FLAGS.retry_errors, address=FLAGS.ray_address,
-            cpus_per_run=FLAGS.ray_cpus_per_run, max_retries=FLAGS.max_retries,
+            cpus_per_run=FLAGS.ray_cpus_per_run, gpus_per_run=FLAGS.ray_gpus_per_run,
+            max_retries=FLAGS.max_retries,
             progress=FLAGS.progress)
         print(f"shard {FLAGS.shard_index}/{FLAGS.num_shards} on Ray: {counts['ran']} runs done now, "
               f"{counts['skipped']} found finished, of {counts['shard_jobs']} in this shard")

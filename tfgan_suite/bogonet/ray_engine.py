@@ -17,6 +17,7 @@ import os
 
 from tfgan_suite.bogonet import sweep
 from tfgan_suite.errors import UserInputError
+from tfgan_suite.utils.cli import GPU_MEMORY_GROWTH
 
 _CONTEXTS = {}  # per worker process: sweep settings (as JSON) -> Context
 
@@ -64,13 +65,16 @@ def run_job(workdir, spec, objective, settings, retry_errors=False, runner=None,
 
 def run_jobs_on_ray(workdir, specs, objectives, settings, shard_index=0, num_shards=1,
                     retry_errors=False, address=None, cpus_per_run=1, max_retries=3, runner=None,
-                    context_factory=None, progress=True):
+                    context_factory=None, progress=True, gpus_per_run=0):
     """Runs this shard's pending jobs as Ray tasks; see the module docstring.
 
     Args:
       address: a Ray cluster to join (``"auto"``, ``"ray://host:10001"``, ...); None starts a local
         Ray instance (unless this process is already connected to one, which is then used).
       cpus_per_run: CPUs Ray reserves per task; TensorFlow in the task uses that many threads.
+      gpus_per_run: GPUs Ray reserves per task (``num_gpus``; Ray sets the task's
+        ``CUDA_VISIBLE_DEVICES``); a fraction puts several tasks on one GPU, which works because
+        every task grows its GPU memory as it needs it (``utils.cli.child_environment``). 0: none.
       max_retries: how often Ray runs a task again after its worker process died.
       runner: ``runner(spec, objective, context, samples_path=...) -> record``, sent to the workers
         (default :func:`tfgan_suite.bogonet.runner.run_one`).
@@ -87,6 +91,8 @@ def run_jobs_on_ray(workdir, specs, objectives, settings, shard_index=0, num_sha
         raise UserInputError(f"--max_retries must be a non-negative int, got {max_retries!r}")
     if not cpus_per_run > 0:
         raise UserInputError(f"--ray_cpus_per_run must be positive, got {cpus_per_run!r}")
+    if not gpus_per_run >= 0:
+        raise UserInputError(f"--ray_gpus_per_run must be >= 0, got {gpus_per_run!r}")
     by_id = {spec["arch_id"]: spec for spec in specs}
     mine = sweep.shard_jobs(sweep.make_jobs(list(by_id), objectives), shard_index, num_shards)
     todo = sweep.pending_jobs(workdir, mine, retry_errors)
@@ -98,9 +104,11 @@ def run_jobs_on_ray(workdir, specs, objectives, settings, shard_index=0, num_sha
         ray.init(address=address, include_dashboard=False, log_to_driver=False)
     threads = str(max(1, int(cpus_per_run)))
     remote = ray.remote(run_job).options(
-        num_cpus=cpus_per_run, max_retries=max_retries, retry_exceptions=False,
+        num_cpus=cpus_per_run, num_gpus=gpus_per_run, max_retries=max_retries,
+        retry_exceptions=False,
         runtime_env={"env_vars": {"TF_NUM_INTRAOP_THREADS": threads,
                                   "TF_NUM_INTEROP_THREADS": threads,
+                                  GPU_MEMORY_GROWTH: "true",
                                   "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL",
                                                                          "3")}})
     futures = {remote.remote(workdir, by_id[a], o, settings, retry_errors, runner,

@@ -31,6 +31,7 @@ import time
 
 from tfgan_suite.bogonet.summary import is_harness_error
 from tfgan_suite.errors import UserInputError
+from tfgan_suite.utils.cli import child_environment
 
 
 def write_json_atomic(path, value):
@@ -184,7 +185,7 @@ def launch_workers(args, num_workers, workdir, total_jobs, threads_per_worker=No
     ``tfgan_suite.reproduce``. Each worker's output goes to ``workdir/logs/shard_<i>.log``.
     """
     os.makedirs(os.path.join(workdir, "logs"), exist_ok=True)
-    env = dict(os.environ)
+    env = child_environment()  # the workers share the machine's GPUs: memory growth
     if threads_per_worker:
         args = [*args, f"--threads={threads_per_worker}"]
     processes = []

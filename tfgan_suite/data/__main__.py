@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from tfgan_suite.data import DatasetError, catalog, load_array, names
+from tfgan_suite.utils.cli import bounded_int
 
 
 def _grid(images, path, ncols=None):
@@ -45,8 +46,8 @@ def _parser():
         sub.add_argument("dataset", help="a name (see `names`), an .npz, an image folder or a tfds directory")
         sub.add_argument("--split", default="train")
         sub.add_argument("--data_dir", default=None)
-        sub.add_argument("--num_examples", type=int, default=None)
-        sub.add_argument("--image_size", type=int, default=None)
+        sub.add_argument("--num_examples", type=bounded_int(1), default=None)
+        sub.add_argument("--image_size", type=bounded_int(1), default=None)
         sub.add_argument("--channels", type=int, default=None, choices=(1, 3))
         sub.add_argument("--no_download", action="store_true", help="fail instead of downloading")
         if command == "inspect":

@@ -20,6 +20,13 @@ estimate). ``sigma`` is differentiable in ``W`` with the vectors held constant, 
 The vectors are created with ``aggregation="only_first_replica"``: every replica computes the same
 update from the same (mirrored) weights, so assigning them inside a ``tf.distribute`` replica
 context needs no cross-replica reduction.
+
+Under a mixed policy (``mixed_float16``) the power iteration runs in float32: its ``_EPSILON = 1e-12``
+is 0 in float16 (smallest positive value ~6e-8), and squared entries of a small kernel flush to
+zero there, so a float16 iteration can divide by zero. The layer turns Keras's variable autocasting
+off (``autocast=False``, which also leaves its inputs uncast) so it reads the float32 kernel and
+vector, normalizes in float32 and casts its inputs, the normalized kernel and the bias to the compute
+dtype for the layer's own product.
 """
 import keras
 import tensorflow as tf
@@ -48,6 +55,7 @@ class SpectralNormalization(keras.layers.Wrapper):
     """
 
     def __init__(self, layer, method="matrix", gain=1.0, power_iterations=1, seed=0, **kwargs):
+        kwargs.setdefault("autocast", False)  # float32 power iteration (module docstring)
         super().__init__(layer, **kwargs)
         if method not in METHODS:
             raise UserInputError(f"unknown spectral norm method {method!r}; valid choices: "
@@ -141,8 +149,9 @@ class SpectralNormalization(keras.layers.Wrapper):
         return sigma
 
     def normalized_kernel(self, training=False):
-        kernel = tf.convert_to_tensor(self.layer.kernel)
-        vector = tf.convert_to_tensor(self.vector)
+        # float32 whatever the compute dtype (module docstring)
+        kernel = tf.cast(tf.convert_to_tensor(self.layer.kernel), tf.float32)
+        vector = tf.cast(tf.convert_to_tensor(self.vector), tf.float32)
         iterations = self.power_iterations if training else 0
         sigma, new_vector = self._power_iteration(kernel, vector, iterations)
         if training:
@@ -150,10 +159,11 @@ class SpectralNormalization(keras.layers.Wrapper):
         return kernel * (self.gain / (sigma + _EPSILON))
 
     def call(self, inputs, training=None):
+        inputs = ops.cast(inputs, self.compute_dtype)  # autocast is off: cast the inputs here
         kernel = self.normalized_kernel(training=bool(training))
         outputs = self._forward(inputs, ops.cast(kernel, inputs.dtype))
         if self.layer.use_bias:
-            outputs = ops.add(outputs, self.layer.bias)
+            outputs = ops.add(outputs, ops.cast(self.layer.bias, outputs.dtype))
         if self.layer.activation is not None:
             outputs = self.layer.activation(outputs)
         return outputs

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from tfgan_suite.metrics import distances, sources
+from tfgan_suite.metrics.inception import default_batch_size
 
 CLASSIFIERS = ("inception", "mnist", "fashion_mnist")
 
@@ -74,11 +75,13 @@ class FeatureNetwork:
 
             self._impl = InceptionExtractor(inception_weights, with_logits=True if need_logits else None)
             self.weights_id = Path(self._impl.weights_path).stem
+            self.batch_size = self._impl.batch_size
         else:
             from tfgan_suite.metrics.domain import domain_classifier
 
             self._impl = domain_classifier(classifier)
             self.weights_id = f"domain_{classifier}"
+            self.batch_size = default_batch_size()
 
     def __call__(self, images_unit):
         if self.name == "inception":
@@ -106,21 +109,38 @@ def _progress(total, desc, enabled):
 
 def extract(source, network, num_samples=None, batch_size=50, seed=0, split="train", keep_features=False,
             keep_logits=False, progress=True, desc="features"):
-    """Streams ``source`` through ``network``; returns ``{"moments", "features"?, "logits"?, "count"}``."""
+    """Streams ``source`` through ``network``; returns ``{"moments", "features"?, "logits"?, "count"}``.
+
+    ``batch_size`` is the streaming batch (a generated sample is drawn batch by batch, so it is part
+    of the sample's definition); consecutive batches are grouped into forward passes of at least
+    ``network.batch_size`` images (sized for the device, ``inception.DEVICE_BATCH_SIZES``), so a
+    GPU runs large batches and copies features to the host once per pass, with the same images.
+    """
     moments = RunningMoments()
     feats, logits = [], []
     total = sources.count_hint(source, num_samples, split)
+    forward_batch = getattr(network, "batch_size", None) or batch_size
+
+    def forward(images):
+        f, l = network(images)
+        moments.update(f)
+        if keep_features:
+            feats.append(np.asarray(f, np.float32))
+        if keep_logits:
+            if l is None:
+                raise ValueError("this network has no logits")
+            logits.append(np.asarray(l, np.float32))
+        bar.update(len(images))
+
     with _progress(total, desc, progress) as bar:
+        pending = []
         for batch in sources.iterate_images(source, num_samples, batch_size, seed, split):
-            f, l = network(batch)
-            moments.update(f)
-            if keep_features:
-                feats.append(np.asarray(f, np.float32))
-            if keep_logits:
-                if l is None:
-                    raise ValueError("this network has no logits")
-                logits.append(np.asarray(l, np.float32))
-            bar.update(len(batch))
+            pending.append(batch)
+            if sum(len(b) for b in pending) >= forward_batch:
+                forward(pending[0] if len(pending) == 1 else np.concatenate(pending))
+                pending = []
+        if pending:
+            forward(pending[0] if len(pending) == 1 else np.concatenate(pending))
     if moments.n == 0:
         raise sources.SourceError(f"the {desc} source yielded no images")
     out = {"moments": moments, "count": moments.n}

@@ -46,6 +46,25 @@ WEIGHTS_HELP = (
 )
 
 
+# Images per Inception forward pass when the caller gives no batch size, by the device TensorFlow
+# computes on. A CPU gains nothing from larger batches (50 is what every CPU figure in docs/ used);
+# an accelerator amortizes its per-call launch and host-transfer overhead over more images (a
+# 299x299x3 input's activations are a few tens of MB, so 200 fits common GPUs; lower it if memory is
+# short). Chosen by review: no GPU run was made here (docs/scale.md).
+DEVICE_BATCH_SIZES = {"CPU": 50, "GPU": 200, "TPU": 200}
+
+
+def default_batch_size(device_type=None):
+    """The forward-pass batch of :data:`DEVICE_BATCH_SIZES` for ``device_type`` (``"CPU"``,
+    ``"GPU"``, ``"TPU"``); ``None``: the device TensorFlow places ops on (an accelerator if any)."""
+    if device_type is None:
+        import tensorflow as tf
+
+        device_type = next((kind for kind in ("TPU", "GPU") if tf.config.list_logical_devices(kind)),
+                           "CPU")
+    return DEVICE_BATCH_SIZES[device_type]
+
+
 class InceptionWeightsError(ValueError):
     """The FID Inception weights are missing, unreadable or lack a needed layer."""
 
@@ -369,13 +388,15 @@ class InceptionExtractor:
       inception_weights: see :func:`resolve_inception_weights`.
       with_logits: see :func:`load_inception`.
       jit_compile: compile the forward pass with XLA (see benchmarks/metric_speed.py for the choice).
-      batch_size: largest batch run at once (larger inputs are chunked).
+      batch_size: largest batch run at once (larger inputs are chunked); default: sized for the
+        device (:func:`default_batch_size`).
     """
 
-    def __init__(self, inception_weights=None, with_logits=None, jit_compile=False, batch_size=50):
+    def __init__(self, inception_weights=None, with_logits=None, jit_compile=False, batch_size=None):
         import tensorflow as tf
 
-        self.batch_size, self._jit = int(batch_size), bool(jit_compile)
+        self.batch_size = int(batch_size or default_batch_size())
+        self._jit = bool(jit_compile)
         self.weights_path = resolve_inception_weights(inception_weights)
         self.model = load_inception(self.weights_path, with_logits=with_logits)
         self.has_logits = isinstance(self.model.output, (list, tuple))
@@ -401,28 +422,31 @@ class InceptionExtractor:
         """Returns ``features [N, 2048]`` or ``(features, logits [N, 1008])`` as float32 numpy arrays.
 
         Inputs larger than ``batch_size`` run in chunks of ``batch_size`` (with ``jit_compile`` the last
-        chunk is zero-padded so that the compiled shape is reused).
+        chunk is zero-padded so that the compiled shape is reused); the chunks' outputs stay on the
+        device and reach the host in one copy (:meth:`_to_host`).
         """
         images = np.asarray(images_0_255)
         if images.ndim != 4 or images.shape[-1] not in (1, 3):
             raise ValueError(f"expected NHWC images with 1 or 3 channels, got shape {images.shape}")
         if images.shape[-1] == 1:
             images = np.repeat(images, 3, axis=-1)
+        import tensorflow as tf
+
         n, bs = len(images), self.batch_size
         if n <= bs:
-            return self._run(images)
+            return self._to_host(self._forward(images))
         parts = []
         for i in range(0, n, bs):
             chunk = images[i:i + bs]
             if len(chunk) < bs and self._jit:
                 chunk = np.concatenate([chunk, np.zeros((bs - len(chunk),) + chunk.shape[1:], chunk.dtype)])
-            parts.append(self._run(chunk))
+            parts.append(self._forward(chunk))
         if self.has_logits:
-            return tuple(np.concatenate([p[k] for p in parts])[:n] for k in range(2))
-        return np.concatenate(parts)[:n]
+            return self._to_host(tuple(tf.concat([p[k] for p in parts], 0)[:n] for k in range(2)))
+        return self._to_host(tf.concat(parts, 0)[:n])
 
-    def _run(self, images):
-        out = self._forward(images)
+    def _to_host(self, out):
+        """The network's output(s) as float32 numpy arrays: the one device-to-host copy of a call."""
         if self.has_logits:
             return tuple(np.asarray(o) for o in out)
         return np.asarray(out)

@@ -97,19 +97,25 @@ def check_arguments(args):
     return output
 
 
-def main(argv=None):
-    from tfgan_suite.errors import UserInputError
+def _parser():
     from tfgan_suite.metrics.domain import DATASETS
+    from tfgan_suite.utils.cli import MAX_SEED, bounded_int
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", required=True, help=f"one of: {', '.join(DATASETS)}")
     parser.add_argument("--data", required=True, help="npz with x_train, y_train, x_test, y_test (uint8)")
-    parser.add_argument("--epochs", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--epochs", type=bounded_int(1), default=None)
+    parser.add_argument("--seed", type=bounded_int(0, MAX_SEED), default=0)
     parser.add_argument("--output", default=None, help="weights path (default: the shipped location)")
     parser.add_argument("--overwrite", action="store_true",
                         help="replace existing weights and their record in domain_classifiers.json")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv=None):
+    from tfgan_suite.errors import UserInputError
+
+    args = _parser().parse_args(argv)
     try:
         output = check_arguments(args)
     except UserInputError as error:

@@ -25,7 +25,20 @@ and made for the global batch (``utils.randomness``); the batch standard deviati
 across replicas, so a run is identical under any number of replicas. A discriminator returning
 several outputs (EBGAN's ``(energy, embedding)``) is differentiated through its first output; a
 vector output is summed per sample (the gradient of ``sum_j D_j(x)``).
+
+**float16**: the inner gradient ``grad_x D`` is a backward pass through the critic's float16 layers,
+whose small values flush to zero (float16 keeps nothing below 2^-24 ~ 6e-8) as an unscaled loss's
+gradients would; then the penalty sees ``||g|| = 0``. Inside :func:`inner_loss_scale` (the step
+enters it with the critic optimizer's dynamic loss scale under ``mixed_float16``),
+:func:`gradient_norms` multiplies D's output by that scale before the inner gradient and divides
+the float32 gradient by it after: exact in real arithmetic, and the float16 intermediates sit where
+loss scaling puts the outer backward pass. A scale too large overflows to inf, the penalty and the
+critic's gradients are then not finite, and the ``LossScaleOptimizer`` skips the update and halves
+the scale: the same dynamic rule keeps both passes in range.
 """
+import contextlib
+import threading
+
 import tensorflow as tf
 
 from tfgan_suite.errors import UserInputError
@@ -35,17 +48,45 @@ from tfgan_suite.utils import randomness
 PERTURBATIONS = ("gaussian", "uniform_std", "symmetric_std")
 
 
+_SCALES = threading.local()  # per thread: replicas of a strategy trace their steps in threads
+
+
+@contextlib.contextmanager
+def inner_loss_scale(scale):
+    """Inside the block :func:`gradient_norms` scales its inner gradient by ``scale`` (a number or
+    a variable such as ``LossScaleOptimizer.dynamic_scale``; ``None``: no scaling)."""
+    stack = _SCALES.__dict__.setdefault("stack", [])
+    stack.append(scale)
+    try:
+        yield
+    finally:
+        stack.pop()
+
+
+def _inner_scale():
+    stack = getattr(_SCALES, "stack", None)
+    return stack[-1] if stack else None
+
+
 def _first_output(outputs):
     return outputs[0] if isinstance(outputs, (tuple, list)) else outputs
 
 
 def gradient_norms(discriminator, points, epsilon=1e-10):
-    """Per-sample ``sqrt(||grad_x sum_j D_j(x)||^2 + epsilon)`` at ``points`` (differentiable)."""
+    """Per-sample ``sqrt(||grad_x sum_j D_j(x)||^2 + epsilon)`` at ``points`` (differentiable);
+    the inner gradient is loss-scaled inside :func:`inner_loss_scale` (module docstring)."""
+    scale = _inner_scale()
+    if scale is not None:
+        scale = tf.stop_gradient(tf.cast(scale, tf.float32))
     with tf.GradientTape() as tape:
         tape.watch(points)
         outputs = tf.cast(_first_output(discriminator(points, training=True)), tf.float32)
         total = tf.reduce_sum(outputs)
+        if scale is not None:
+            total *= scale
     grads = tape.gradient(total, points)
+    if scale is not None:
+        grads = tf.cast(grads, tf.float32) / scale
     squared = tf.reduce_sum(tf.square(tf.reshape(grads, [tf.shape(grads)[0], -1])), axis=1)
     return tf.sqrt(squared + epsilon)
 

@@ -14,20 +14,25 @@ import sys
 
 from absl import app, flags
 
-from tfgan_suite.utils.cli import FlagDefiner, forwarded_args, run_app, run_quietly
+from tfgan_suite.utils.cli import MAX_SEED, FlagDefiner, forwarded_args, run_app, run_quietly
 
 FLAGS = flags.FlagValues()  # this command's own flags (see utils.cli.FlagDefiner)
 _define = FlagDefiner(FLAGS)
 _define.DEFINE_string("suite", None, "mnist, fashion_mnist, stacked_mnist, ring8, grid25 or cifar10.")
 _define.DEFINE_string("workdir", None, "Results directory (resumed); default runs/reproduce/<suite>.")
 _define.DEFINE_list("objectives", None, "Objectives to run (default: the suite's).")
-_define.DEFINE_list("seeds", None, "Seeds (default: 0,1,2).")
-_define.DEFINE_integer("steps", None, "Generator updates per run (default: the suite's budget).")
-_define.DEFINE_integer("num_workers", 1, "Processes on this machine, each running a share of the runs.")
-_define.DEFINE_integer("shard_index", 0, "This process's shard (several machines on one workdir).")
-_define.DEFINE_integer("num_shards", 1, "Number of shards.")
+_define.DEFINE_number_list("seeds", None, "Seeds (default: 0,1,2).",
+                           f"comma-separated integers in [0, {MAX_SEED}]",
+                           lambda value: value == int(value) and 0 <= value <= MAX_SEED)
+_define.DEFINE_integer("steps", None, "Generator updates per run (default: the suite's budget).",
+                       lower_bound=1)
+_define.DEFINE_integer("num_workers", 1, "Processes on this machine, each running a share of the runs.",
+                       lower_bound=1)
+_define.DEFINE_integer("shard_index", 0, "This process's shard (several machines on one workdir).",
+                       lower_bound=0)
+_define.DEFINE_integer("num_shards", 1, "Number of shards.", lower_bound=1)
 _define.DEFINE_integer("threads", 0, "TensorFlow intra-op threads per process (0: TF's default; "
-                       "with --num_workers, cores / workers).")
+                       "with --num_workers, cores / workers).", lower_bound=0)
 _define.DEFINE_bool("retry_errors", False, "Run again the runs whose record is an error.")
 _define.DEFINE_bool("report_only", False, "Only rewrite results.json/results.md from DIR's records.")
 _define.DEFINE_bool("summarize", True, "Write results.json/results.md when this process is done.")

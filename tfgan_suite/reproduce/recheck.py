@@ -29,7 +29,8 @@ _define.DEFINE_list("runs", None, "objective:seed pairs to run again, e.g. nsgan
 _define.DEFINE_string("workdir", None, "Directory for the re-runs (resumed).")
 _define.DEFINE_string("docs_dir", "docs", "The repository's docs directory.")
 _define.DEFINE_integer("threads", None, "TensorFlow intra-op threads of the re-runs (0: TF's default). "
-                       "Default: the record's own (its `threads`; records without it ran with 1).")
+                       "Default: the record's own (its `threads`; records without it ran with 1).",
+                       lower_bound=0)
 
 
 def parse_runs(values):

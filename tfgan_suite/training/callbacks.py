@@ -27,8 +27,9 @@ def draws_points(model):
 
 
 def generator_step(model):
-    """Generator updates made so far (the GAN's step counter)."""
-    return int(model.g_optimizer.iterations.numpy())
+    """Train steps made so far (the model's ``step_counter``: one generator update each, also when
+    float16 loss scaling skipped it)."""
+    return int(model.step_counter.numpy())
 
 
 class StepCounter(keras.callbacks.Callback):

@@ -7,8 +7,10 @@ batch-norm statistics and spectral-norm power-iteration vectors), both optimizer
 
 Nothing else needs saving for an exact resume:
 
-* **RNG**: every draw in a train step is stateless, keyed by ``(seed, g_optimizer.iterations)``
-  (:mod:`tfgan_suite.utils.randomness`), so restoring the optimizer restores the random stream.
+* **RNG**: every draw in a train step is stateless, keyed by ``(seed, step_counter)``
+  (:mod:`tfgan_suite.utils.randomness`; ``GAN.step_counter``), so restoring the counter restores
+  the random stream. A checkpoint written before the counter existed (it then was
+  ``g_optimizer.iterations``) is restored without it and the counter set from that optimizer.
 * **Data position**: the input pipeline is a pure function of the seed (a stateless permutation per
   epoch, see ``data.pipeline``); a resumed run rebuilds it and skips the ``step`` batches already
   consumed (``dataset.skip(step)``, deterministic, recomputed rather than stored). This works the
@@ -50,6 +52,15 @@ def state_is_finite(model):
 def _finite(variable):
     value = variable.numpy() if hasattr(variable, "numpy") else np.asarray(variable)
     return not np.issubdtype(value.dtype, np.floating) or bool(np.all(np.isfinite(value)))
+
+
+def _has_step_counter(path):
+    """Whether the checkpoint at ``path`` holds a ``step_counter`` (unreadable: assume it does,
+    the read then reports the damage)."""
+    try:
+        return any(name.split("/")[0] == "step_counter" for name, _ in tf.train.list_variables(path))
+    except Exception:  # pylint: disable=broad-except
+        return True
 
 
 def _step_of(path):
@@ -104,16 +115,22 @@ class RunCheckpoints:
         for path in reversed(paths):
             if not os.path.isabs(path):
                 path = os.path.join(self.directory, path)
-            mismatch = checkpoint_mismatch.describe(path, self.checkpoint)
+            checkpoint = self.checkpoint
+            if not _has_step_counter(path):  # written before GAN.step_counter: still restorable
+                checkpoint = tf.train.Checkpoint(**{
+                    k: v for k, v in checkpoint_objects(self.model).items() if k != "step_counter"})
+            mismatch = checkpoint_mismatch.describe(path, checkpoint)
             if mismatch:  # other code or flags wrote it: older checkpoints will not fit either
                 raise UserInputError(f"{mismatch}; resume with the flags that wrote it, or choose a new --workdir")
             try:
-                self.checkpoint.read(path).assert_existing_objects_matched()
+                checkpoint.read(path).assert_existing_objects_matched()
             except Exception as error:  # pylint: disable=broad-except  (any read failure: skip it)
                 reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
                 warn(f"checkpoint {path} is unreadable ({type(error).__name__}: {reason}); "
                      f"using the previous one")
                 continue
+            if checkpoint is not self.checkpoint:  # the step then was the generator's iterations
+                self.model.step_counter.assign(self.model.g_optimizer.iterations)
             self.last_good = path
             return _step_of(path)
         if paths:

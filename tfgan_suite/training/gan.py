@@ -7,15 +7,20 @@ alternating and simultaneous updates, the constant and WGAN critic schedules, lo
 Under a ``tf.distribute`` strategy each replica computes its local mean loss and divides by the
 number of replicas, so the summed gradients equal those of the global-batch mean; latent vectors
 and penalty noise are stateless draws for the global batch (see ``utils.randomness``), so a run is
-the same under any number of replicas. The step counter is ``g_optimizer.iterations``: restoring the
-optimizer restores the random stream.
+the same under any number of replicas. The step counter is :attr:`GAN.step_counter`, a variable of
+the model that every ``train_step`` advances (``g_optimizer.iterations`` does not advance when a
+float16 ``LossScaleOptimizer`` skips a non-finite step); it is checkpointed, so restoring a run
+restores the random stream.
+
+Under the ``mixed_float16`` dtype policy ``compile`` wraps both optimizers in a
+``LossScaleOptimizer`` as ``keras.Model.compile`` does (``training.precision.loss_scaled``).
 """
 import keras
 import tensorflow as tf
 
 from tfgan_suite import losses as losses_lib
 from tfgan_suite import penalties as penalties_lib
-from tfgan_suite.training import distribute, step
+from tfgan_suite.training import distribute, precision, step
 from tfgan_suite.training.settings import DEFAULT, is_default, resolve
 
 
@@ -31,6 +36,16 @@ def game_settings(objective, penalty, penalty_options, **overrides):
     options = dict(settings.penalty_options) if not listed else dict(penalty_options or {})
     built = tuple(p if callable(p) else penalties_lib.get(p, **options) for p in names)
     return settings, built
+
+
+def new_step_counter():
+    """The train steps done, as a non-trainable int64 variable of the model (saved with its weights
+    and checkpoints). It keys every random draw of a step, the logged step and the historical
+    averages' counts, and advances on every step, also on one that a ``LossScaleOptimizer``
+    skips for non-finite gradients (its ``iterations`` stays then, so the next step would
+    repeat the skipped step's noise). Every replica computes the same value."""
+    return keras.Variable(0, dtype="int64", trainable=False, name="step_counter",
+                          aggregation="only_first_replica")
 
 
 @keras.saving.register_keras_serializable(package="tfgan_suite")
@@ -51,6 +66,7 @@ class GAN(keras.Model):
         self.latent_dim = int(latent_dim)
         self.seed = int(seed)
         self.ema_generator = None
+        self.step_counter = new_step_counter()
         # The sub-models arrive built; without this Keras would "build" the GAN by calling it on
         # a real batch, which is not what ``call`` (z -> images) takes.
         self.built = True
@@ -81,7 +97,9 @@ class GAN(keras.Model):
           auxiliary_weight, auxiliary_weight_g: with an AC-GAN discriminator (a class-logit head),
             the weights of the class cross-entropy on real images (critic) and on generated
             images (generator) (Odena et al. 2017 weigh both 1; the WGAN-GP code 1 and 0.1).
-          **kwargs: passed to ``keras.Model.compile`` (e.g. ``jit_compile``, ``steps_per_execution``).
+          **kwargs: passed to ``keras.Model.compile`` (e.g. ``jit_compile``, ``steps_per_execution``,
+            ``auto_scale_loss``: under the ``mixed_float16`` policy both optimizers are wrapped in a
+            ``LossScaleOptimizer`` unless they are one already or this is False, as Keras does).
         """
         kwargs.setdefault("jit_compile", False)
         # no Keras-level optimizer: the players have their own, and Keras's default (an unused
@@ -98,8 +116,11 @@ class GAN(keras.Model):
                              f"varying size, which a {step.num_replicas()}-replica strategy cannot "
                              f"split ahead of time; use critic_schedule='constant' or one replica")
         default_d, default_g = settings.optimizers()
-        self.d_optimizer = default_d if is_default(d_optimizer) else d_optimizer
-        self.g_optimizer = default_g if is_default(g_optimizer) else g_optimizer
+        auto_scale_loss = kwargs.get("auto_scale_loss", True)
+        self.d_optimizer, self.g_optimizer = (
+            precision.loss_scaled(default if is_default(given) else given, self.dtype_policy,
+                                  auto_scale_loss)
+            for default, given in ((default_d, d_optimizer), (default_g, g_optimizer)))
         self.settings = settings
         self.game = step.Game(self.objective, penalties, settings.n_critic,
                               settings.critic_schedule, settings.update, settings.clip_value,
@@ -144,7 +165,8 @@ class GAN(keras.Model):
     def checkpoint_objects(self):
         """The trackable state of a run, by name (what ``training.checkpointing`` saves)."""
         objects = {"generator": self.generator, "discriminator": self.discriminator,
-                   "d_optimizer": self.d_optimizer, "g_optimizer": self.g_optimizer}
+                   "d_optimizer": self.d_optimizer, "g_optimizer": self.g_optimizer,
+                   "step_counter": self.step_counter}
         if self.ema_generator is not None:
             objects["ema_generator"] = self.ema_generator
         if self.d_history:
@@ -171,8 +193,9 @@ class GAN(keras.Model):
             labels = None
         pair = step.Pair(self.generator, self.discriminator, self.d_optimizer, self.g_optimizer,
                          self.d_history, self.g_history, self.ema_generator)
-        logs, _ = step.pair_step(self.game, pair, real, self.seed, self.g_optimizer.iterations,
+        logs, _ = step.pair_step(self.game, pair, real, self.seed, self.step_counter.value,
                                  self.latent_dim, labels)
+        self.step_counter.assign_add(1)
         if not self.penalties:
             logs.pop("penalty")
         for name, value in logs.items():

@@ -6,7 +6,12 @@
 * ``float16``: policy ``mixed_float16``; both optimizers are wrapped in
   ``keras.optimizers.LossScaleOptimizer`` (dynamic loss scaling: the loss is multiplied by a scale
   before differentiation, gradients are unscaled before the update, and a step whose gradients are
-  not finite is skipped while the scale halves).
+  not finite is skipped while the scale halves). ``GAN.compile`` and ``SGAN.compile`` wrap them the
+  way ``keras.Model.compile`` does (:func:`loss_scaled`), so a notebook that only calls
+  ``keras.mixed_precision.set_global_policy("mixed_float16")`` gets loss scaling too. The gradient
+  penalties scale their inner gradient by the same dynamic scale (``penalties.gradient``), spectral
+  norm iterates in float32 (``layers.spectral_norm``), and the step count is a variable of the
+  model's own that advances on skipped steps too (``GAN.step_counter``).
 
 What stays float32: variables (kernels), the layers of each network's last spec layer (the
 generator's final ``tanh`` output and the discriminator's final dense; see ``layers.factory``),
@@ -48,10 +53,18 @@ def precision_policy(precision):
         keras.config.set_dtype_policy(previous)
 
 
+def loss_scaled(optimizer, policy, auto_scale_loss=True):
+    """``optimizer`` as ``keras.Model.compile`` leaves it under the model's dtype ``policy`` (a
+    ``DTypePolicy`` or its name): wrapped in a ``LossScaleOptimizer`` when the policy is
+    ``mixed_float16``, ``auto_scale_loss`` is on and it is not one already; unchanged otherwise
+    (Keras 3's rule, ``keras/src/trainers/trainer.py`` ``Trainer.compile``)."""
+    name = getattr(policy, "name", policy)
+    if (auto_scale_loss and name == "mixed_float16" and optimizer
+            and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer)):
+        return keras.optimizers.LossScaleOptimizer(optimizer)
+    return optimizer
+
+
 def wrap_optimizer(optimizer, precision):
     """Wraps ``optimizer`` in a ``LossScaleOptimizer`` for float16 (once); unchanged otherwise."""
-    if policy_name(precision) != "mixed_float16":
-        return optimizer
-    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
-        return optimizer
-    return keras.optimizers.LossScaleOptimizer(optimizer)
+    return loss_scaled(optimizer, policy_name(precision))

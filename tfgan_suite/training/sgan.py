@@ -65,8 +65,8 @@ import keras
 import tensorflow as tf
 
 from tfgan_suite import losses as losses_lib
-from tfgan_suite.training import step
-from tfgan_suite.training.gan import game_settings
+from tfgan_suite.training import precision, step
+from tfgan_suite.training.gan import game_settings, new_step_counter
 from tfgan_suite.training.settings import DEFAULT, is_default
 from tfgan_suite.utils import randomness
 
@@ -171,6 +171,8 @@ class SGAN(keras.Model):
         self.local_discriminators = local_d
         self.messengers = messengers
         self.latent_dim = int(latent_dim or g0.input_shape[-1])
+        with _device(self.global_device):
+            self.step_counter = new_step_counter()  # as GAN.step_counter: keys every draw
         self.built = True  # every network is built by make_pair(): weights can be saved at once
 
     # ------------------------------------------------------------------ placement
@@ -201,7 +203,8 @@ class SGAN(keras.Model):
                 "messengers": list(self.messengers),
                 "local_d_optimizers": list(self.local_d_optimizers),
                 "local_g_optimizers": list(self.local_g_optimizers),
-                "messenger_optimizers": list(self.messenger_optimizers)}
+                "messenger_optimizers": list(self.messenger_optimizers),
+                "step_counter": self.step_counter}
 
     def pair_seed(self, i):
         """Seed of local pair ``i`` (0-based); the global pair uses ``pair_seed(-1)``."""
@@ -218,6 +221,8 @@ class SGAN(keras.Model):
           d_optimizer, g_optimizer: Keras optimizers used as templates: each discriminator (local,
             global, messenger) and each generator gets a fresh copy of the same configuration
             (a ``LossScaleOptimizer`` stays one: float16 loss scaling applies to every network).
+            Under the ``mixed_float16`` policy the templates are wrapped as ``keras.Model.compile``
+            wraps its optimizer (unless ``auto_scale_loss=False``), once.
           loss, penalty, penalty_options, loss_options, n_critic, clip_value: as ``GAN.compile``;
             ``DEFAULT`` takes the objective's paper value (``training.settings``).
           messenger_steps: updates of each re-created messenger against ``G_0`` before ``G_0`` is
@@ -266,8 +271,11 @@ class SGAN(keras.Model):
         self.messenger_steps = messenger_steps
         self.sync_every = sync_every
         default_d, default_g = settings.optimizers()
-        d_template = default_d if is_default(d_optimizer) else d_optimizer
-        g_template = default_g if is_default(g_optimizer) else g_optimizer
+        auto_scale_loss = kwargs.get("auto_scale_loss", True)
+        d_template, g_template = (
+            precision.loss_scaled(default if is_default(given) else given, self.dtype_policy,
+                                  auto_scale_loss)
+            for default, given in ((default_d, d_optimizer), (default_g, g_optimizer)))
 
         def built(template, model, device):
             with _device(device):
@@ -360,7 +368,7 @@ class SGAN(keras.Model):
         if batch is not None and batch < self.num_pairs:
             raise ValueError(f"SGAN needs a batch of at least num_pairs={self.num_pairs} images "
                              f"per critic update, got {batch}")
-        step_count = self.g_optimizer.iterations
+        step_count = self.step_counter.value
         global_seed = self.pair_seed(-1)
         logs = {}
 
@@ -425,6 +433,7 @@ class SGAN(keras.Model):
             logs["messenger_d_loss"] = tf.add_n(messenger_losses) / len(messenger_losses)
         self._log_tracker.update_state(tf.stack([tf.cast(logs[name], tf.float32)
                                              for name in self._log_names]))
+        self.step_counter.assign_add(1)
         return self._results()
 
     def _results(self):

@@ -40,7 +40,9 @@ labels))``; data elements are then ``(images, labels)``. An AC-GAN discriminator
 ``auxiliary_weight`` / ``auxiliary_weight_g`` times the cross-entropies of ``losses.auxiliary``.
 
 **Randomness**: draws are stateless, keyed by ``(seed, step, salt)`` (``utils.randomness``); the
-salts below keep the draws of one step independent.
+salts below keep the draws of one step independent. ``step`` is the model's own ``step_counter``
+(train steps done), not ``optimizer.iterations``, which a ``LossScaleOptimizer`` does not advance
+when it skips a non-finite step: the historical averages count their samples from it too.
 """
 import dataclasses
 from typing import Any, Optional
@@ -48,6 +50,7 @@ from typing import Any, Optional
 import tensorflow as tf
 
 from tfgan_suite.losses.auxiliary import adversarial, class_cross_entropy
+from tfgan_suite.penalties.gradient import inner_loss_scale
 from tfgan_suite.utils import randomness
 
 # Salts of the stateless draws of one step (critic update i draws z with salt i).
@@ -150,6 +153,8 @@ def historical_penalty(weight, model, history):
 
 
 def update_history(model, history, count):
+    """``avg <- avg + (theta - avg) / count``: the running mean of ``theta`` over ``count`` updates
+    (``count`` counts every update, also one a ``LossScaleOptimizer`` skipped)."""
     if history is None:
         return
     count = tf.cast(count, tf.float32)
@@ -171,11 +176,13 @@ def _apply(optimizer, loss, tape, variables):
 
 
 # ---------------------------------------------------------------------- the two players' losses
-def discriminator_losses(game, discriminator, real, fake, seed, labels=None):
+def discriminator_losses(game, discriminator, real, fake, seed, labels=None, optimizer=None):
     """``(loss, penalty, real_outputs, fake_outputs)`` of ``discriminator``; call inside a tape.
 
     ``loss = objective.discriminator_loss(D(real), D(fake))`` and
-    ``penalty = sum_k penalties[k](D, real, fake, seed + [0, k + 1])``.
+    ``penalty = sum_k penalties[k](D, real, fake, seed + [0, k + 1])``; the penalties' inner
+    gradients are scaled by ``optimizer``'s loss scale when it is a ``LossScaleOptimizer``
+    (``penalties.gradient.inner_loss_scale``).
     """
     conditional_judge = conditioned(discriminator, labels)
 
@@ -188,8 +195,9 @@ def discriminator_losses(game, discriminator, real, fake, seed, labels=None):
     loss = game.objective.discriminator_loss(real_out, fake_out) + (
         game.auxiliary_weight * class_cross_entropy(real_all, labels))
     penalty = tf.constant(0.0)
-    for index, penalty_fn in enumerate(game.penalties):
-        penalty += tf.cast(penalty_fn(judge, real, fake, seed + [0, index + 1]), tf.float32)
+    with inner_loss_scale(getattr(optimizer, "dynamic_scale", None)):
+        for index, penalty_fn in enumerate(game.penalties):
+            penalty += tf.cast(penalty_fn(judge, real, fake, seed + [0, index + 1]), tf.float32)
     return loss, penalty, real_out, fake_out
 
 
@@ -206,26 +214,27 @@ def generator_loss(game, discriminator, real, fake, labels=None, real_outputs=No
 
 # ---------------------------------------------------------------------- the two updates
 def discriminator_update(game, discriminator, optimizer, real, fake, seed, labels=None,
-                         history=None):
-    """One critic update on ``real`` vs ``fake`` (fakes are constants here); clips, averages.
+                         history=None, history_count=None):
+    """One critic update on ``real`` vs ``fake`` (fakes are constants here); clips, averages
+    (``history_count``: critic updates including this one, see :func:`critic_batches_before`).
 
     Returns ``(loss, penalty, monitors)``; ``monitors`` is ``objective.monitors`` of this pass.
     """
     fake = tf.stop_gradient(fake)
     with tf.GradientTape() as tape:
         loss, penalty, real_out, fake_out = discriminator_losses(game, discriminator, real, fake,
-                                                                 seed, labels)
+                                                                 seed, labels, optimizer)
         total = loss + penalty + historical_penalty(game.historical_averaging, discriminator,
                                                      history)
         scaled = optimizer.scale_loss(total / num_replicas())
     _apply(optimizer, scaled, tape, discriminator.trainable_variables)
     clip_weights(discriminator, game.clip_value)
-    update_history(discriminator, history, optimizer.iterations)
+    update_history(discriminator, history, history_count)
     return loss, penalty, game.objective.monitors(real_out, fake_out)
 
 
 def generator_update(game, generator, optimizer, z, judge, labels=None, history=None,
-                     ema_generator=None, before_judging=None):
+                     ema_generator=None, before_judging=None, history_count=None):
     """One generator update: ``theta_G <- opt_G(grad judge(G(z)))``; averages and EMA.
 
     Args:
@@ -233,6 +242,7 @@ def generator_update(game, generator, optimizer, z, judge, labels=None, history=
         or SGAN's mean over messengers).
       before_judging: optional ``fn(fake)`` run on the (constant) fakes before ``judge``, outside
         the gradient (SGAN trains its messengers on G_0's batch there: one generator pass).
+      history_count: generator updates including this one (the historical average's count).
     Returns the loss.
     """
     with tf.GradientTape() as tape:
@@ -244,13 +254,13 @@ def generator_update(game, generator, optimizer, z, judge, labels=None, history=
         total = loss + historical_penalty(game.historical_averaging, generator, history)
         scaled = optimizer.scale_loss(total / num_replicas())
     _apply(optimizer, scaled, tape, generator.trainable_variables)
-    update_history(generator, history, optimizer.iterations)
+    update_history(generator, history, history_count)
     if ema_generator is not None:
         update_ema(ema_generator, generator, game.ema_decay)
     return loss
 
 
-def simultaneous_update(game, pair, real, z, seed, labels=None):
+def simultaneous_update(game, pair, real, z, seed, labels=None, history_count=None):
     """Both players from ONE forward pass ``D(x), D(G(z))``: gradients of ``L_D`` (w.r.t. D) and of
     ``L_G`` (w.r.t. G) from that pass, both applied. Returns ``(d_loss, g_loss, penalty,
     monitors)``."""
@@ -258,7 +268,7 @@ def simultaneous_update(game, pair, real, z, seed, labels=None):
     with tf.GradientTape(persistent=True) as tape:
         fake = conditioned(generator, labels)(z, training=True)
         d_loss, penalty, real_out, fake_out = discriminator_losses(game, discriminator, real, fake,
-                                                                   seed, labels)
+                                                                   seed, labels, pair.d_optimizer)
         g_loss = game.objective.generator_loss(
             real_out if game.objective.generator_uses_real else None, fake_out)
         if labels is not None and len(getattr(discriminator, "outputs", None) or ()) == 2:
@@ -277,8 +287,8 @@ def simultaneous_update(game, pair, real, z, seed, labels=None):
     pair.d_optimizer.apply(d_grads, discriminator.trainable_variables)
     pair.g_optimizer.apply(g_grads, generator.trainable_variables)
     clip_weights(discriminator, game.clip_value)
-    update_history(discriminator, pair.d_history, pair.d_optimizer.iterations)
-    update_history(generator, pair.g_history, pair.g_optimizer.iterations)
+    update_history(discriminator, pair.d_history, history_count)
+    update_history(generator, pair.g_history, history_count)
     if pair.ema_generator is not None:
         update_ema(pair.ema_generator, generator, game.ema_decay)
     return d_loss, g_loss, penalty, game.objective.monitors(real_out, fake_out)
@@ -299,8 +309,21 @@ def critic_count(schedule, n_critic, generator_step):
 
 
 def critic_batches_before(schedule, n_critic, generator_step):
-    """Critic batches consumed by generator updates ``0 .. generator_step - 1`` (to resume)."""
-    return sum(critic_count(schedule, n_critic, g) for g in range(int(generator_step)))
+    """Critic batches consumed by generator updates ``0 .. generator_step - 1`` (to resume, and the
+    critic's update count): a Python int for an int step, an int64 tensor for a tensor step.
+
+    Closed form of ``sum(critic_count(g) for g < step)``: under ``wgan`` the warm steps before
+    ``step`` are ``min(step, 25)`` plus the multiples of 500 in ``[25, step)``.
+    """
+    if schedule == "constant":
+        return n_critic * generator_step
+    if isinstance(generator_step, int):
+        warm = min(generator_step, WGAN_WARMUP_STEPS) + max(0, (generator_step - 1) // WGAN_EVERY)
+    else:
+        generator_step = tf.cast(generator_step, tf.int64)
+        warm = (tf.minimum(generator_step, WGAN_WARMUP_STEPS)
+                + tf.maximum(tf.constant(0, tf.int64), (generator_step - 1) // WGAN_EVERY))
+    return warm * WGAN_MANY_CRITIC + (generator_step - warm) * n_critic
 
 
 def scheduled_batches(dataset, n_critic, start_step=0, schedule="wgan"):
@@ -336,6 +359,7 @@ def _scheduled_critic_updates(game, pair, real, labels, seed, step, latent_dim):
         count = tf.identity(count)
     batch = tf.shape(real)[1]
     monitors = {name: tf.constant(0.0) for name in game.objective.monitor_names}
+    updates_before = critic_batches_before(game.critic_schedule, game.n_critic, step)
 
     def body(i, _loss, _penalty, _monitors):
         z = randomness.replica_normal([batch, latent_dim], randomness.step_seed(seed, step, i))
@@ -344,7 +368,7 @@ def _scheduled_critic_updates(game, pair, real, labels, seed, step, latent_dim):
         loss, penalty, monitors = discriminator_update(
             game, pair.discriminator, pair.d_optimizer, real[i], fake,
             randomness.step_seed(seed, step, SALT_SCHEDULED_PENALTY + i), batch_labels,
-            pair.d_history)
+            pair.d_history, updates_before + tf.cast(i, tf.int64) + 1)
         return i + 1, tf.cast(loss, tf.float32), penalty, {
             k: tf.cast(v, tf.float32) for k, v in monitors.items()}
 
@@ -371,7 +395,8 @@ def _critic_updates(game, pair, real, labels, seed, step, latent_dim):
         fakes.append(fake)
         loss, penalty, monitors = discriminator_update(
             game, pair.discriminator, pair.d_optimizer, real_batch, fake,
-            randomness.step_seed(seed, step, SALT_PENALTY + 10 * i), batch_labels, pair.d_history)
+            randomness.step_seed(seed, step, SALT_PENALTY + 10 * i), batch_labels, pair.d_history,
+            tf.cast(step, tf.int64) * game.n_critic + i + 1)
     return loss, penalty, monitors, real_batches[-1], label_batches[-1], fakes, batch
 
 
@@ -385,7 +410,8 @@ def pair_step(game, pair, real, seed, step, latent_dim, labels=None):
         batch = tf.shape(real)[0]
         z = randomness.replica_normal([batch, latent_dim], randomness.step_seed(seed, step, 0))
         d_loss, g_loss, penalty, monitors = simultaneous_update(
-            game, pair, real, z, randomness.step_seed(seed, step, SALT_PENALTY), labels)
+            game, pair, real, z, randomness.step_seed(seed, step, SALT_PENALTY), labels,
+            tf.cast(step, tf.int64) + 1)
         return dict(d_loss=d_loss, g_loss=g_loss, penalty=penalty, **monitors), []
     d_loss, penalty, monitors, last_real, last_labels, fakes, batch = _critic_updates(
         game, pair, real, labels, seed, step, latent_dim)
@@ -394,7 +420,7 @@ def pair_step(game, pair, real, seed, step, latent_dim, labels=None):
     g_loss = generator_update(
         game, pair.generator, pair.g_optimizer, z,
         lambda fake: generator_loss(game, pair.discriminator, last_real, fake, last_labels),
-        last_labels, pair.g_history, pair.ema_generator)
+        last_labels, pair.g_history, pair.ema_generator, history_count=tf.cast(step, tf.int64) + 1)
     return dict(d_loss=d_loss, g_loss=g_loss, penalty=penalty, **monitors), fakes
 
 

@@ -1,4 +1,5 @@
 """Helpers for the command-line entry points (run, evaluate, bogonet)."""
+import argparse
 import contextlib
 import os
 import sys
@@ -34,6 +35,17 @@ def start_tensorflow_quietly():
         tf.config.list_logical_devices()
 
 
+MAX_SEED = 2 ** 32 - 1  # seeds go to numpy and Python's random too: [0, 2^32)
+
+
+def _numbers(items):
+    """The floats of a list flag's items, or None when one is not a number."""
+    try:
+        return [float(item) for item in items]
+    except (TypeError, ValueError):
+        return None
+
+
 class FlagDefiner:
     """``flags.DEFINE_*`` bound to one CLI's own ``FlagValues``.
 
@@ -46,11 +58,54 @@ class FlagDefiner:
     def __init__(self, flag_values):
         self._flag_values = flag_values
 
+    def require(self, name, rule, check):
+        """Bounds flag ``name`` where absl's inclusive ``lower_bound``/``upper_bound`` cannot (an
+        open bound such as ``> 0``): an unset flag (None) passes, a value failing ``check`` is
+        refused when the flags are parsed, before anything runs, in absl's one line
+        ``flag --NAME=VALUE: must be RULE``."""
+        from absl import flags  # pylint: disable=import-outside-toplevel
+
+        flags.register_validator(name, lambda value: value is None or check(value),
+                                 message=f"must be {rule}", flag_values=self._flag_values)
+
+    def DEFINE_number_list(self, name, default, help, rule, check=lambda value: True,
+                           size=None):  # pylint: disable=invalid-name,redefined-builtin
+        """A comma-separated list of numbers (``--mmd_sigmas=1,2,4``), each passing ``check``,
+        ``size`` of them when given; ``rule`` says it all (e.g. ``"comma-separated numbers > 0"``).
+        The values stay strings, as ``DEFINE_list`` gives them. Refused at parse time as
+        :meth:`require` refuses."""
+        from absl import flags  # pylint: disable=import-outside-toplevel
+
+        flags.DEFINE_list(name, default, help, flag_values=self._flag_values)
+        self.require(name, rule,
+                     lambda items: (_numbers(items) is not None and (not size or len(items) == size)
+                                    and all(check(v) for v in _numbers(items))))
+
     def __getattr__(self, name):
         from absl import flags  # pylint: disable=import-outside-toplevel
 
         definer = getattr(flags, name)
         return lambda *args, **kwargs: definer(*args, flag_values=self._flag_values, **kwargs)
+
+
+def bounded_int(lower=None, upper=None):
+    """An argparse ``type`` for the argparse commands (``tfgan_suite.data``, the domain classifier
+    trainer): an int in ``[lower, upper]`` (``None``: unbounded), as absl's ``lower_bound`` /
+    ``upper_bound``; a bad value is refused in argparse's error line, which names the range."""
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+        if (lower is not None and value < lower) or (upper is not None and value > upper):
+            raise argparse.ArgumentTypeError(
+                f"{value} is not an integer in [{'-inf' if lower is None else lower}, "
+                f"{'inf' if upper is None else upper}]")
+        return value
+
+    parse.bounds = (lower, upper)
+    parse.__name__ = "bounded int"  # what argparse calls the type in its messages
+    return parse
 
 
 def parse_flags(flag_values, argv):
@@ -96,6 +151,19 @@ def forwarded_args(flag_values, names):
         else:
             args.append(f"--{name}={value}")
     return args
+
+
+GPU_MEMORY_GROWTH = "TF_FORCE_GPU_ALLOW_GROWTH"
+
+
+def child_environment(environ=None):
+    """The environment of a child process that runs TensorFlow beside other TensorFlow processes
+    (benchmark children, BogoNet and reproduce workers, Ray tasks): ``TF_FORCE_GPU_ALLOW_GROWTH=true``
+    unless set, so each process takes GPU memory as it needs it instead of nearly all of every
+    visible GPU when it starts (TensorFlow's default), which would leave the next one none."""
+    env = dict(os.environ if environ is None else environ)
+    env.setdefault(GPU_MEMORY_GROWTH, "true")
+    return env
 
 
 def limit_threads(threads):
