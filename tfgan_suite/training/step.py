@@ -315,6 +315,8 @@ def critic_batches_before(schedule, n_critic, generator_step):
     Closed form of ``sum(critic_count(g) for g < step)``: under ``wgan`` the warm steps before
     ``step`` are ``min(step, 25)`` plus the multiples of 500 in ``[25, step)``.
     """
+    if not tf.is_tensor(generator_step):
+        generator_step = int(generator_step)
     if schedule == "constant":
         return n_critic * generator_step
     if isinstance(generator_step, int):
