@@ -81,7 +81,10 @@ def test_bad_objective_flags_raise_one_line_user_errors(parsed_flags):
     with pytest.raises(UserInputError, match=r"--mmd_sigmas does not apply to --loss=nsgan; it "
                                              r"applies to --loss=mmd\|rep\|rmb"):
         parsed_flags("--loss=nsgan", "--mmd_sigmas=1")
-    with pytest.raises(UserInputError, match="--rep_weights expects comma-separated numbers"):
+    from absl import flags  # pylint: disable=import-outside-toplevel
+
+    with pytest.raises(flags.IllegalFlagValueError,  # refused while parsing (tests/test_cli_flag_bounds.py)
+                       match=r"--rep_weights=\['a', 'b'\]: must be 2 comma-separated finite numbers"):
         parsed_flags("--loss=rep", "--rep_weights=a,b")
     config = parsed_flags("--loss=rep", "--rep_weights=1,1", "--model_options=width=8")
     with pytest.raises(UserInputError, match="w0 - w1 = 1"):

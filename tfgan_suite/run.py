@@ -149,16 +149,6 @@ def config_from_flags():
         on_nan=FLAGS.on_nan, num_classes=FLAGS.num_classes)
 
 
-def _floats(values, flag):
-    from tfgan_suite.errors import UserInputError
-
-    try:
-        return [float(v) for v in values]
-    except ValueError:
-        raise UserInputError(f"--{flag} expects comma-separated numbers, got "
-                             f"{','.join(values)!r}") from None
-
-
 # objective flags -> the objective option each one sets (an objective without it refuses the flag)
 LOSS_OPTION_FLAGS = {"mmd_sigmas": "sigmas", "rep_weights": "rep_weights"}
 # settings flags whose name differs from the setting's (training.settings.Settings)
@@ -205,7 +195,7 @@ def _objective_options():
     for flag, key in LOSS_OPTION_FLAGS.items():
         if FLAGS[flag].value is not None:
             _check_loss_takes(flag, key)
-            values = _floats(FLAGS[flag].value, flag)
+            values = [float(v) for v in FLAGS[flag].value]  # numbers: checked when parsed
             loss_options[key] = tuple(values) if key == "rep_weights" else values
     for flag, key in (("penalty_weight", "weight"), ("dragan_perturbation", "perturbation"),
                       ("dragan_scale", "scale")):
