@@ -42,7 +42,9 @@ class DivergenceGuard(keras.callbacks.Callback):
 
     Attributes:
       diverged_at: that step, counted from the start of training (``epoch * steps_per_epoch +
-        batch + 1``; ``initial_epoch`` of a resumed ``fit`` is included), or ``None``.
+        batch + 1``; ``initial_epoch`` of a resumed ``fit`` is included), or ``None``. With
+        ``steps_per_execution=k`` Keras reports every ``k``-th step, and this is the last step of
+        the execution in which the first non-finite value appeared.
       bad_metric: the name of the non-finite value.
       last_logs: the logs of the last train step, as floats.
     """

@@ -15,7 +15,7 @@ import tensorflow as tf
 
 from tfgan_suite import losses as losses_lib
 from tfgan_suite import penalties as penalties_lib
-from tfgan_suite.training import distribute, step
+from tfgan_suite.training import distribute, execution, step
 from tfgan_suite.training.settings import DEFAULT, is_default, resolve
 
 
@@ -81,9 +81,22 @@ class GAN(keras.Model):
           auxiliary_weight, auxiliary_weight_g: with an AC-GAN discriminator (a class-logit head),
             the weights of the class cross-entropy on real images (critic) and on generated
             images (generator) (Odena et al. 2017 weigh both 1; the WGAN-GP code 1 and 0.1).
-          **kwargs: passed to ``keras.Model.compile`` (e.g. ``jit_compile``, ``steps_per_execution``).
+          **kwargs: passed to ``keras.Model.compile``. Two defaults differ from Keras's
+            (``training.execution``): ``jit_compile="auto"`` (XLA where it is faster: with a
+            GPU/TPU, not on a CPU-only machine) and ``steps_per_execution="auto"`` (each ``fit``
+            runs the largest divisor of its ``steps_per_epoch`` up to 10 steps per call, so
+            per-batch callbacks see every 10th step; the weights are the same as with 1; pass
+            ``steps_per_execution=1`` for a callback that must see every step).
         """
-        kwargs.setdefault("jit_compile", False)
+        # "auto": XLA where it is faster (training.execution), a concrete value Keras keeps
+        replicas = step.num_replicas()
+        kwargs["jit_compile"], _ = execution.resolve_jit_compile(
+            kwargs.get("jit_compile", execution.AUTO),
+            "default" if replicas == 1 else f"{replicas}-replica")
+        # "auto": chosen by each fit call from its steps_per_epoch (see fit)
+        self.steps_per_execution_setting = kwargs.get("steps_per_execution", execution.AUTO)
+        if self.steps_per_execution_setting == execution.AUTO:
+            kwargs["steps_per_execution"] = 1
         # no Keras-level optimizer: the players have their own, and Keras's default (an unused
         # RMSprop) would be saved, rebuilt by BackupAndRestore and logged as the learning rate
         kwargs.setdefault("optimizer", None)
@@ -163,6 +176,17 @@ class GAN(keras.Model):
 
     def call(self, z, training=False):
         return self.generator(z, training=training)
+
+    def fit(self, *args, **kwargs):
+        """``keras.Model.fit``; with ``steps_per_execution="auto"`` (``compile``'s default) this
+        call runs the largest divisor of ``steps_per_epoch`` up to 10 steps per execution."""
+        if getattr(self, "steps_per_execution_setting", None) == execution.AUTO:
+            count = execution.resolve_steps_per_execution(
+                execution.AUTO, [kwargs.get("steps_per_epoch")])
+            if count != self.steps_per_execution:
+                self.steps_per_execution = count
+                self.train_function = None  # Keras traces its loop for one count
+        return super().fit(*args, **kwargs)
 
     # ------------------------------------------------------------------ the step
     def train_step(self, data):
