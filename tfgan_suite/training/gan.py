@@ -140,6 +140,12 @@ class GAN(keras.Model):
         if self.game.ema_decay is not None:
             self._make_ema_generator()
             self.ema_generator.set_weights(self.generator.get_weights())
+        # the generator step at which a logged value first became non-finite (0: none yet), so
+        # the divergence guard names the exact step although it sees the logs once per execution
+        self.first_non_finite_step, self.first_non_finite_index = (
+            keras.Variable(0, dtype="int64", trainable=False, aggregation="only_first_replica",
+                           name=name) for name in ("first_non_finite_step",
+                                                   "first_non_finite_index"))
         self.d_history = self.g_history = None
         if self.game.historical_averaging:
             def averages(model):
@@ -199,10 +205,34 @@ class GAN(keras.Model):
                                  self.latent_dim, labels)
         if not self.penalties:
             logs.pop("penalty")
+        self._note_first_non_finite(logs)
         for name, value in logs.items():
             self._trackers[name].update_state(value)
         return distribute.step_logs(
             {name: tracker.result() for name, tracker in self._trackers.items()})
+
+    def _note_first_non_finite(self, logs):
+        """Keeps the step and the log name of the first non-finite value (see ``first_non_finite``)."""
+        self._log_names = list(logs)
+        bad = tf.stack([tf.logical_not(tf.reduce_all(tf.math.is_finite(tf.cast(v, tf.float32))))
+                        for v in logs.values()])
+        keep = tf.logical_or(tf.logical_not(tf.reduce_any(bad)), self.first_non_finite_step > 0)
+        self.first_non_finite_index.assign(tf.where(
+            keep, self.first_non_finite_index, tf.argmax(tf.cast(bad, tf.int64), output_type=tf.int64)))
+        self.first_non_finite_step.assign(tf.where(
+            keep, self.first_non_finite_step, tf.cast(self.g_optimizer.iterations, tf.int64)))
+
+    def first_non_finite(self):
+        """``(step, log name)`` of the first non-finite logged value since the last reset, else
+        ``None``: exact although Keras hands callbacks the logs once per execution."""
+        step = int(self.first_non_finite_step.numpy())
+        if not step:
+            return None
+        return step, self._log_names[int(self.first_non_finite_index.numpy())]
+
+    def reset_first_non_finite(self):
+        self.first_non_finite_step.assign(0)
+        self.first_non_finite_index.assign(0)
 
     # ------------------------------------------------------------------ sampling
     def generate(self, n, seed=0, use_ema=True, batch_size=256, labels=None, clip=True):
