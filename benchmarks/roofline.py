@@ -175,7 +175,9 @@ def measure_cli(args):
             return steps
         block()
         if deterministic:
-            tf.config.experimental.disable_op_determinism()
+            from tensorflow.python.framework import config as tf_config  # no public switch-off
+
+            tf_config.disable_op_determinism()
         return name, block, run.config
 
     old = make("before (plain, 1 step per call, op determinism)",
