@@ -55,7 +55,13 @@ _define.DEFINE_integer("log_every", 100, "Steps between CSV/TensorBoard rows (on
 # --- scale and fault tolerance (docs/scale.md) ---
 _define.DEFINE_enum("strategy", "default", ["default", "mirrored", "multi_worker", "tpu"],
                   "tf.distribute strategy; multi_worker reads the cluster from TF_CONFIG.")
-_define.DEFINE_bool("jit_compile", False, "Compile the train step with XLA.")
+_define.DEFINE_bool("jit_compile", None, "Compile the train step with XLA; unset: XLA where it "
+                  "is faster (on a GPU/TPU with one device per step, not on a CPU-only machine; "
+                  "training.execution).")
+_define.DEFINE_integer("steps_per_execution", None, "Train steps per call of the compiled train "
+                     "function (callbacks see every Nth step); must divide --log_every, "
+                     "--sample_every and --checkpoint_every; unset: the largest such divisor "
+                     "up to 10.", lower_bound=1)
 _define.DEFINE_bool("deterministic", None, "TensorFlow op determinism (tf.config.experimental."
                     "enable_op_determinism): the same seed on the same machine gives the same run "
                     "bit for bit. Default: on unless --jit_compile is (Keras compiles the step "
@@ -127,6 +133,7 @@ def _or_default(value):
 
 def config_from_flags():
     """Translates FLAGS into a plain TrainConfig."""
+    from tfgan_suite.training.execution import AUTO
     from tfgan_suite.training.experiment import TrainConfig
 
     settings = {name: _or_default(FLAGS[flag].value) for name, flag in (
@@ -144,7 +151,9 @@ def config_from_flags():
         sample_every=FLAGS.sample_every, log_every=FLAGS.log_every, lr_decay=FLAGS.lr_decay,
         ensemble=FLAGS.ensemble, num_pairs=FLAGS.num_pairs, **_objective_options(),
         # scale and fault tolerance
-        strategy=FLAGS.strategy, jit_compile=FLAGS.jit_compile,
+        strategy=FLAGS.strategy,
+        jit_compile=AUTO if FLAGS.jit_compile is None else FLAGS.jit_compile,
+        steps_per_execution=FLAGS.steps_per_execution or AUTO,
         mixed_precision=FLAGS.mixed_precision, checkpoint_every=FLAGS.checkpoint_every,
         on_nan=FLAGS.on_nan, num_classes=FLAGS.num_classes)
 
@@ -249,6 +258,9 @@ def main(argv):
     logging.set_verbosity(logging.WARNING)  # keep the SavedModel writer's INFO lines off the screen
     try:
         config = config_from_flags()
+        if FLAGS.deterministic and FLAGS.jit_compile is None:  # asked for: XLA's "auto" yields
+            config.jit_compile = False
+        config = experiment.with_execution(config)
         check_settings(config)
         experiment.set_global_determinism(
             config.seed, deterministic_ops=deterministic_ops(FLAGS.deterministic, config.jit_compile))

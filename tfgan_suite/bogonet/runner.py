@@ -231,6 +231,10 @@ def run_one(spec, objective, context, samples_path=None):
         gan.fit(context.dataset(settings.batch_size * n_critic), epochs=1,
                 steps_per_epoch=settings.steps, verbose=0, callbacks=[monitor], shuffle=False)
         record["train_time_s"] = time.perf_counter() - train_start
+        # the execution path (training.execution); the guard sees the logs once per execution,
+        # so diverged_at_step is the end of the execution holding the first non-finite step
+        record["jit_compile"] = bool(gan.jit_compile)
+        record["steps_per_execution"] = int(gan.steps_per_execution)
         record["final_logs"] = {k: _finite_or_none(v) for k, v in monitor.last_logs.items()}
         diverged = monitor.diverged_at is not None
         record["diverged_at_step"] = monitor.diverged_at

@@ -226,7 +226,8 @@ def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
     from tfgan_suite.training.divergence import TrainingDiverged
 
     start, load_start = time.perf_counter(), _load_average()
-    config = train_config(suite, objective, seed, steps, workdir)
+    # the execution path (XLA, steps per call) resolved for this machine: the record says which ran
+    config = experiment.with_execution(train_config(suite, objective, seed, steps, workdir))
     threads = tensorflow_threads()
     record = {"suite": suite.name, "objective": objective, "dataset": suite.dataset, "seed": seed,
               "steps": steps, "model": config.model, "model_options": config.model_options,
@@ -235,12 +236,14 @@ def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
               "metrics": {}, "status": None, "error": None, "train_time_s": None,
               "command": reproduce_command(suite.name, workdir, objective, seed, steps, threads),
               "train_command": train_command(config), "cpu_count": os.cpu_count(),
-              "threads": threads}
+              "threads": threads, "jit_compile": config.jit_compile,
+              "steps_per_execution": config.steps_per_execution}
     generator_path = os.path.join(config.workdir, "generator")
     try:
         record["settings"] = experiment.game_settings(config).as_dict()  # the paper's, resolved
         keras.backend.clear_session()
-        experiment.set_global_determinism(seed)
+        # Keras drops XLA while op determinism is on: an XLA run is deterministic without it
+        experiment.set_global_determinism(seed, deterministic_ops=not config.jit_compile)
         timing_path = os.path.join(config.workdir, "train_time.json")
         if not os.path.isdir(generator_path):  # else trained before a kill: only score it
             train_start = time.perf_counter()

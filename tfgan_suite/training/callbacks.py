@@ -64,6 +64,7 @@ class SampleGrid(keras.callbacks.Callback):
         self.tensorboard_dir = tensorboard_dir
         self.num_classes = num_classes
         self._writer = None
+        self._last_step = 0
 
     def write(self, path):
         """Draws the grid into ``path``; returns the path."""
@@ -97,9 +98,16 @@ class SampleGrid(keras.callbacks.Callback):
             tf.summary.image(self.prefix, image[None], step=step)
         self._writer.flush()
 
+    def on_train_begin(self, logs=None):
+        self._last_step = generator_step(self.model)
+
     def on_train_batch_end(self, batch, logs=None):
-        step = generator_step(self.model)
-        if self.every_n_steps and step % self.every_n_steps == 0:
+        # With steps_per_execution > 1 Keras calls this every few steps: draw the grid when a
+        # multiple of every_n_steps was reached since the last call (exactly on it when the
+        # execution length divides every_n_steps, as the command line's always does).
+        step, last = generator_step(self.model), self._last_step
+        self._last_step = step
+        if self.every_n_steps and step // self.every_n_steps > last // self.every_n_steps:
             self._grid(f"{step:07d}", step)
 
     def on_train_end(self, logs=None):

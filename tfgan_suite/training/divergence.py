@@ -42,7 +42,10 @@ class DivergenceGuard(keras.callbacks.Callback):
 
     Attributes:
       diverged_at: that step, counted from the start of training (``epoch * steps_per_epoch +
-        batch + 1``; ``initial_epoch`` of a resumed ``fit`` is included), or ``None``.
+        batch + 1``; ``initial_epoch`` of a resumed ``fit`` is included), or ``None``. With
+        ``steps_per_execution=k`` Keras reports every ``k``-th step: the exact step is then read
+        from the model's ``first_non_finite()`` (``GAN`` keeps it), else it is the last step of
+        the execution in which the first non-finite value appeared.
       bad_metric: the name of the non-finite value.
       last_logs: the logs of the last train step, as floats.
     """
@@ -58,6 +61,10 @@ class DivergenceGuard(keras.callbacks.Callback):
         """Forget a divergence (after a roll-back) before fitting again."""
         self.diverged_at = self.bad_metric = None
 
+    def on_train_begin(self, logs=None):
+        if hasattr(self.model, "reset_first_non_finite"):  # a new fit (after a roll-back)
+            self.model.reset_first_non_finite()
+
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
 
@@ -69,6 +76,7 @@ class DivergenceGuard(keras.callbacks.Callback):
         bad = first_non_finite(self.last_logs)
         if bad is not None:
             steps_per_epoch = (self.params or {}).get("steps") or 0
-            self.diverged_at = self._epoch * steps_per_epoch + batch + 1
-            self.bad_metric = bad
+            exact = getattr(self.model, "first_non_finite", lambda: None)()
+            self.diverged_at, self.bad_metric = exact or (
+                self._epoch * steps_per_epoch + batch + 1, bad)
             self.model.stop_training = True

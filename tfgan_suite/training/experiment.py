@@ -36,7 +36,8 @@ from tfgan_suite import data as data_lib
 from tfgan_suite import export, losses, models
 from tfgan_suite.errors import UserInputError
 from tfgan_suite.training import callbacks as callbacks_lib
-from tfgan_suite.training import checkpointing, distribute, divergence, precision, schedules
+from tfgan_suite.training import checkpointing, distribute, divergence, execution, precision
+from tfgan_suite.training import schedules
 from tfgan_suite.training import settings as settings_lib
 from tfgan_suite.training import step as step_lib
 from tfgan_suite.training.gan import GAN
@@ -76,7 +77,8 @@ class TrainConfig:
     penalty_options: dict = dataclasses.field(default_factory=dict)
     # --- scale and fault tolerance (docs/scale.md) ---
     strategy: str = "default"  # default | mirrored | multi_worker | tpu (training.distribute)
-    jit_compile: bool = False  # XLA
+    jit_compile: Any = "auto"  # XLA: True | False | "auto" (training.execution)
+    steps_per_execution: Any = "auto"  # train steps per call: int | "auto" (training.execution)
     mixed_precision: Optional[str] = None  # None/float32 | bfloat16 | float16
     checkpoint_every: Optional[int] = None  # None: the multiple of log_every nearest above 1000
     keep_checkpoints: int = 3
@@ -90,8 +92,9 @@ class TrainConfig:
 
 # Fields that may differ when a run is resumed: they do not change the state being trained.
 # (jit_compile is not among them: XLA draws a different noise stream from the same seeds.)
+# steps_per_execution is: each step computes the same numbers whatever the count (training.execution).
 RESUMABLE_CHANGES = ("steps", "verbose", "workdir", "strategy", "checkpoint_every",
-                     "keep_checkpoints", "sample_every", "on_nan")
+                     "keep_checkpoints", "sample_every", "on_nan", "steps_per_execution")
 ON_NAN = ("stop", "restore")
 MAX_NAN_RESTORES = 3
 
@@ -207,7 +210,7 @@ def _compile_kwargs(config):
     penalty, n_critic, schedule, update, clipping, EMA, averaging) and XLA."""
     return dict(**game_settings(config).compile_kwargs(config.steps, config.lr_decay,
                                                        config.mixed_precision),
-                jit_compile=config.jit_compile)
+                jit_compile=config.jit_compile, steps_per_execution=config.steps_per_execution)
 
 
 def build_gan(config, image_channels=None):
@@ -283,6 +286,18 @@ def _validate(config):
     return log_every, _checkpoint_every(config, log_every)
 
 
+def with_execution(config):
+    """``config`` with ``jit_compile`` and ``steps_per_execution`` resolved to concrete values
+    (``training.execution``: ``"auto"`` picks the faster path for this machine and strategy and
+    logs why; steps per execution divide the logging, sample-grid and checkpoint intervals)."""
+    log_every, checkpoint_every = _validate(config)
+    use_xla, reason = execution.resolve_jit_compile(config.jit_compile, config.strategy)
+    execution.log_choice(reason)
+    steps = execution.resolve_steps_per_execution(
+        config.steps_per_execution, (log_every, config.sample_every, checkpoint_every))
+    return dataclasses.replace(config, jit_compile=use_xla, steps_per_execution=steps)
+
+
 class Run:
     """One training run of a :class:`TrainConfig`, step by step::
 
@@ -298,8 +313,8 @@ class Run:
     """
 
     def __init__(self, config):
-        self.config = config
         self.log_every, self.checkpoint_every = _validate(config)
+        self.config = config = with_execution(config)  # the path that runs is the one recorded
         # first: multi-worker must create its strategy before anything else touches TensorFlow
         self.strategy = distribute.make_strategy(config.strategy)
         self.chief = distribute.is_chief(self.strategy)

@@ -20,7 +20,7 @@ import tensorflow as tf
 
 from tfgan_suite import losses as losses_lib
 from tfgan_suite import penalties as penalties_lib
-from tfgan_suite.training import distribute, precision, step
+from tfgan_suite.training import distribute, execution, precision, step
 from tfgan_suite.training.settings import DEFAULT, is_default, resolve
 
 
@@ -97,11 +97,24 @@ class GAN(keras.Model):
           auxiliary_weight, auxiliary_weight_g: with an AC-GAN discriminator (a class-logit head),
             the weights of the class cross-entropy on real images (critic) and on generated
             images (generator) (Odena et al. 2017 weigh both 1; the WGAN-GP code 1 and 0.1).
-          **kwargs: passed to ``keras.Model.compile`` (e.g. ``jit_compile``, ``steps_per_execution``,
+          **kwargs: passed to ``keras.Model.compile``. Two defaults differ from Keras's
+            (``training.execution``): ``jit_compile="auto"`` (XLA where it is faster: with a
+            GPU/TPU, not on a CPU-only machine) and ``steps_per_execution="auto"`` (each ``fit``
+            runs the largest divisor of its ``steps_per_epoch`` up to 10 steps per call, so
+            per-batch callbacks see every 10th step; the weights are the same as with 1; pass
+            ``steps_per_execution=1`` for a callback that must see every step);
             ``auto_scale_loss``: under the ``mixed_float16`` policy both optimizers are wrapped in a
-            ``LossScaleOptimizer`` unless they are one already or this is False, as Keras does).
+            ``LossScaleOptimizer`` unless they are one already or this is False, as Keras does.
         """
-        kwargs.setdefault("jit_compile", False)
+        # "auto": XLA where it is faster (training.execution), a concrete value Keras keeps
+        replicas = step.num_replicas()
+        kwargs["jit_compile"], _ = execution.resolve_jit_compile(
+            kwargs.get("jit_compile", execution.AUTO),
+            "default" if replicas == 1 else f"{replicas}-replica")
+        # "auto": chosen by each fit call from its steps_per_epoch (see fit)
+        self.steps_per_execution_setting = kwargs.get("steps_per_execution", execution.AUTO)
+        if self.steps_per_execution_setting == execution.AUTO:
+            kwargs["steps_per_execution"] = 1
         # no Keras-level optimizer: the players have their own, and Keras's default (an unused
         # RMSprop) would be saved, rebuilt by BackupAndRestore and logged as the learning rate
         kwargs.setdefault("optimizer", None)
@@ -148,6 +161,13 @@ class GAN(keras.Model):
         if self.game.ema_decay is not None:
             self._make_ema_generator()
             self.ema_generator.set_weights(self.generator.get_weights())
+        # the generator step at which a logged value first became non-finite (0: none yet), so
+        # the divergence guard names the exact step although it sees the logs once per execution
+        # (tf.Variables: training state of one fit, not in the model's weights or checkpoints)
+        self.first_non_finite_step, self.first_non_finite_index = (
+            tf.Variable(0, dtype=tf.int64, trainable=False, name=name,
+                        aggregation=tf.VariableAggregation.ONLY_FIRST_REPLICA)
+            for name in ("first_non_finite_step", "first_non_finite_index"))
         self.d_history = self.g_history = None
         if self.game.historical_averaging:
             def averages(model):
@@ -186,6 +206,17 @@ class GAN(keras.Model):
     def call(self, z, training=False):
         return self.generator(z, training=training)
 
+    def fit(self, *args, **kwargs):
+        """``keras.Model.fit``; with ``steps_per_execution="auto"`` (``compile``'s default) this
+        call runs the largest divisor of ``steps_per_epoch`` up to 10 steps per execution."""
+        if getattr(self, "steps_per_execution_setting", None) == execution.AUTO:
+            count = execution.resolve_steps_per_execution(
+                execution.AUTO, [kwargs.get("steps_per_epoch")])
+            if count != self.steps_per_execution:
+                self.steps_per_execution = count
+                self.train_function = None  # Keras traces its loop for one count
+        return super().fit(*args, **kwargs)
+
     # ------------------------------------------------------------------ the step
     def train_step(self, data):
         real, labels = step.unpack(data)
@@ -198,10 +229,34 @@ class GAN(keras.Model):
         self.step_counter.assign_add(1)
         if not self.penalties:
             logs.pop("penalty")
+        self._note_first_non_finite(logs)
         for name, value in logs.items():
             self._trackers[name].update_state(value)
         return distribute.step_logs(
             {name: tracker.result() for name, tracker in self._trackers.items()})
+
+    def _note_first_non_finite(self, logs):
+        """Keeps the step and the log name of the first non-finite value (see ``first_non_finite``)."""
+        self._log_names = list(logs)
+        bad = tf.stack([tf.logical_not(tf.reduce_all(tf.math.is_finite(tf.cast(v, tf.float32))))
+                        for v in logs.values()])
+        keep = tf.logical_or(tf.logical_not(tf.reduce_any(bad)), self.first_non_finite_step > 0)
+        self.first_non_finite_index.assign(tf.where(
+            keep, self.first_non_finite_index, tf.argmax(tf.cast(bad, tf.int64), output_type=tf.int64)))
+        self.first_non_finite_step.assign(tf.where(
+            keep, self.first_non_finite_step, self.step_counter.value))
+
+    def first_non_finite(self):
+        """``(step, log name)`` of the first non-finite logged value since the last reset, else
+        ``None``: exact although Keras hands callbacks the logs once per execution."""
+        step = int(self.first_non_finite_step.numpy())
+        if not step:
+            return None
+        return step, self._log_names[int(self.first_non_finite_index.numpy())]
+
+    def reset_first_non_finite(self):
+        self.first_non_finite_step.assign(0)
+        self.first_non_finite_index.assign(0)
 
     # ------------------------------------------------------------------ sampling
     def generate(self, n, seed=0, use_ema=True, batch_size=256, labels=None, clip=True):

@@ -65,7 +65,7 @@ import keras
 import tensorflow as tf
 
 from tfgan_suite import losses as losses_lib
-from tfgan_suite.training import precision, step
+from tfgan_suite.training import execution, precision, step
 from tfgan_suite.training.gan import game_settings, new_step_counter
 from tfgan_suite.training.settings import DEFAULT, is_default
 from tfgan_suite.utils import randomness
@@ -233,13 +233,17 @@ class SGAN(keras.Model):
           critic_schedule, update, ema_decay, historical_averaging: accepted so the same settings
             can be passed to GAN and SGAN; SGAN supports only the constant schedule, alternating
             updates, no EMA and no historical averaging (anything else: one ``ValueError`` line).
-          **kwargs: passed to ``keras.Model.compile`` (``jit_compile=True`` compiles the step with
-            XLA when the ensemble lives on one device).
+          **kwargs: passed to ``keras.Model.compile``; ``jit_compile`` (default ``"auto"``,
+            ``training.execution``) compiles the step with XLA when the ensemble lives on one
+            device.
         """
-        if kwargs.get("jit_compile") and len(self.devices) > 1:
+        jit = kwargs.get("jit_compile", execution.AUTO)
+        if jit is True and len(self.devices) > 1:
             raise ValueError(f"jit_compile needs SGAN on one device; its pairs are spread over "
                              f"{len(self.devices)} devices (drop jit_compile or pass one device)")
-        kwargs.setdefault("jit_compile", False)
+        # "auto": XLA where it is faster (training.execution); never over several devices
+        kwargs["jit_compile"], _ = execution.resolve_jit_compile(
+            jit, "default" if len(self.devices) <= 1 else f"{len(self.devices)}-device")
         kwargs.setdefault("optimizer", None)  # every network has its own (as GAN.compile)
         super().compile(**kwargs)
         self.objective = losses_lib.get(loss, **(loss_options or {}))

@@ -1,0 +1,117 @@
+"""The execution path (training.execution): XLA and steps per execution, chosen by "auto".
+
+Steps per execution must not change a single weight; the choice must divide every callback interval;
+the path that ran is stored in config.json and a run resumes on it."""
+import json
+import os
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from gan_testutil import all_weights, tiny_dataset, tiny_image_gan
+from tfgan_suite.errors import UserInputError
+from tfgan_suite.training import callbacks, execution, experiment
+from tfgan_suite.training.experiment import TrainConfig
+
+TINY = dict(model_options={"width": 8, "latent_dim": 16}, batch_size=8, log_every=5,
+            checkpoint_every=5, sample_every=1000, verbose=0, seed=11)
+
+
+@pytest.mark.parametrize("intervals, expected", [
+    ((100, 500, 1000), 10), ((100, 250), 10), ((7,), 7), ((11,), 1), ((6, 4), 2), ((), 10),
+    ((5, None, 0), 5)])
+def test_auto_steps_per_execution_is_the_largest_common_divisor_up_to_ten(intervals, expected):
+    assert execution.resolve_steps_per_execution("auto", intervals) == expected
+
+
+def test_explicit_steps_per_execution_must_divide_every_interval():
+    assert execution.resolve_steps_per_execution(4, (100, 500)) == 4
+    with pytest.raises(UserInputError, match=r"steps_per_execution=3 must divide .*\[100, 500\]"):
+        execution.resolve_steps_per_execution(3, (100, 500))
+    for bad in (0, -2, 2.5, "ten", True):
+        with pytest.raises(UserInputError, match="positive integer or 'auto'"):
+            execution.resolve_steps_per_execution(bad, (100,))
+
+
+def test_auto_xla_is_off_on_a_cpu_only_machine_and_under_a_multi_device_strategy():
+    assert tf.config.list_physical_devices("GPU") == []  # CI and this machine: CPU only
+    use, reason = execution.resolve_jit_compile("auto")
+    assert use is False and "CPU-only" in reason
+    use, reason = execution.resolve_jit_compile("auto", "mirrored")
+    assert use is False and "'mirrored' strategy" in reason
+    assert execution.resolve_jit_compile(True) == (True, "")
+    assert execution.resolve_jit_compile("false") == (False, "")
+    with pytest.raises(UserInputError, match="jit_compile must be true, false or 'auto', got 'yes'"):
+        execution.resolve_jit_compile("yes")
+
+
+def test_auto_xla_is_on_when_an_accelerator_is_visible(monkeypatch):
+    monkeypatch.setattr(execution, "accelerator_kinds", lambda: ["GPU"])
+    assert execution.resolve_jit_compile("auto") == (True, "XLA on: GPU visible")
+    assert execution.resolve_jit_compile("auto", "multi_worker")[0] is False
+
+
+def _fit(steps_per_execution, steps=20, jit_compile=False):
+    gan = tiny_image_gan(seed=3)
+    gan.compile(loss="nsgan", steps_per_execution=steps_per_execution, jit_compile=jit_compile)
+    gan.fit(tiny_dataset(), epochs=1, steps_per_epoch=steps, verbose=0, shuffle=False)
+    return gan
+
+
+def test_steps_per_execution_leaves_every_weight_bit_identical():
+    one, ten = _fit(1), _fit(10)
+    assert ten.steps_per_execution == 10 and one.steps_per_execution == 1
+    assert int(ten.g_optimizer.iterations.numpy()) == 20
+    for a, b in zip(all_weights(one), all_weights(ten)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_gan_fit_auto_picks_a_divisor_of_steps_per_epoch():
+    gan = _fit("auto", steps=15)
+    assert gan.steps_per_execution == 5  # 10 does not divide 15: Keras would overrun the epoch
+    assert int(gan.g_optimizer.iterations.numpy()) == 15
+    gan.fit(tiny_dataset(), epochs=1, steps_per_epoch=7, verbose=0, shuffle=False)
+    assert gan.steps_per_execution == 7 and int(gan.g_optimizer.iterations.numpy()) == 22
+
+
+def test_xla_step_is_deterministic_without_op_determinism():
+    from tensorflow.python.framework.config import is_op_determinism_enabled
+
+    assert not is_op_determinism_enabled()  # else Keras would silently drop XLA
+    first, second = _fit(5, jit_compile=True), _fit(5, jit_compile=True)
+    assert first.jit_compile
+    for a, b in zip(all_weights(first), all_weights(second)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_sample_grids_land_on_their_steps_when_executions_are_longer_than_one_step(tmp_path):
+    gan = tiny_image_gan(seed=0)
+    gan.compile(loss="nsgan", steps_per_execution=10)
+    grid = callbacks.SampleGrid(str(tmp_path), every_n_steps=25, num_samples=4)
+    gan.fit(tiny_dataset(), epochs=1, steps_per_epoch=60, verbose=0, shuffle=False,
+            callbacks=[grid])
+    # callbacks run at steps 10, 20, ..., 60: a grid at the first call past each multiple of 25
+    assert sorted(os.listdir(tmp_path)) == ["samples_0000030.png", "samples_0000050.png",
+                                            "samples_final.png"]
+
+
+def test_run_stores_the_resolved_path_and_resumes_across_a_changed_count(tmp_path):
+    straight = experiment.train(TrainConfig(workdir=str(tmp_path / "a"), steps=20, **TINY))
+    with open(tmp_path / "a" / "config.json") as f:
+        saved = json.load(f)
+    assert saved["jit_compile"] is False and saved["steps_per_execution"] == 5
+    assert straight["gan"].steps_per_execution == 5
+
+    workdir = str(tmp_path / "b")
+    experiment.train(TrainConfig(workdir=workdir, steps=10, **TINY))
+    resumed = experiment.train(TrainConfig(workdir=workdir, steps=20, steps_per_execution=1,
+                                           **TINY))
+    assert resumed["gan"].steps_per_execution == 1
+    for a, b in zip(all_weights(resumed["gan"]), all_weights(straight["gan"])):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(UserInputError, match="jit_compile: False -> True"):
+        experiment.Run(TrainConfig(workdir=workdir, steps=30, jit_compile=True, **TINY))
+    with pytest.raises(UserInputError, match="steps_per_execution=3 must divide"):
+        experiment.Run(TrainConfig(workdir=str(tmp_path / "c"), steps_per_execution=3, **TINY))
+    assert not os.path.exists(tmp_path / "c")
