@@ -182,7 +182,9 @@ def measure_cli(args):
 
     old = make("before (plain, 1 step per call, op determinism)",
                dict(jit_compile=False, steps_per_execution=1), True)
-    new = make("default now (auto)", {}, False)
+    # today's default: what "auto" resolves to here, with the CLI's determinism rule (on unless XLA)
+    use_xla = experiment.with_execution(experiment.TrainConfig()).jit_compile
+    new = make("default now (auto)", {}, not use_xla)
     speeds = time_blocks({old[0]: old[1], new[0]: new[1]}, args.rounds)
     rows = [{"name": name, "jit_compile": config.jit_compile,
              "steps_per_execution": config.steps_per_execution,

@@ -2,7 +2,8 @@
 
     python benchmarks/train_step_speed.py --rounds 3 --steps 10 --json benchmarks/results/train_step_speed.json
     python benchmarks/sgan_speed.py --reps 20 --json benchmarks/results/sgan_speed.json
-    python benchmarks/speed_table.py benchmarks/results/train_step_speed.json benchmarks/results/sgan_speed.json
+    python benchmarks/roofline.py --threads 1 --cli --json benchmarks/results/roofline.json
+    python benchmarks/speed_table.py benchmarks/results/train_step_speed.json benchmarks/results/sgan_speed.json benchmarks/results/roofline.json
 
 Each table is followed by the command that measured it and the machine's load average (1 minute)
 before and after, so a reader can tell a quiet measurement from a loaded one.
@@ -61,11 +62,53 @@ def sgan_table(record):
     return "\n".join(lines + ["", _load_note(record)])
 
 
+PATH_LABELS = {"plain": "plain", "plain_spe": "plain, 10 steps/call", "xla": "XLA",
+               "xla_spe": "XLA, 10 steps/call"}
+
+
+def roofline_table(record):
+    """Per architecture / objective: FLOPs per step and, per execution path, steps per CPU-second
+    with the fraction of the matmul rate (the load-robust figure), then the default CLI run."""
+    paths = list(dict.fromkeys(row["path"] for row in record["rows"]))
+    lines = [f"{record['cpu']}, TensorFlow {record['tensorflow']}, "
+             f"{record['threads'] or 'default'} intra-op thread(s): float32 2048x2048 matmul "
+             f"{record['matmul_gflops_cpu']:.0f} GFLOP per CPU-second "
+             f"({record['matmul_gflops']:.0f} GFLOP/s wall). Cells: train steps per CPU-second "
+             f"(fraction of that matmul rate); wall-clock steps/s in brackets.", "",
+             "| model | objective | GFLOP/step | " + " | ".join(PATH_LABELS[p] for p in paths)
+             + " |", "| --- | --- | --- |" + " --- |" * len(paths)]
+    groups = {}
+    for row in record["rows"]:
+        groups.setdefault((row["model"], row["loss"], row["family"]), {})[row["path"]] = row
+    for (model, loss, family), by_path in groups.items():
+        cells = []
+        for path in paths:
+            row = by_path.get(path)
+            cells.append("" if row is None else (
+                f"{row['steps_per_cpu_s']:.2f} ({row['fraction_of_matmul_cpu']:.0%}) "
+                f"[{row['steps_per_s']:.2f}]"))
+        first = next(iter(by_path.values()))
+        lines.append(f"| `{model}` | {loss} ({family}) | {first['gflop_per_step']:.2f} | "
+                     + " | ".join(cells) + " |")
+    if record.get("cli"):
+        lines += ["", "The default command-line run (`python -m tfgan_suite.run`: DCGAN-28, "
+                      "bundled MNIST, its callbacks), the path of before issue 21 against today's "
+                      "default:", "",
+                  "| path | XLA | steps per call | steps/CPU-s | ratio | steps/s (wall) | ratio |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        for row in record["cli"]:
+            lines.append(f"| {row['name']} | {row['jit_compile']} | {row['steps_per_execution']} "
+                         f"| {row['steps_per_cpu_s']:.2f} | {row['vs_before_cpu']:.2f} | "
+                         f"{row['steps_per_s']:.2f} | {row['vs_before_wall']:.2f} |")
+    return "\n".join(lines + ["", _load_note(record)])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("records", nargs="+", help="JSON files written by the speed benchmarks")
     args = parser.parse_args()
-    tables = {"train_step_speed": train_step_table, "sgan_speed": sgan_table}
+    tables = {"train_step_speed": train_step_table, "sgan_speed": sgan_table,
+              "roofline": roofline_table}
     for path in args.records:
         with open(path) as f:
             record = json.load(f)

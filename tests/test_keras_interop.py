@@ -14,14 +14,15 @@ from tfgan_suite import data
 
 
 class StopAt(keras.callbacks.Callback):
-    """Interrupts training (as a preemption would) when the generator step reaches ``step``."""
+    """Interrupts training (as a preemption would) once the generator step has reached ``step``
+    (Keras calls it every ``steps_per_execution`` steps: ``GAN.fit`` runs several per call)."""
 
     def __init__(self, step):
         super().__init__()
         self.step = step
 
     def on_train_batch_end(self, batch, logs=None):
-        if int(self.model.g_optimizer.iterations) == self.step:
+        if int(self.model.g_optimizer.iterations) >= self.step:
             raise KeyboardInterrupt
 
 
