@@ -21,7 +21,7 @@ fraction is against the matmul rate measured the same way (wall or CPU).
 ``--cli`` adds the default command-line run (``python -m tfgan_suite.run`` as a ``Run`` of the
 default ``TrainConfig``, bundled MNIST, its callbacks and data pipeline) on the path of
 before issue 21 (``jit_compile=False, steps_per_execution=1``, op determinism on) against today's
-default (``"auto"``), interleaved in the same way.
+default (``"auto"``, op determinism on unless XLA, as the CLI does), interleaved in the same way.
 
     python benchmarks/roofline.py [--threads 1] [--rounds 2] [--steps 10] [--models dcgan28,...]
                                   [--families nsgan,hinge,...] [--family_model dcgan32] [--cli]
