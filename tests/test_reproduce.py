@@ -215,8 +215,17 @@ def test_recheck_compares_a_rerun_with_the_published_seeds_spread(monkeypatch):
     assert recheck.record_threads({}) == 1  # the published tables' records, written before the field
     table = report.recheck_table({"rule": "r", "command": "c", "checks": [
         {"objective": "nsgan", "seed": 0, "published": 6.0, "rerun": 9.5, "abs_difference": 3.5,
-         "spread": [5.0, 9.0], "within_spread": False, "threads": 0, "published_threads": 1}]})
-    assert "| nsgan seed 0 | TF default (1) | 6 | 9.500 | 3.500 | [5, 9] | **no** |" in table
+         "spread": [5.0, 9.0], "within_spread": False, "threads": 0, "published_threads": 1},
+        {"objective": "nsgan", "seed": 0, "published": 6.0, "rerun": 6.0, "abs_difference": 0.0,
+         "spread": [5.0, 9.0], "within_spread": True, "threads": 1, "published_threads": 1,
+         "jit_compile": False, "steps_per_execution": 10, "published_path": [False, 1]}]})
+    assert ("| nsgan seed 0 | TF default (1) | plain, 1 step/call (plain, 1 step/call) | 6 | 9.500 "
+            "| 3.500 | [5, 9] | **no** |") in table  # a row written before the path fields
+    assert ("| nsgan seed 0 | 1 (1) | plain, 10 steps/call (plain, 1 step/call) | 6 | 6 | 0 | "
+            "[5, 9] | yes |") in table
+    # a re-run on another path is a row of its own
+    assert recheck.check_key({"objective": "nsgan", "seed": 0, "threads": 1}) != recheck.check_key(
+        {"objective": "nsgan", "seed": 0, "threads": 1, "steps_per_execution": 10})
 
 
 def test_sgan_generators_table_lists_the_global_and_every_local_generator():

@@ -72,10 +72,16 @@ def record_threads(record):
     return record.get("threads", 1)
 
 
+def run_path(record):
+    """``(jit_compile, steps_per_execution)`` a record ran with (``training.execution``); records
+    written before those fields ran without XLA, one step per call."""
+    return bool(record.get("jit_compile", False)), int(record.get("steps_per_execution", 1))
+
+
 def check_key(row):
-    """Rows of ``<suite>.recheck.json`` are one per run and thread count (rows written before the
-    field ran with TF's default, 0)."""
-    return row["objective"], row["seed"], row.get("threads", 0)
+    """Rows of ``<suite>.recheck.json`` are one per run, thread count (rows written before the
+    field ran with TF's default, 0) and execution path."""
+    return row["objective"], row["seed"], row.get("threads", 0), run_path(row)
 
 
 def check(document, objective, seed, workdir, threads=None):
@@ -111,7 +117,9 @@ def check(document, objective, seed, workdir, threads=None):
                                (score, published.get("score")) else None),
             "seed_values": values, "spread": [low, high],
             "within_spread": bool(score is not None and low is not None and low <= score <= high),
-            "rerun_status": rerun["status"], "rerun_wall_time_s": rerun["wall_time_s"]}
+            "rerun_status": rerun["status"], "rerun_wall_time_s": rerun["wall_time_s"],
+            "jit_compile": run_path(rerun)[0], "steps_per_execution": run_path(rerun)[1],
+            "published_path": list(run_path(published))}
 
 
 def main(argv):

@@ -156,18 +156,23 @@ def recheck_table(document):
     """Markdown of ``<suite>.recheck.json`` (:mod:`tfgan_suite.reproduce.recheck`)."""
     lines = [f"Re-run check: each record's own command run again in a new workdir; the seeds' "
              f"spread is {document['rule']} (`{document['command']}`).", "",
-             "| run | re-run's TF threads (record's) | published | re-run | difference | "
-             "seeds' spread | within |",
-             "|---|---|---|---|---|---|---|"]
+             "| run | re-run's TF threads (record's) | re-run's path (record's) | published | "
+             "re-run | difference | seeds' spread | within |",
+             "|---|---|---|---|---|---|---|---|"]
     threads = lambda value: str(value) if value else "TF default"  # noqa: E731
     def number(value):  # None: a diverged re-run; whole numbers (mode counts) without decimals
         if value is None:
             return "–"
         return f"{value:.0f}" if float(value).is_integer() else f"{value:.3f}"
+    def path(jit, steps):  # training.execution; rows before those fields: plain, one step
+        return f"{'XLA' if jit else 'plain'}, {steps} step{'s' if steps > 1 else ''}/call"
     for row in document["checks"]:
         low, high = row["spread"]
         lines.append(f"| {row['objective']} seed {row['seed']} | {threads(row.get('threads', 0))} "
-                     f"({threads(row.get('published_threads', 1))}) | {number(row['published'])} | "
+                     f"({threads(row.get('published_threads', 1))}) | "
+                     f"{path(row.get('jit_compile', False), row.get('steps_per_execution', 1))} "
+                     f"({path(*row.get('published_path', (False, 1)))}) | "
+                     f"{number(row['published'])} | "
                      f"{number(row['rerun'])} | {number(row['abs_difference'])} | "
                      f"[{number(low)}, {number(high)}] | "
                      f"{'yes' if row['within_spread'] else '**no**'} |")
