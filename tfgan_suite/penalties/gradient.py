@@ -20,6 +20,10 @@ Both are ``weight * E[(||grad_x D(x_hat)||_2 - k)^2]`` evaluated at different po
   keeps its meaning for images in [0, 1] or [-1, 1]; the Gaussian form's ``c`` is an absolute
   variance that must be tuned to the data range (the authors' README warns about it).
 
+``output="sigmoid"`` differentiates ``sigmoid(D(x))`` instead of the logit ``D(x)``: compare_gan v1's
+DRAGAN (``compare_gan/src/gans/DRAGAN.py``, the gradient of ``D_inter``, the discriminator's
+probability), which the Lucic et al. 2018 suites reproduce.
+
 The norm is ``sqrt(sum g^2 + epsilon)`` so a zero gradient gives no NaN. Random draws are stateless
 and made for the global batch (``utils.randomness``); the batch standard deviation is all-reduced
 across replicas, so a run is identical under any number of replicas. A discriminator returning
@@ -33,17 +37,21 @@ from tfgan_suite.penalties import register
 from tfgan_suite.utils import randomness
 
 PERTURBATIONS = ("gaussian", "uniform_std", "symmetric_std")
+OUTPUTS = ("logits", "sigmoid")
 
 
 def _first_output(outputs):
     return outputs[0] if isinstance(outputs, (tuple, list)) else outputs
 
 
-def gradient_norms(discriminator, points, epsilon=1e-10):
-    """Per-sample ``sqrt(||grad_x sum_j D_j(x)||^2 + epsilon)`` at ``points`` (differentiable)."""
+def gradient_norms(discriminator, points, epsilon=1e-10, output="logits"):
+    """Per-sample ``sqrt(||grad_x sum_j D_j(x)||^2 + epsilon)`` at ``points`` (differentiable);
+    ``output="sigmoid"``: of ``sigmoid(D_j(x))``."""
     with tf.GradientTape() as tape:
         tape.watch(points)
         outputs = tf.cast(_first_output(discriminator(points, training=True)), tf.float32)
+        if output == "sigmoid":
+            outputs = tf.sigmoid(outputs)
         total = tf.reduce_sum(outputs)
     grads = tape.gradient(total, points)
     squared = tf.reduce_sum(tf.square(tf.reshape(grads, [tf.shape(grads)[0], -1])), axis=1)
@@ -106,6 +114,12 @@ def perturb(real, seed, perturbation="symmetric_std", scale=0.5):
     return real + alpha * (perturbed - real)
 
 
+def _check_output(output):
+    if output not in OUTPUTS:
+        raise UserInputError(f"unknown penalty output {output!r}; valid choices: "
+                             f"{', '.join(OUTPUTS)}")
+
+
 def _check_weight(weight):
     if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight < 0:
         raise UserInputError(f"penalty weight must be a non-negative float, got {weight!r}")
@@ -113,23 +127,26 @@ def _check_weight(weight):
 
 
 @register("gradient_penalty")
-def gradient_penalty(weight=10.0, one_sided=False, target=1.0, epsilon=1e-10):
+def gradient_penalty(weight=10.0, one_sided=False, target=1.0, epsilon=1e-10, output="logits"):
     """WGAN-GP: ``weight * E[(||grad D(a x + (1-a) G(z))||_2 - 1)^2]``, ``a ~ U[0,1]`` per sample."""
     weight = _check_weight(weight)
+    _check_output(output)
 
     def penalty(discriminator, real, generated, seed):
         points = interpolate(real, generated, seed)
-        return weight * norm_penalty(gradient_norms(discriminator, points, epsilon), target,
-                                     one_sided)
+        return weight * norm_penalty(gradient_norms(discriminator, points, epsilon, output),
+                                     target, one_sided)
 
     penalty.__name__ = "gradient_penalty"
     return penalty
 
 
 @register("dragan")
-def dragan(weight=10.0, k=1.0, perturbation="symmetric_std", scale=0.5, epsilon=1e-10):
+def dragan(weight=10.0, k=1.0, perturbation="symmetric_std", scale=0.5, epsilon=1e-10,
+           output="logits"):
     """DRAGAN: ``weight * E[(||grad D(x + delta)||_2 - k)^2]`` around perturbed real samples."""
     weight = _check_weight(weight)
+    _check_output(output)
     if perturbation not in PERTURBATIONS:
         raise UserInputError(f"unknown dragan perturbation {perturbation!r}; valid choices: "
                          f"{', '.join(PERTURBATIONS)}")
@@ -139,7 +156,7 @@ def dragan(weight=10.0, k=1.0, perturbation="symmetric_std", scale=0.5, epsilon=
     def penalty(discriminator, real, generated, seed):
         del generated  # DRAGAN only looks around the real data
         points = perturb(real, seed, perturbation, scale)
-        return weight * norm_penalty(gradient_norms(discriminator, points, epsilon), k)
+        return weight * norm_penalty(gradient_norms(discriminator, points, epsilon, output), k)
 
     penalty.__name__ = "dragan"
     return penalty

@@ -20,7 +20,7 @@ METRICS = {
     "domain_fd": ("domain FD ↓", False), "domain_score": ("classifier score ↑", True),
     "modes": ("modes covered ↑", True), "high_quality": ("high-quality fraction ↑", True),
     "kl": ("KL to uniform ↓", False),
-    "fid": ("FID ↓", False), "kid": ("KID ↓", False),
+    "fid_best": ("best-checkpoint FID ↓", False), "fid": ("FID ↓", False), "kid": ("KID ↓", False),
     "precision": ("precision ↑", True), "recall": ("recall ↑", True),
     "density": ("density ↑", True), "coverage": ("coverage ↑", True),
 }
