@@ -350,6 +350,11 @@ def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
                 scorer.save_samples(images, samples_path)
     except TrainingDiverged as error:
         record["status"], record["error"] = "diverged", str(error)
+        if config.export_at:  # the points scored before it diverged still count (their best)
+            record["checkpoints"] = score_checkpoints(suite, config, scorer)
+            finite = [c["fid"] for c in record["checkpoints"] if c["fid"] is not None]
+            if finite:
+                record["metrics"]["fid_best"] = min(finite)
     except Exception as error:  # pylint: disable=broad-except  (a failed run is a result)
         record["status"] = "error"
         record["error"] = traceback.format_exception_only(type(error), error)[-1].strip()[:1000]
