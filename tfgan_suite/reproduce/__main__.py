@@ -114,12 +114,12 @@ def _main():
     if not (FLAGS.summarize or FLAGS.report_only):
         return 0
     records = [r for r in sweep.load_records(workdir) if r.get("suite") == suite.name]
-    if not records:
+    if not records and not report.has_peer_column(suite.anchors):
         from tfgan_suite.errors import UserInputError
 
         raise UserInputError(f"no run records of suite {suite.name!r} under "
                              f"{os.path.join(workdir, 'runs')}")
-    bound_steps = records[0]["steps"]
+    bound_steps = records[0]["steps"] if records else steps
     document = report.results(suite, bound_steps, records, command_line(suite, workdir, bound_steps))
     report.write(workdir, document)
     print(report.markdown_table(document))

@@ -214,7 +214,7 @@ for _name, _dataset in (("lucic_mnist", "mnist"), ("lucic_fashion_mnist", "fashi
         Protocol(**lucic.LUCIC_PROTOCOL), model="lucic_infogan", models={"ebgan": "lucic_infogan"},
         model_options=lucic.MODEL_OPTIONS, objective_fields=lucic.PRESETS,
         budget_unit="critic_updates", log_every=125, train_options={"jit_compile": True},
-        seeds=(0,), budget_note=lucic.BUDGET_NOTE)
+        seeds=(0,), budget_note=lucic.BUDGET_NOTE, anchors=lucic.anchors(_dataset))
 
 
 def get(name):
