@@ -57,3 +57,18 @@ def test_the_two_conventions_differ_and_tf1_keeps_the_first_pixel_at_the_origin(
 def test_unknown_resize_is_refused():
     with pytest.raises(ValueError, match="unknown resize 'nearest'; valid choices: half_pixel, tf1"):
         inception.resize_299(np.zeros((1, 3, 3, 3), np.float32), "nearest")
+
+
+def test_features_do_not_depend_on_the_batch_size(shared_data):
+    """The suites score in batches of 100 (reproduce.runner.INCEPTION_BATCH): the same features,
+    bit for bit, as smaller batches (benchmarks/fid_lucic.py measures the speed)."""
+    from tfgan_suite.metrics.inception import InceptionExtractor
+
+    with np.load(shared_data / "mnist.npz") as arrays:
+        images = np.repeat(arrays["x_test"][:4].astype(np.float32), 3, axis=-1)
+    extractor = InceptionExtractor(inception_weights=shared_data / inception.TORCHSCRIPT_NAME,
+                                   batch_size=4, resize="tf1")
+    whole = extractor(images)
+    extractor.batch_size = 2
+    np.testing.assert_array_equal(extractor(images), whole)
+    assert whole.shape == (4, 2048) and np.isfinite(whole).all()
