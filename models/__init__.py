@@ -130,3 +130,4 @@ def get(name, **overrides):
 
 from tfgan_suite.models import dcgan, mlp, rep, resnet, sngan, toy  # noqa: E402,F401  (register the architectures)
 from tfgan_suite.models import ebgan  # noqa: E402,F401  (autoencoder discriminator)
+from tfgan_suite.models import lucic  # noqa: E402,F401  (Lucic et al. 2018, compare_gan v1)

@@ -35,6 +35,10 @@ for _name in ("beta1", "beta2"):
     _define.require(_name, "in [0, 1)", lambda value: 0 <= value < 1)
 _define.DEFINE_integer("n_critic", None, "Discriminator updates per generator update (default: "
                       "the objective's).", lower_bound=1)
+_define.DEFINE_enum("optimizer", None, ["adam", "rmsprop"], "Both players' optimizer (default: "
+                   "the objective's).")
+_define.DEFINE_list("export_at", [], "Generator steps at which the generator is also exported, to "
+                    "WORKDIR/generators/step_<k> (e.g. to score several points of one run).")
 _define.DEFINE_enum("critic_schedule", None, ["constant", "wgan"], "Critic updates per generator "
                   "update: constant n_critic, or wgan (100 for the first 25 generator updates and "
                   "every 500th, as the WGAN authors' code); default: the objective's.")
@@ -137,7 +141,7 @@ def config_from_flags():
     from tfgan_suite.training.experiment import TrainConfig
 
     settings = {name: _or_default(FLAGS[flag].value) for name, flag in (
-        ("model", "model"), ("lr_d", "lr_d"), ("lr_g", "lr_g"), ("beta_1", "beta1"),
+        ("model", "model"), ("optimizer", "optimizer"), ("lr_d", "lr_d"), ("lr_g", "lr_g"), ("beta_1", "beta1"),
         ("beta_2", "beta2"), ("n_critic", "n_critic"), ("critic_schedule", "critic_schedule"),
         ("update", "update"), ("clip_value", "clip_value"), ("ema_decay", "ema_decay"),
         ("historical_averaging", "historical_averaging"))}
@@ -149,6 +153,7 @@ def config_from_flags():
         dataset=FLAGS.dataset, data_dir=FLAGS.data_dir, batch_size=FLAGS.batch_size,
         steps=FLAGS.steps, seed=FLAGS.seed, workdir=FLAGS.workdir,
         sample_every=FLAGS.sample_every, log_every=FLAGS.log_every, lr_decay=FLAGS.lr_decay,
+        export_at=_steps_list(FLAGS.export_at, "export_at"),
         ensemble=FLAGS.ensemble, num_pairs=FLAGS.num_pairs, **_objective_options(),
         # scale and fault tolerance
         strategy=FLAGS.strategy,
@@ -156,6 +161,17 @@ def config_from_flags():
         steps_per_execution=FLAGS.steps_per_execution or AUTO,
         mixed_precision=FLAGS.mixed_precision, checkpoint_every=FLAGS.checkpoint_every,
         on_nan=FLAGS.on_nan, num_classes=FLAGS.num_classes)
+
+
+def _steps_list(values, flag):
+    from tfgan_suite.errors import UserInputError
+
+    try:
+        return tuple(int(v) for v in values)
+    except ValueError:
+        raise UserInputError(f"--{flag} expects comma-separated generator steps, got "
+                             f"{','.join(values)!r}") from None
+
 
 
 # objective flags -> the objective option each one sets (an objective without it refuses the flag)

@@ -26,12 +26,14 @@ def activation_layer(name, alpha=0.2):
     return keras.layers.Activation(name)
 
 
-def normalization_layer(name, num_classes=None):
-    """The Keras layer for a normalization name (None for ``none``)."""
+def normalization_layer(name, num_classes=None, momentum=0.9, epsilon=1e-5):
+    """The Keras layer for a normalization name (None for ``none``); ``momentum`` (the moving
+    averages' decay) and ``epsilon`` apply to ``batch``."""
     if name == "batch":
         # synchronized: under tf.distribute the statistics are those of the global batch, so a
         # multi-replica step equals the single-device step (plain BN when there is no strategy)
-        return keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=True)
+        return keras.layers.BatchNormalization(momentum=momentum, epsilon=epsilon,
+                                               synchronized=True)
     if name == "conditional_batch":
         return ConditionalBatchNormalization(num_classes)
     if name == "layer":

@@ -36,6 +36,9 @@ ACTIVATIONS = ("linear", "relu", "lrelu", "elu", "selu", "tanh", "sigmoid", "sof
 NORMS = ("none", "batch", "layer", "instance", "conditional_batch")
 SPECTRAL_NORM = (False, True, "matrix", "conv")
 PADDINGS = ("same", "valid")
+# kernel initializers: Keras's default (Glorot uniform), or N(0, init_std^2) / its 2-std truncation
+# (TF1's random_normal_initializer / truncated_normal_initializer, as DCGAN-era reference code used)
+INITIALIZERS = ("default", "normal", "truncated_normal")
 
 _COMMON = {
     "activation": ("linear", "one of " + ", ".join(ACTIVATIONS)),
@@ -45,8 +48,13 @@ _COMMON = {
     "sn_gain": (1.0, "a positive float"),
     "sn_iterations": (1, "a positive int"),
     "use_bias": ("auto", "true, false or auto (no bias when a normalization follows)"),
+    "init": ("default", "one of " + ", ".join(INITIALIZERS)),
+    "init_std": (0.02, "a positive float (standard deviation of init=normal|truncated_normal)"),
+    "bn_momentum": (0.9, "a float in [0, 1) (the moving averages' decay of norm=batch)"),
+    "bn_epsilon": (1e-5, "a positive float (norm=batch)"),
 }
-_WEIGHTED = ("activation", "alpha", "norm", "spectral_norm", "sn_gain", "sn_iterations", "use_bias")
+_WEIGHTED = ("activation", "alpha", "norm", "spectral_norm", "sn_gain", "sn_iterations", "use_bias",
+             "init", "init_std", "bn_momentum", "bn_epsilon")
 # op -> {key: (default or REQUIRED, description)}; the first key is the compact form's positional value.
 REQUIRED = object()
 OPS = {
@@ -80,6 +88,11 @@ OPS = {
     "activation": {"activation": (REQUIRED, _COMMON["activation"][1]), "alpha": _COMMON["alpha"],
 },
     "norm": {"norm": (REQUIRED, _COMMON["norm"][1])},
+    # x -> scale * x + offset, e.g. an image in [-1, 1] to [0, 1] (scale 0.5, offset 0.5)
+    "rescale": {"scale": (REQUIRED, "a finite float"), "offset": (0.0, "a finite float")},
+    # z ~ N(0, 1) per element -> erf(z / sqrt(2)) ~ U[-1, 1]: a uniform latent prior from the
+    # Gaussian draws every GAN here makes (layers.latent)
+    "normal_to_uniform": {},
 }
 _ALIASES = {"k": "kernel", "s": "strides", "act": "activation", "sn": "spectral_norm", "bn": "norm",
             "pad": "padding"}
@@ -110,6 +123,12 @@ def _check_value(index, op, key, value, description):
         "use_bias": lambda v: isinstance(v, bool) or v == "auto",
         "alpha": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
         "sn_gain": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < math.inf,
+        "init": lambda v: v in INITIALIZERS,
+        "init_std": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < math.inf,
+        "bn_momentum": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < 1,
+        "bn_epsilon": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < math.inf,
+        "scale": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
+        "offset": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
         "rate": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < 1,
         "shape": lambda v: isinstance(v, (list, tuple)) and len(v) > 0 and all(
             positive_int(d) for d in v),
@@ -218,6 +237,23 @@ class GlobalSumPooling2D(keras.layers.Layer):
         return (input_shape[0], input_shape[-1])
 
 
+@keras.saving.register_keras_serializable(package="tfgan_suite")
+class NormalToUniform(keras.layers.Layer):
+    """``z -> erf(z / sqrt(2))`` element-wise: maps N(0, 1) draws to U[-1, 1] exactly.
+
+    ``2 Phi(z) - 1 = erf(z / sqrt(2))`` and ``Phi(z) ~ U[0, 1]`` for ``z ~ N(0, 1)`` (the probability
+    integral transform), so a generator whose first layer is this one sees a uniform latent prior
+    while every draw of the training step stays the project's stateless Gaussian one (seeded,
+    resumable, the same under any number of replicas). Not trainable.
+    """
+
+    def call(self, inputs):
+        return keras.ops.erf(inputs * (1.0 / math.sqrt(2.0)))
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
 def _takes_labels(layer):
     return layer["op"] == "conditional_dense" or layer.get("norm") == "conditional_batch"
 
@@ -229,19 +265,35 @@ def _keep_float32(keras_layer):
             target.dtype_policy = "float32"
 
 
+def kernel_initializer(layer):
+    """The Keras initializer of a weighted layer's kernel (``init``, ``init_std``)."""
+    if layer.get("init", "default") == "default":
+        return "glorot_uniform"
+    if layer["init"] == "normal":
+        return keras.initializers.RandomNormal(stddev=layer["init_std"])
+    return keras.initializers.TruncatedNormal(stddev=layer["init_std"])
+
+
 def _core_layer(layer, num_classes=None):
     op = layer["op"]
     if "use_bias" in layer and layer["use_bias"] == "auto":
         # a normalization's own shift makes the bias redundant (its gradient is exactly zero)
         layer = {**layer, "use_bias": layer["norm"] == "none"}
     if op == "dense":
-        return keras.layers.Dense(layer["units"], use_bias=layer["use_bias"])
+        return keras.layers.Dense(layer["units"], use_bias=layer["use_bias"],
+                                  kernel_initializer=kernel_initializer(layer))
     if op == "conv":
         return keras.layers.Conv2D(layer["filters"], layer["kernel"], layer["strides"],
-                                   padding=layer["padding"], use_bias=layer["use_bias"])
+                                   padding=layer["padding"], use_bias=layer["use_bias"],
+                                   kernel_initializer=kernel_initializer(layer))
     if op == "deconv":
         return keras.layers.Conv2DTranspose(layer["filters"], layer["kernel"], layer["strides"],
-                                            padding=layer["padding"], use_bias=layer["use_bias"])
+                                            padding=layer["padding"], use_bias=layer["use_bias"],
+                                            kernel_initializer=kernel_initializer(layer))
+    if op == "rescale":
+        return keras.layers.Rescaling(layer["scale"], layer["offset"])
+    if op == "normal_to_uniform":
+        return NormalToUniform()
     if op == "reshape":
         return keras.layers.Reshape(tuple(layer["shape"]))
     if op == "flatten":
@@ -276,7 +328,8 @@ def layers_for(layer, num_classes=None):
     if layer["op"] in ("dense", "conv", "deconv"):
         out = [conditional.maybe_spectral_norm(core, layer["spectral_norm"], layer["sn_gain"],
                                                layer["sn_iterations"])]
-        norm = conditional.normalization_layer(layer["norm"], num_classes)
+        norm = conditional.normalization_layer(layer["norm"], num_classes,
+                                               layer["bn_momentum"], layer["bn_epsilon"])
         act = conditional.activation_layer(layer["activation"], layer["alpha"])
         out += [x for x in (norm, act) if x is not None]
     return out

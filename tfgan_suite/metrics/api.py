@@ -66,14 +66,16 @@ class RunningMoments:
 class FeatureNetwork:
     """images in [-1, 1] (NHWC) -> (features, logits or None), for one of :data:`CLASSIFIERS`."""
 
-    def __init__(self, classifier="inception", inception_weights=None, need_logits=False):
+    def __init__(self, classifier="inception", inception_weights=None, need_logits=False,
+                 resize="half_pixel", batch_size=50):
         if classifier not in CLASSIFIERS:
             raise ValueError(f"unknown classifier {classifier!r}; valid choices: {', '.join(CLASSIFIERS)}")
         self.name = classifier
         if classifier == "inception":
             from tfgan_suite.metrics.inception import InceptionExtractor
 
-            self._impl = InceptionExtractor(inception_weights, with_logits=True if need_logits else None)
+            self._impl = InceptionExtractor(inception_weights, with_logits=True if need_logits else None,
+                                            resize=resize, batch_size=batch_size)
             self.weights_id = Path(self._impl.weights_path).stem
             self.batch_size = self._impl.batch_size
         else:
@@ -93,11 +95,14 @@ class FeatureNetwork:
 _NETWORKS = {}
 
 
-def feature_network(classifier="inception", inception_weights=None, need_logits=False):
-    """A cached :class:`FeatureNetwork` (building Inception takes seconds)."""
-    key = (classifier, str(inception_weights or os.environ.get("TFGAN_SUITE_INCEPTION_WEIGHTS", "")), need_logits)
+def feature_network(classifier="inception", inception_weights=None, need_logits=False, resize="half_pixel",
+                    batch_size=50):
+    """A cached :class:`FeatureNetwork` (building Inception takes seconds); ``resize``: the Inception
+    input's resize convention (``metrics.inception.RESIZES``), ``batch_size``: images per forward pass."""
+    key = (classifier, str(inception_weights or os.environ.get("TFGAN_SUITE_INCEPTION_WEIGHTS", "")), need_logits,
+           resize, batch_size)
     if key not in _NETWORKS:
-        _NETWORKS[key] = FeatureNetwork(classifier, inception_weights, need_logits)
+        _NETWORKS[key] = FeatureNetwork(classifier, inception_weights, need_logits, resize, batch_size)
     return _NETWORKS[key]
 
 
@@ -151,9 +156,10 @@ def extract(source, network, num_samples=None, batch_size=50, seed=0, split="tra
     return out
 
 
-def inception_features(source, num_samples=None, batch_size=50, seed=0, inception_weights=None, progress=True):
-    """``[N, 2048]`` pool_3 features of any source."""
-    net = feature_network("inception", inception_weights)
+def inception_features(source, num_samples=None, batch_size=50, seed=0, inception_weights=None, progress=True,
+                       resize="half_pixel"):
+    """``[N, 2048]`` pool_3 features of any source; ``resize``: ``metrics.inception.RESIZES``."""
+    net = feature_network("inception", inception_weights, resize=resize, batch_size=batch_size)
     return extract(source, net, num_samples, batch_size, seed, keep_features=True, progress=progress)["features"]
 
 

@@ -9,6 +9,14 @@ count (TF ``SAME`` semantics = torch ``count_include_pad=False``); ``mixed_10``'
 Inputs are RGB in [0, 255], resized bilinearly to 299x299 (half-pixel centres = torch
 ``align_corners=False``, no antialiasing) and scaled as ``(x - 128) / 128``.
 
+Resize conventions (``resize``, :data:`RESIZES`): ``"half_pixel"`` (default): output pixel ``i``
+samples the input at ``(i + 0.5) * in / out - 0.5`` (TF2 ``tf.image.resize``, torch
+``align_corners=False``). ``"tf1"``: TF1's ``tf.image.resize_bilinear(align_corners=False)``, which
+had no half-pixel centres: pixel ``i`` samples ``i * in / out`` (the last input row is reached
+only at the edge; the image is shifted by about half an input pixel), as in TF-GAN's
+``preprocess_image`` that compare_gan v1 (``compare_gan/src/fid_score.py``) and so Lucic et al. 2018
+used. Both clamp at the border and interpolate linearly.
+
 Weights: this package never needs torch at run time. :func:`convert_inception_weights` turns
 
 * the TorchScript archive ``inception_2015-12-05_fid_torchscript.pt`` (read torch-free, through its
@@ -34,6 +42,7 @@ FORMAT_TAG = "tfgan_suite-fid-inception-2015-12-05-v1"
 BN_EPSILON = 1e-3
 NUM_FEATURES = 2048
 NUM_LOGITS = 1008
+RESIZES = ("half_pixel", "tf1")
 
 WEIGHTS_HELP = (
     "the FID Inception weights (TF inception-2015-12-05) are not bundled; provide one of: "
@@ -378,6 +387,30 @@ def load_inception(inception_weights=None, with_logits=None):
     return model
 
 
+def check_resize(resize):
+    if resize not in RESIZES:
+        raise ValueError(f"unknown resize {resize!r}; valid choices: {', '.join(RESIZES)}")
+
+
+def resize_299(images, resize="half_pixel"):
+    """Bilinear resize of NHWC float images to 299x299 under the ``resize`` convention."""
+    import tensorflow as tf
+
+    check_resize(resize)
+    x = tf.cast(images, tf.float32)
+    if x.shape[1] == 299 and x.shape[2] == 299:
+        return x
+    if resize == "tf1":
+        return tf.compat.v1.image.resize_bilinear(x, (299, 299), align_corners=False,
+                                                  half_pixel_centers=False)
+    return tf.image.resize(x, (299, 299), method="bilinear", antialias=False)
+
+
+def preprocess(images, resize="half_pixel"):
+    """[0, 255] NHWC -> the network's input: resized to 299x299, ``(x - 128) / 128``."""
+    return (resize_299(images, resize) - 128.0) / 128.0
+
+
 class InceptionExtractor:
     """Callable: RGB (or grey) NHWC images with values in [0, 255] -> pool_3 features (and logits).
 
@@ -390,11 +423,15 @@ class InceptionExtractor:
       jit_compile: compile the forward pass with XLA (see benchmarks/metric_speed.py for the choice).
       batch_size: largest batch run at once (larger inputs are chunked); default: sized for the
         device (:func:`default_batch_size`).
+      resize: ``"half_pixel"`` or ``"tf1"`` (module docstring).
     """
 
-    def __init__(self, inception_weights=None, with_logits=None, jit_compile=False, batch_size=None):
+    def __init__(self, inception_weights=None, with_logits=None, jit_compile=False, batch_size=None,
+                 resize="half_pixel"):
         import tensorflow as tf
 
+        check_resize(resize)
+        self.resize = resize
         self.batch_size = int(batch_size or default_batch_size())
         self._jit = bool(jit_compile)
         self.weights_path = resolve_inception_weights(inception_weights)
@@ -406,14 +443,8 @@ class InceptionExtractor:
                                     jit_compile=jit_compile)
         self._resize = tf.function(self._preprocess)
 
-    @staticmethod
-    def _preprocess(images):
-        import tensorflow as tf
-
-        x = tf.cast(images, tf.float32)
-        if x.shape[1] != 299 or x.shape[2] != 299:
-            x = tf.image.resize(x, (299, 299), method="bilinear", antialias=False)
-        return (x - 128.0) / 128.0
+    def _preprocess(self, images):
+        return preprocess(images, self.resize)
 
     def _forward(self, images):
         return self._network(self._resize(images))

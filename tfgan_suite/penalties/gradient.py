@@ -20,6 +20,10 @@ Both are ``weight * E[(||grad_x D(x_hat)||_2 - k)^2]`` evaluated at different po
   keeps its meaning for images in [0, 1] or [-1, 1]; the Gaussian form's ``c`` is an absolute
   variance that must be tuned to the data range (the authors' README warns about it).
 
+``output="sigmoid"`` differentiates ``sigmoid(D(x))`` instead of the logit ``D(x)``: compare_gan v1's
+DRAGAN (``compare_gan/src/gans/DRAGAN.py``, the gradient of ``D_inter``, the discriminator's
+probability), which the Lucic et al. 2018 suites reproduce.
+
 The norm is ``sqrt(sum g^2 + epsilon)`` so a zero gradient gives no NaN. Random draws are stateless
 and made for the global batch (``utils.randomness``); the batch standard deviation is all-reduced
 across replicas, so a run is identical under any number of replicas. A discriminator returning
@@ -46,6 +50,7 @@ from tfgan_suite.penalties import register
 from tfgan_suite.utils import randomness
 
 PERTURBATIONS = ("gaussian", "uniform_std", "symmetric_std")
+OUTPUTS = ("logits", "sigmoid")
 
 
 _SCALES = threading.local()  # per thread: replicas of a strategy trace their steps in threads
@@ -72,15 +77,18 @@ def _first_output(outputs):
     return outputs[0] if isinstance(outputs, (tuple, list)) else outputs
 
 
-def gradient_norms(discriminator, points, epsilon=1e-10):
+def gradient_norms(discriminator, points, epsilon=1e-10, output="logits"):
     """Per-sample ``sqrt(||grad_x sum_j D_j(x)||^2 + epsilon)`` at ``points`` (differentiable);
-    the inner gradient is loss-scaled inside :func:`inner_loss_scale` (module docstring)."""
+    ``output="sigmoid"``: of ``sigmoid(D_j(x))``. The inner gradient is loss-scaled inside
+    :func:`inner_loss_scale` (module docstring)."""
     scale = _inner_scale()
     if scale is not None:
         scale = tf.stop_gradient(tf.cast(scale, tf.float32))
     with tf.GradientTape() as tape:
         tape.watch(points)
         outputs = tf.cast(_first_output(discriminator(points, training=True)), tf.float32)
+        if output == "sigmoid":
+            outputs = tf.sigmoid(outputs)
         total = tf.reduce_sum(outputs)
         if scale is not None:
             total *= scale
@@ -147,6 +155,12 @@ def perturb(real, seed, perturbation="symmetric_std", scale=0.5):
     return real + alpha * (perturbed - real)
 
 
+def _check_output(output):
+    if output not in OUTPUTS:
+        raise UserInputError(f"unknown penalty output {output!r}; valid choices: "
+                             f"{', '.join(OUTPUTS)}")
+
+
 def _check_weight(weight):
     if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight < 0:
         raise UserInputError(f"penalty weight must be a non-negative float, got {weight!r}")
@@ -154,23 +168,26 @@ def _check_weight(weight):
 
 
 @register("gradient_penalty")
-def gradient_penalty(weight=10.0, one_sided=False, target=1.0, epsilon=1e-10):
+def gradient_penalty(weight=10.0, one_sided=False, target=1.0, epsilon=1e-10, output="logits"):
     """WGAN-GP: ``weight * E[(||grad D(a x + (1-a) G(z))||_2 - 1)^2]``, ``a ~ U[0,1]`` per sample."""
     weight = _check_weight(weight)
+    _check_output(output)
 
     def penalty(discriminator, real, generated, seed):
         points = interpolate(real, generated, seed)
-        return weight * norm_penalty(gradient_norms(discriminator, points, epsilon), target,
-                                     one_sided)
+        return weight * norm_penalty(gradient_norms(discriminator, points, epsilon, output),
+                                     target, one_sided)
 
     penalty.__name__ = "gradient_penalty"
     return penalty
 
 
 @register("dragan")
-def dragan(weight=10.0, k=1.0, perturbation="symmetric_std", scale=0.5, epsilon=1e-10):
+def dragan(weight=10.0, k=1.0, perturbation="symmetric_std", scale=0.5, epsilon=1e-10,
+           output="logits"):
     """DRAGAN: ``weight * E[(||grad D(x + delta)||_2 - k)^2]`` around perturbed real samples."""
     weight = _check_weight(weight)
+    _check_output(output)
     if perturbation not in PERTURBATIONS:
         raise UserInputError(f"unknown dragan perturbation {perturbation!r}; valid choices: "
                          f"{', '.join(PERTURBATIONS)}")
@@ -180,7 +197,7 @@ def dragan(weight=10.0, k=1.0, perturbation="symmetric_std", scale=0.5, epsilon=
     def penalty(discriminator, real, generated, seed):
         del generated  # DRAGAN only looks around the real data
         points = perturb(real, seed, perturbation, scale)
-        return weight * norm_penalty(gradient_norms(discriminator, points, epsilon), k)
+        return weight * norm_penalty(gradient_norms(discriminator, points, epsilon, output), k)
 
     penalty.__name__ = "dragan"
     return penalty

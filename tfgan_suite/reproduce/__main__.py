@@ -18,7 +18,8 @@ from tfgan_suite.utils.cli import MAX_SEED, FlagDefiner, forwarded_args, run_app
 
 FLAGS = flags.FlagValues()  # this command's own flags (see utils.cli.FlagDefiner)
 _define = FlagDefiner(FLAGS)
-_define.DEFINE_string("suite", None, "mnist, fashion_mnist, stacked_mnist, ring8, grid25 or cifar10.")
+_define.DEFINE_string("suite", None, "mnist, fashion_mnist, stacked_mnist, ring8, grid25, cifar10, "
+                      "lucic_mnist or lucic_fashion_mnist.")
 _define.DEFINE_string("workdir", None, "Results directory (resumed); default runs/reproduce/<suite>.")
 _define.DEFINE_list("objectives", None, "Objectives to run (default: the suite's).")
 _define.DEFINE_number_list("seeds", None, "Seeds (default: 0,1,2).",
@@ -104,7 +105,7 @@ def _main():
                       file=sys.stderr)
                 return 1
         else:
-            scorer = runner.Scorer(suite)
+            scorer = runner.Scorer(suite, cache_dir=workdir)
 
             def run(spec, objective, context, samples_path=None):
                 return runner.run_one(suite, objective, spec["seed"], steps, workdir, context,
@@ -118,12 +119,12 @@ def _main():
     if not (FLAGS.summarize or FLAGS.report_only):
         return 0
     records = [r for r in sweep.load_records(workdir) if r.get("suite") == suite.name]
-    if not records:
+    if not records and not report.has_peer_column(suite.anchors):
         from tfgan_suite.errors import UserInputError
 
         raise UserInputError(f"no run records of suite {suite.name!r} under "
                              f"{os.path.join(workdir, 'runs')}")
-    bound_steps = records[0]["steps"]
+    bound_steps = records[0]["steps"] if records else steps
     document = report.results(suite, bound_steps, records, command_line(suite, workdir, bound_steps))
     report.write(workdir, document)
     print(report.markdown_table(document))

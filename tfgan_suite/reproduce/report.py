@@ -20,7 +20,7 @@ METRICS = {
     "domain_fd": ("domain FD ↓", False), "domain_score": ("classifier score ↑", True),
     "modes": ("modes covered ↑", True), "high_quality": ("high-quality fraction ↑", True),
     "kl": ("KL to uniform ↓", False),
-    "fid": ("FID ↓", False), "kid": ("KID ↓", False),
+    "fid_best": ("best-checkpoint FID ↓", False), "fid": ("FID ↓", False), "kid": ("KID ↓", False),
     "precision": ("precision ↑", True), "recall": ("recall ↑", True),
     "density": ("density ↑", True), "coverage": ("coverage ↑", True),
 }
@@ -70,9 +70,16 @@ def _mean_or_none(values):
     return statistics.fmean(values) if values else None
 
 
+def has_peer_column(anchors):
+    """Whether a suite's anchors are a peer's per-objective table (shown beside ours, every
+    objective listed, "running" where no run has finished yet)."""
+    return any("objective" in a for a in anchors)
+
+
 def results(suite, steps, records, command):
     """The ``results.json`` document of ``records`` (objectives in the suite's order)."""
-    order = [o for o in suite.objectives if any(r["objective"] == o for r in records)]
+    order = [o for o in suite.objectives
+             if has_peer_column(suite.anchors) or any(r["objective"] == o for r in records)]
     order += sorted({r["objective"] for r in records} - set(order))
     cpus = {r.get("cpu_count") for r in records} - {None}
     return {"suite": suite.name, "dataset": suite.dataset, "steps": steps,
@@ -107,8 +114,67 @@ def does_not_train(summary):
     return flagged
 
 
+def _peer_cell(anchor):
+    if anchor is None:
+        return "not in their study"
+    return f"{anchor['fid']:.1f} ± {anchor['std']:.1f}"
+
+
+def peer_table(document):
+    """Markdown of a suite whose anchors are a peer's per-objective FIDs (Lucic et al. 2018):
+    their number beside ours for every objective, "running" where no run has finished."""
+    anchors = {a["objective"]: a for a in document["anchors"] if a.get("objective")}
+    summary = document["summary"]
+    protocol = document["protocol"]
+    metrics = [m for m in ("fid_best", "fid", "kid", "precision", "recall")
+               if any(m in row["metrics"] for row in summary.values())] or ["fid_best", "fid"]
+    lines = [f"Budget: {document['steps']} discriminator updates per run. "
+             f"{document['budget_note']}", "",
+             f"Protocol: {protocol['num_generated']} generated images against "
+             f"{protocol['num_reference']} real `{protocol['reference_split']}` images; features: "
+             f"{protocol['feature_network']}, resize `{protocol.get('resize', 'half_pixel')}`; "
+             f"scored at {protocol.get('checkpoints', 1)} points of each run. Ours: mean ± std over "
+             f"the seeds that finished; training minutes per run on "
+             f"{document.get('cpu_count') or '?'} CPU cores under the 1-minute load average in "
+             f"the last column (shared machine).", "",
+             "| objective | published FID (Lucic et al.) | "
+             + " | ".join(f"ours: {METRICS[m][0]}" for m in metrics)
+             + " | runs ok | train min/run | load |",
+             "|---|---|" + "---|" * len(metrics) + "---|---|---|"]
+    for objective in document["objectives"]:
+        row = summary.get(objective)
+        published = _peer_cell(anchors.get(objective))
+        if row is None or row["ok"] == 0:
+            status = "running" if row is None else ", ".join(
+                f"{n} {s}" for s, n in sorted(row["statuses"].items()))
+            lines.append(f"| {objective} | {published} | " + " | ".join([status] * len(metrics))
+                         + f" | {0 if row is None else row['ok']}/{0 if row is None else row['runs']}"
+                         + " | – | – |")
+            continue
+        cells = [_cell(row["metrics"].get(m), _digits(m)) for m in metrics]
+        minutes = row.get("mean_train_time_s") or row["mean_wall_time_s"]
+        load = row.get("mean_train_load")
+        lines.append(f"| {objective} | {published} | " + " | ".join(cells)
+                     + f" | {row['ok']}/{row['runs']} | {minutes / 60:.1f} | "
+                     + (f"{load:.1f}" if load is not None else "–") + " |")
+    lines += ["", "Published numbers:"]
+    seen = set()
+    for anchor in document["anchors"]:
+        if anchor.get("objective") is None:
+            lines.append(f"- With the settings suggested by each objective's authors, their best "
+                         f"GAN reached FID {anchor['fid_text']}: {anchor['meaning']}. Source: "
+                         f"{anchor['source']}.")
+        elif (anchor["source"], anchor["meaning"]) not in seen:
+            seen.add((anchor["source"], anchor["meaning"]))
+            lines.append(f"- Published FID column: {anchor['meaning']} Source: {anchor['source']}.")
+    lines += ["", f"Command: `{portable_command(document['command'])}`"]
+    return "\n".join(lines)
+
+
 def markdown_table(document, image_dir=None):
     """The suite's Markdown: budget, protocol, the table (mean ± std over seeds), anchors, grids."""
+    if has_peer_column(document.get("anchors", ())):
+        return peer_table(document)
     summary = {o: document["summary"][o] for o in document.get("objectives", document["summary"])}
     metrics = [m for m in METRICS if any(m in row["metrics"] for row in summary.values())]
     protocol = document["protocol"]

@@ -23,6 +23,32 @@ PRIMARY_METRIC = {"domain": "domain_fd", "stacked_modes": "modes", "inception": 
                   "toy_modes": "modes"}
 
 
+def primary_metric(protocol):
+    """The metric a suite's table ranks by: ``fid_best`` under ``report="best_checkpoint"``."""
+    if getattr(protocol, "report", "final") == "best_checkpoint":
+        return "fid_best"
+    return PRIMARY_METRIC[protocol.kind]
+
+
+def score_checkpoints(suite, config, scorer):
+    """FID and KID of each generator snapshot of a run (``config.export_at``), in step order;
+    a snapshot with non-finite samples gets ``None``."""
+    from tfgan_suite.training.callbacks import snapshot_path
+
+    n_critic = suite.n_critic(config.loss)
+    scored = []
+    for step in sorted(config.export_at):
+        path = snapshot_path(os.path.join(config.workdir, "generators"), step)
+        entry = {"generator_step": step, "critic_updates": step * n_critic, "fid": None,
+                 "kid": None}
+        if os.path.isdir(path):
+            images = load_generated(path, suite.protocol.num_generated, suite.protocol.sample_seed)
+            if np.isfinite(images).all():
+                entry.update(scorer.fid_kid(images)[0])
+        scored.append(entry)
+    return scored
+
+
 def bind_workdir(workdir, suite, steps):
     """Binds ``workdir`` to (suite, steps, batch size, protocol) in ``suite.json``; refuses a workdir
     of another suite or budget, or one holding other files (nothing is overwritten)."""
@@ -53,12 +79,16 @@ def train_dir(workdir, objective, seed):
 
 
 def train_config(suite, objective, seed, steps, workdir):
-    """The :class:`TrainConfig` of one run of ``suite``."""
+    """The :class:`TrainConfig` of one run of ``suite``; ``steps`` is the suite's budget (in its
+    ``budget_unit``), the config's ``steps`` the run's generator updates."""
     from tfgan_suite.training.experiment import TrainConfig
 
+    steps = suite.generator_steps(objective, steps)
     return TrainConfig(**suite.train_fields(objective), seed=seed, steps=steps,
                        workdir=train_dir(workdir, objective, seed), verbose=0,
-                       sample_every=max(steps // 4, 1), log_every=min(100, steps))
+                       sample_every=max(steps // 4, 1),
+                       log_every=math.gcd(steps, suite.log_every),
+                       export_at=suite.export_points(steps))
 
 
 def _flag_value(value):
@@ -122,12 +152,18 @@ def load_generated(generator_path, n, seed, batch_size=EVAL_BATCH):
     return samples if samples.ndim == 2 else np.clip(samples, -1.0, 1.0)
 
 
-class Scorer:
-    """Scores generated images under a suite's protocol; caches the reference statistics."""
+INCEPTION_BATCH = 100  # images per Inception forward pass (benchmarks/fid_speed.py)
 
-    def __init__(self, suite):
+
+class Scorer:
+    """Scores generated images under a suite's protocol; caches the reference statistics (in
+    memory, and for Inception features in ``cache_dir`` when given: computed once per workdir,
+    shared by its workers)."""
+
+    def __init__(self, suite, cache_dir=None):
         self.suite = suite
         self.protocol = suite.protocol
+        self.cache_dir = cache_dir
         self._reference = None
 
     def _reference_images(self):
@@ -135,6 +171,44 @@ class Scorer:
 
         return data_lib.load_array(self.suite.data_source(), split=self.protocol.reference_split,
                                    num_examples=self.protocol.num_reference or None)
+
+    def _inception_features(self, images):
+        from tfgan_suite import metrics
+
+        return metrics.inception_features(images, progress=False, batch_size=INCEPTION_BATCH,
+                                          resize=self.protocol.resize)
+
+    def _inception_reference(self):
+        """The reference features, read from / written to ``cache_dir`` (atomically)."""
+        if self._reference is not None:
+            return self._reference
+        path = None
+        if self.cache_dir:
+            import hashlib
+            import json
+
+            key = hashlib.sha256(json.dumps([self.suite.data_source(), self.protocol.describe()],
+                                            sort_keys=True).encode()).hexdigest()[:16]
+            path = os.path.join(self.cache_dir, f"reference_features_{key}.npy")
+            if os.path.exists(path):
+                self._reference = np.load(path)
+                return self._reference
+        self._reference = self._inception_features(self._reference_images())
+        if path:
+            staging = f"{path}.tmp{os.getpid()}.npy"
+            np.save(staging, self._reference)
+            os.replace(staging, path)
+        return self._reference
+
+    def fid_kid(self, images):
+        """``{"fid", "kid"}`` of ``images`` (Inception protocol): what each checkpoint is scored on."""
+        from tfgan_suite import metrics
+
+        reference, features = self._inception_reference(), self._inception_features(images)
+        return {"fid": float(metrics.frechet_classifier_distance_from_activations(
+                    reference, features)),
+                "kid": float(metrics.kernel_classifier_distance_from_activations(
+                    reference, features))}, features
 
     def score(self, images):
         """``{metric: value}`` of ``images`` (float in [-1, 1])."""
@@ -185,15 +259,7 @@ class Scorer:
         return values
 
     def _inception(self, images):
-        from tfgan_suite import metrics
-
-        if self._reference is None:
-            self._reference = metrics.inception_features(self._reference_images(), progress=False)
-        features = metrics.inception_features(images, progress=False)
-        values = {"fid": float(metrics.frechet_classifier_distance_from_activations(
-                      self._reference, features)),
-                  "kid": float(metrics.kernel_classifier_distance_from_activations(
-                      self._reference, features))}
+        values, features = self.fid_kid(images)
         values.update(_precision_recall(self._reference, features))
         return values
 
@@ -229,8 +295,11 @@ def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
     # the execution path (XLA, steps per call) resolved for this machine: the record says which ran
     config = experiment.with_execution(train_config(suite, objective, seed, steps, workdir))
     threads = tensorflow_threads()
+    n_critic = suite.n_critic(objective)
     record = {"suite": suite.name, "objective": objective, "dataset": suite.dataset, "seed": seed,
-              "steps": steps, "model": config.model, "model_options": config.model_options,
+              "steps": steps, "budget_unit": suite.budget_unit, "generator_steps": config.steps,
+              "critic_updates": config.steps * n_critic, "jit_compile": config.jit_compile,
+              "model": config.model, "model_options": config.model_options,
               "loss_options": config.loss_options, "settings": None,
               "protocol": suite.protocol.describe(),
               "metrics": {}, "status": None, "error": None, "train_time_s": None,
@@ -247,34 +316,52 @@ def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
         timing_path = os.path.join(config.workdir, "train_time.json")
         if not os.path.isdir(generator_path):  # else trained before a kill: only score it
             train_start = time.perf_counter()
-            experiment.train(config)
+            result = experiment.train(config)
             sweep.write_json_atomic(timing_path, {
                 "train_time_s": round(time.perf_counter() - train_start, 1),
-                "load_average": {"start": load_start, "end": _load_average()}})
+                "load_average": {"start": load_start, "end": _load_average()},
+                # the path the train step really ran (Keras may refuse XLA)
+                "jit_compile": bool(getattr(result["gan"], "jit_compile", False))})
         if os.path.exists(timing_path):
             timing = sweep.read_json(timing_path)
             record["train_time_s"] = timing["train_time_s"]
             record["train_load_average"] = timing.get("load_average")
+            record["jit_compile"] = timing.get("jit_compile")
+        if config.export_at:
+            record["checkpoints"] = score_checkpoints(suite, config, scorer)
         images = load_generated(generator_path, suite.protocol.num_generated,
                                 suite.protocol.sample_seed)
         if not np.isfinite(images).all():
             record["status"] = "diverged"
         else:
             record["metrics"] = scorer.score(images)
+            if config.export_at:
+                record["checkpoints"].append({"generator_step": config.steps,
+                                              "critic_updates": config.steps * n_critic,
+                                              "fid": record["metrics"]["fid"],
+                                              "kid": record["metrics"]["kid"]})
+                finite = [c["fid"] for c in record["checkpoints"]
+                          if c["fid"] is not None and math.isfinite(c["fid"])]
+                record["metrics"]["fid_best"] = min(finite)
             # a secondary metric may be undefined for a finished run (the KL of a generator with no
             # high-quality sample); only the primary one decides whether the run diverged
-            primary = record["metrics"].get(PRIMARY_METRIC[suite.protocol.kind])
+            primary = record["metrics"].get(primary_metric(suite.protocol))
             record["status"] = "ok" if primary is not None and math.isfinite(primary) \
                 else "diverged"
             if samples_path:
                 scorer.save_samples(images, samples_path)
     except TrainingDiverged as error:
         record["status"], record["error"] = "diverged", str(error)
+        if config.export_at:  # the points scored before it diverged still count (their best)
+            record["checkpoints"] = score_checkpoints(suite, config, scorer)
+            finite = [c["fid"] for c in record["checkpoints"] if c["fid"] is not None]
+            if finite:
+                record["metrics"]["fid_best"] = min(finite)
     except Exception as error:  # pylint: disable=broad-except  (a failed run is a result)
         record["status"] = "error"
         record["error"] = traceback.format_exception_only(type(error), error)[-1].strip()[:1000]
     record["metrics"] = {k: (v if math.isfinite(v) else None) for k, v in record["metrics"].items()}
-    record["score"] = record["metrics"].get(PRIMARY_METRIC[suite.protocol.kind])
+    record["score"] = record["metrics"].get(primary_metric(suite.protocol))
     record["wall_time_s"] = round(time.perf_counter() - start, 1)
     record["load_average"] = {"start": load_start, "end": _load_average()}
     return record

@@ -23,6 +23,7 @@ from typing import Mapping, Optional, Tuple
 
 from tfgan_suite.data.stacked_mnist import shared_data_file
 from tfgan_suite.errors import UserInputError
+from tfgan_suite.reproduce import lucic
 
 ALL_OBJECTIVES = ("gan", "nsgan", "lsgan", "wgan", "wgan_gp", "dragan", "hinge", "mmd", "rep", "rmb",
                   "ebgan")
@@ -50,9 +51,22 @@ class Protocol:
     reference_split: str = "test"
     feature_network: str = ""
     sample_seed: int = 12345  # the latent draw every run is scored on
+    # Inception input resize convention (metrics.inception.RESIZES): "half_pixel" or "tf1"
+    resize: str = "half_pixel"
+    # points scored per run, equally spaced in the budget, the last one the end (1: the end only)
+    checkpoints: int = 1
+    # what the table shows: "final" (the end of training) or "best_checkpoint" (the lowest of the
+    # scored points, as Lucic et al. 2018 report)
+    report: str = "final"
 
     def describe(self):
-        return dataclasses.asdict(self)
+        """The protocol as a dict; options at their defaults are left out, so the suites defined
+        before they existed keep their workdirs' and records' protocol."""
+        described = dataclasses.asdict(self)
+        for name in ("resize", "checkpoints", "report"):
+            if described[name] == Protocol.__dataclass_fields__[name].default:
+                del described[name]
+        return described
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,6 +88,12 @@ class Suite:
     batch_size: int = 64
     anchors: Tuple[Mapping, ...] = ()  # published results printed beside ours
     budget_note: str = ""
+    # TrainConfig fields of one objective (its preset), applied last
+    objective_fields: Mapping[str, Mapping] = dataclasses.field(default_factory=dict)
+    # what ``steps`` counts: "generator_updates", or "critic_updates" (each objective then makes
+    # steps // n_critic generator updates, so every objective gets the same discriminator updates)
+    budget_unit: str = "generator_updates"
+    log_every: int = 100  # generator steps per logged row; must divide each run's steps
 
     def data_source(self):
         """The dataset argument of the runs: the offline file when present, else the name."""
@@ -94,8 +114,29 @@ class Suite:
                   "model": self.models.get(objective, self.model),
                   "model_options": dict(self.model_options.get(objective, {})),
                   "loss_options": dict(self.loss_options.get(objective, {})),
-                  **self.train_options}
+                  **self.train_options, **self.objective_fields.get(objective, {})}
         return fields
+
+    def generator_steps(self, objective, steps):
+        """Generator updates of one run of ``objective`` under a budget of ``steps`` (in
+        ``budget_unit``)."""
+        if self.budget_unit == "generator_updates":
+            return steps
+        return max(1, steps // self.n_critic(objective))
+
+    def n_critic(self, objective):
+        """Critic updates per generator update of ``objective`` in this suite (its settings)."""
+        from tfgan_suite.training import settings as settings_lib
+
+        fields = self.train_fields(objective)
+        overrides = {k: fields[k] for k in ("n_critic", "model") if k in fields}
+        return settings_lib.resolve(objective, **overrides).n_critic
+
+    def export_points(self, generator_steps):
+        """Generator steps before the end at which a run is also scored (``protocol.checkpoints``
+        equally spaced points, the last being the end): ``floor(k * steps / checkpoints)``."""
+        count = self.protocol.checkpoints
+        return tuple(sorted({generator_steps * k // count for k in range(1, count)} - {0}))
 
 
 # The objectives' own settings (training.settings.PAPER) already give the MMD family its conv
@@ -163,6 +204,17 @@ for _toy, _steps in (("ring8", 10_000), ("grid25", 20_000)):
         model="toy_mlp", batch_size=128, train_options={"lr_d": 1e-3, "lr_g": 1e-3},
         budget_note="Batch 128, toy_mlp pairs, the non-saturating loss with Adam(1e-3, 0.5) for "
                     "both rows; sgan: N = 5 local pairs, the global generator G_0 scored.")
+
+
+# Lucic et al. 2018 ("Are GANs Created Equal?"): their network, presets, budget in discriminator
+# updates and FID protocol, all read from compare_gan v1 (reproduce/lucic.py cites each value).
+for _name, _dataset in (("lucic_mnist", "mnist"), ("lucic_fashion_mnist", "fashion_mnist")):
+    SUITES[_name] = Suite(
+        _name, _dataset, f"{_dataset}.npz", lucic.OBJECTIVES, lucic.CRITIC_UPDATES,
+        Protocol(**lucic.LUCIC_PROTOCOL), model="lucic_infogan", models={"ebgan": "lucic_infogan"},
+        model_options=lucic.MODEL_OPTIONS, objective_fields=lucic.PRESETS,
+        budget_unit="critic_updates", log_every=125, train_options={"jit_compile": True},
+        seeds=(0,), budget_note=lucic.BUDGET_NOTE, anchors=lucic.anchors(_dataset))
 
 
 def get(name):

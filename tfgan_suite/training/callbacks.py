@@ -203,3 +203,41 @@ class EnsembleGrid(SampleGrid):
 
     def write(self, path):
         return save_ensemble_grid(self.model, path, self.num_samples, self.seed)
+
+
+def snapshot_path(directory, step):
+    """Where :class:`GeneratorSnapshots` puts the generator of generator step ``step``."""
+    return os.path.join(directory, f"step_{int(step)}")
+
+
+class GeneratorSnapshots(keras.callbacks.Callback):
+    """Exports the sampling generator (a SavedModel, as the run's final ``generator/``) when the
+    generator step reaches each of ``steps``, into ``<directory>/step_<k>``, so a run can be scored
+    at several points of its training (Lucic et al. 2018 score every checkpoint and report the best).
+
+    Written beside and renamed (a kill leaves no half snapshot); a snapshot already on disk is kept
+    (a resumed run passes the same step again with the same weights). The step is checked after
+    every batch: with several steps per execution, put the points on multiples of it.
+    """
+
+    def __init__(self, directory, steps, latent_dim):
+        super().__init__()
+        self.directory = directory
+        self.steps = sorted(int(s) for s in steps)
+        self.latent_dim = int(latent_dim)
+
+    def on_train_batch_end(self, batch, logs=None):
+        step = generator_step(self.model)
+        if step not in self.steps:
+            return
+        path = snapshot_path(self.directory, step)
+        if os.path.isdir(path):
+            return
+        import shutil  # pylint: disable=import-outside-toplevel
+
+        from tfgan_suite import export  # pylint: disable=import-outside-toplevel
+
+        staging = path + ".partial"
+        shutil.rmtree(staging, ignore_errors=True)
+        export.export_generator(self.model.sampling_generator, staging, self.latent_dim)
+        os.replace(staging, path)

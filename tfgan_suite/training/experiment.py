@@ -61,12 +61,16 @@ class TrainConfig:
     beta_1: Any = DEFAULT
     beta_2: Any = DEFAULT
     n_critic: Any = DEFAULT
+    optimizer: str = DEFAULT  # adam | rmsprop (training.settings)
     critic_schedule: str = DEFAULT  # constant | wgan (training.step)
     update: str = DEFAULT  # alternating | simultaneous
     clip_value: Any = DEFAULT
     ema_decay: Any = DEFAULT
     historical_averaging: Any = DEFAULT
     lr_decay: Optional[str] = None  # none | linear[:END] | exponential[:RATE], see schedules
+    # generator steps at which the sampling generator is also exported, to generators/step_<k>
+    # (callbacks.GeneratorSnapshots); the final one is always generator/
+    export_at: tuple = ()
     seed: int = 0
     workdir: str = "runs/default"
     sample_every: int = 500
@@ -94,7 +98,8 @@ class TrainConfig:
 # (jit_compile is not among them: XLA draws a different noise stream from the same seeds.)
 # steps_per_execution is: each step computes the same numbers whatever the count (training.execution).
 RESUMABLE_CHANGES = ("steps", "verbose", "workdir", "strategy", "checkpoint_every",
-                     "keep_checkpoints", "sample_every", "on_nan", "steps_per_execution")
+                     "keep_checkpoints", "sample_every", "on_nan", "steps_per_execution",
+                     "export_at")
 ON_NAN = ("stop", "restore")
 MAX_NAN_RESTORES = 3
 
@@ -127,8 +132,11 @@ def check_workdir(workdir, config=None):
         raise UserInputError(f"workdir {workdir!r} already holds a run whose config.json is "
                              f"unreadable; choose a new --workdir") from None
     current = _comparable(config)
-    changed = [f"{key}: {saved.get(key)!r} -> {value!r}" for key, value in current.items()
-               if key not in RESUMABLE_CHANGES and saved.get(key) != value]
+    # a field added after the run was started counts as its default value
+    defaults = _comparable(TrainConfig())
+    changed = [f"{key}: {saved.get(key, defaults.get(key))!r} -> {value!r}"
+               for key, value in current.items()
+               if key not in RESUMABLE_CHANGES and saved.get(key, defaults.get(key)) != value]
     if changed:
         raise UserInputError(f"workdir {workdir!r} already holds a run with a different config "
                              f"({'; '.join(changed[:4])}); resume with the same flags or choose a "
@@ -145,7 +153,7 @@ def _checkpoint_every(config, log_every):
     return config.checkpoint_every
 
 
-SETTING_FIELDS = ("lr_d", "lr_g", "beta_1", "beta_2", "n_critic", "critic_schedule", "update",
+SETTING_FIELDS = ("optimizer", "lr_d", "lr_g", "beta_1", "beta_2", "n_critic", "critic_schedule", "update",
                   "penalty", "penalty_options", "clip_value", "ema_decay", "historical_averaging")
 
 
@@ -267,6 +275,10 @@ def _validate(config):
     if config.steps % log_every:
         raise UserInputError(f"--steps={config.steps} must be a multiple of "
                              f"--log_every={log_every}")
+    # points past --steps are kept for a resumed run with a larger budget (reached only then)
+    bad = [s for s in config.export_at if isinstance(s, bool) or not isinstance(s, int) or s < 1]
+    if bad:
+        raise UserInputError(f"--export_at={bad[0]!r}: each point must be a generator step >= 1")
     if config.on_nan not in ON_NAN:
         raise UserInputError(f"unknown --on_nan {config.on_nan!r}; valid choices: "
                              f"{', '.join(ON_NAN)}")
@@ -396,6 +408,9 @@ class Run:
                 callbacks.append(callbacks_lib.EnsembleGrid(
                     os.path.join(out_dir, "samples"), config.sample_every, seed=config.seed,
                     tensorboard_dir=tensorboard_dir))
+        if config.export_at and self.chief:
+            callbacks.append(callbacks_lib.GeneratorSnapshots(
+                os.path.join(out_dir, "generators"), config.export_at, self.gan.latent_dim))
         callbacks.append(checkpointing.PeriodicCheckpoint(
             self.checkpoints, self.checkpoint_every, self.log_every, config.steps, guard))
         return callbacks

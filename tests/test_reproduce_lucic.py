@@ -1,0 +1,106 @@
+"""The Lucic et al. 2018 suites: their budget in discriminator updates, the presets read from
+compare_gan v1 (the same as flags/lucic_*.cfg), the FID protocol, the checkpoint points and the
+penalty's rescaling to our pixel range."""
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tfgan_suite import run
+from tfgan_suite.penalties import gradient
+from tfgan_suite.reproduce import lucic, runner, suites
+from tfgan_suite.training import experiment
+
+FLAGS_DIR = Path(__file__).resolve().parents[1] / "flags"
+# fields only the suite sets: the offline data file, XLA, where and how verbosely it runs (and
+# mixed_precision, "float32" from the flag, None in a TrainConfig: the same policy)
+SUITE_ONLY = ("dataset", "jit_compile", "mixed_precision", "workdir", "seed", "verbose",
+              "sample_every")
+
+
+@pytest.fixture
+def parsed_flags():
+    yield run.FLAGS
+    run.FLAGS.unparse_flags()
+
+
+@pytest.mark.parametrize("objective", lucic.OBJECTIVES)
+def test_flagfile_is_the_suite_preset(objective, parsed_flags, tmp_path):
+    parsed_flags(["run", f"--flagfile={FLAGS_DIR / f'lucic_{objective}.cfg'}"])
+    from_flags = dataclasses.asdict(run.config_from_flags())
+    suite = suites.get("lucic_mnist")
+    from_suite = dataclasses.asdict(runner.train_config(suite, objective, 0, lucic.CRITIC_UPDATES,
+                                                        str(tmp_path)))
+    for field in SUITE_ONLY:
+        from_flags.pop(field), from_suite.pop(field)
+    from_flags["export_at"] = tuple(from_flags["export_at"])
+    assert from_flags == from_suite
+
+
+@pytest.mark.parametrize("name", ["lucic_mnist", "lucic_fashion_mnist"])
+def test_every_objective_gets_15625_discriminator_updates(name):
+    suite = suites.get(name)
+    assert suite.steps == 20 * 50_000 // 64 == 15_625 and suite.batch_size == 64
+    assert suite.objectives[:2] == ("nsgan", "wgan_gp")  # run first
+    for objective in suite.objectives:
+        n_critic = suite.n_critic(objective)
+        steps = suite.generator_steps(objective, suite.steps)
+        assert steps * n_critic == 15_625, objective
+        assert suite.train_fields(objective)["jit_compile"] is True
+        config = runner.train_config(suite, objective, 0, suite.steps, "/tmp/unused")
+        assert config.steps % config.log_every == 0
+    assert {o: suite.n_critic(o) for o in lucic.STUDY_OBJECTIVES} == {
+        "gan": 1, "nsgan": 1, "lsgan": 1, "wgan": 5, "wgan_gp": 5, "dragan": 1}
+
+
+def test_checkpoints_every_quarter_and_the_end():
+    suite = suites.get("lucic_mnist")
+    assert suite.export_points(15_625) == (3906, 7812, 11718)  # their 3,907 / 7,813 / 11,719
+    assert suite.export_points(3_125) == (781, 1562, 2343)
+    assert suite.export_points(3) == (1, 2)  # tiny budgets: no step 0, no duplicates
+
+
+def test_protocol_is_their_fid_and_older_suites_keep_theirs():
+    protocol = suites.get("lucic_fashion_mnist").protocol.describe()
+    assert protocol == {"kind": "inception", "num_generated": 10_000, "num_reference": 10_000,
+                        "reference_split": "test", "sample_seed": 12345,
+                        "feature_network": "FID Inception (2015-12-05), pool3", "resize": "tf1",
+                        "checkpoints": 4, "report": "best_checkpoint"}
+    assert "resize" not in suites.get("cifar10").protocol.describe()
+    assert runner.primary_metric(suites.get("lucic_mnist").protocol) == "fid_best"
+    assert runner.primary_metric(suites.get("cifar10").protocol) == "fid"
+
+
+def _their_penalty(critic_01, x01, epsilon=1e-4, lam=10.0, sigmoid=False):
+    """compare_gan v1 WGAN_GP.py / DRAGAN.py: lam * mean((sqrt(eps + sum g^2) - 1)^2) in [0, 1]."""
+    with tf.GradientTape() as tape:
+        tape.watch(x01)
+        out = critic_01(x01)
+        total = tf.reduce_sum(tf.sigmoid(out) if sigmoid else out)
+    g = tape.gradient(total, x01)
+    slopes = tf.sqrt(epsilon + tf.reduce_sum(tf.square(g), axis=[1, 2, 3]))
+    return lam * tf.reduce_mean(tf.square(slopes - 1.0))
+
+
+@pytest.mark.parametrize("objective", ["wgan_gp", "dragan"])
+def test_penalty_options_give_their_penalty_in_our_pixels(objective):
+    """At the same points, our penalty with the suite's options on x' = 2x - 1 equals theirs on x."""
+    options = dict(lucic.PRESETS[objective]["penalty_options"])
+    w = tf.constant(np.random.default_rng(0).normal(size=(12, 1)), tf.float32)
+
+    def critic_01(x):  # a smooth non-linear critic of [0, 1] images
+        flat = tf.reshape(x, [tf.shape(x)[0], -1])[:, :12]
+        return tf.tanh(flat @ w) * 3.0
+
+    def critic_ours(x, training=False):  # the same function of our pixels (models/lucic.py)
+        return critic_01((x + 1.0) / 2.0)
+
+    x01 = tf.constant(np.random.default_rng(1).uniform(0, 1, (6, 4, 4, 1)), tf.float32)
+    norms = gradient.gradient_norms(critic_ours, 2.0 * x01 - 1.0, options["epsilon"],
+                                    options.get("output", "logits"))
+    ours = options["weight"] * gradient.norm_penalty(norms, options.get("target",
+                                                                        options.get("k")))
+    theirs = _their_penalty(critic_01, x01, sigmoid=options.get("output") == "sigmoid")
+    np.testing.assert_allclose(float(ours), float(theirs), rtol=1e-5)
