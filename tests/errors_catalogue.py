@@ -323,6 +323,8 @@ MESSAGES = {
     "run_sample_every_negative": "error: flag --sample_every=-1: -1 is not a positive integer",
     "run_seed_negative": "error: flag --seed=-1: -1 is not an integer in the range [0, 4294967295]",
     "run_mmd_sigmas_negative": "error: flag --mmd_sigmas=['1', '-2']: must be comma-separated numbers > 0",
+    "run_steps_per_execution_not_divisor": "error: steps_per_execution=3 must divide the logging, sampling and checkpoint intervals [1, 1000]; choose a divisor of 1 or 'auto'",
+    "run_steps_per_execution_zero": "error: flag --steps_per_execution=0: 0 is not a positive integer",
     "run_deterministic_with_xla": "error: --deterministic and --jit_compile exclude each other (Keras compiles without XLA while op determinism is on); drop one, or pass --nodeterministic to train with XLA",
     "evaluate_kid_subset_size_1": "error: flag --kid_subset_size=1: 1 is not integer >= 2",
     "reproduce_seeds_not_integers": "error: flag --seeds=['0', '1.5']: must be comma-separated integers in [0, 4294967295]",
