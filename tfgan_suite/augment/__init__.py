@@ -27,7 +27,7 @@ from tfgan_suite.augment.ada import AdaptiveAugment, decision_threshold
 from tfgan_suite.augment.diffaugment import POLICIES, DiffAugment
 from tfgan_suite.errors import UserInputError
 
-__all__ = ["AdaptiveAugment", "DiffAugment", "POLICIES", "build", "choices", "pass_seed"]
+__all__ = ["AdaptiveAugment", "DiffAugment", "POLICIES", "build", "check", "choices", "pass_seed"]
 
 # Salts folded into a discriminator pass's seed: real and generated images get independent draws.
 SALT_REAL, SALT_FAKE = 31, 32
@@ -62,6 +62,26 @@ def build(spec, objective_name=None, ada_options=None):
         raise UserInputError(f"ADA options {sorted(ada_options)} need augment='ada', not {spec!r}")
     try:
         return DiffAugment(spec)
+    except UserInputError:
+        raise UserInputError(f"unknown augment {spec!r}; valid choices: {', '.join(choices())} "
+                             f"(DiffAugment policies combine with commas)") from None
+
+
+def check(spec, objective_name=None):
+    """Validates ``spec`` without building anything (no variables): one line if it is bad."""
+    if spec is None or not isinstance(spec, str) or spec.strip().lower() in ("", "none"):
+        return
+    name, _, groups = spec.strip().partition(":")
+    if name == "ada":
+        from tfgan_suite.augment.ada import parse_groups  # pylint: disable=import-outside-toplevel
+
+        if objective_name:
+            decision_threshold(objective_name)
+        if groups:
+            parse_groups(groups)
+        return
+    try:
+        DiffAugment(spec)
     except UserInputError:
         raise UserInputError(f"unknown augment {spec!r}; valid choices: {', '.join(choices())} "
                              f"(DiffAugment policies combine with commas)") from None

@@ -212,7 +212,8 @@ class SGAN(keras.Model):
     def compile(self, d_optimizer=DEFAULT, g_optimizer=DEFAULT, loss="nsgan", penalty=DEFAULT,
                 n_critic=DEFAULT, clip_value=DEFAULT, loss_options=None, penalty_options=None,
                 messenger_steps=1, sync_every=100, critic_schedule=DEFAULT, update=DEFAULT,
-                ema_decay=DEFAULT, historical_averaging=DEFAULT, augment=None, **kwargs):
+                ema_decay=DEFAULT, historical_averaging=DEFAULT, augment=None, ada_options=None,
+                **kwargs):
         """Configures the game, as :meth:`GAN.compile`: every network gets its own optimizer.
 
         Args:
@@ -262,7 +263,7 @@ class SGAN(keras.Model):
         if sync_every > 1 and not messenger_steps:
             raise ValueError("sync_every > 1 needs messenger_steps >= 1 (frozen messengers would "
                              "just be stale copies)")
-        augmentation = augment_lib.build(augment, self.objective.name)
+        augmentation = augment_lib.build(augment, self.objective.name, ada_options)
         stateful = [getattr(p, "__name__", repr(p)) for p in penalties
                     if getattr(p, "variables", None) or hasattr(p, "generator_term")]
         if getattr(augmentation, "adaptive", False) or stateful:
