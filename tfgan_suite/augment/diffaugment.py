@@ -57,7 +57,7 @@ def contrast(images, u):
 def _shift_axis(images, shifts, axis):
     """``out[..., i, ...] = images[..., i + shift, ...]`` along ``axis`` (1 or 2), 0 outside."""
     size = tf.shape(images)[axis]
-    source = tf.range(size)[tf.newaxis, :] + tf.reshape(shifts, [-1, 1])  # [B, size]
+    source = tf.range(size)[tf.newaxis, :] + tf.reshape(tf.cast(shifts, tf.int32), [-1, 1])
     inside = tf.logical_and(source >= 0, source < size)
     moved = tf.gather(images, tf.clip_by_value(source, 0, size - 1), axis=axis, batch_dims=1)
     shape = [-1, 1, 1, 1]
@@ -75,7 +75,7 @@ def cutout(images, center_rows, center_cols, size_rows, size_cols):
     """Zeroes rows ``[c_r - size_rows // 2, c_r - size_rows // 2 + size_rows)`` x the same for
     columns of each image (the square clipped to the image)."""
     def inside(center, size, length):
-        start = tf.reshape(center, [-1, 1]) - size // 2
+        start = tf.reshape(tf.cast(center, tf.int32), [-1, 1]) - size // 2
         index = tf.range(length)[tf.newaxis, :]
         return tf.logical_and(index >= start, index < start + size)  # [B, length]
 
