@@ -3,7 +3,6 @@
 padding; cutout by scattering ones at clipped coordinates), the random draws' ranges, stateless keying,
 and the wiring: every discriminator call of both updates sees augmented images and the generator's
 gradient flows through them."""
-import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -12,7 +11,7 @@ from tfgan_suite import augment
 from tfgan_suite.augment import diffaugment
 from tfgan_suite.errors import UserInputError
 from tfgan_suite.training import step
-from tfgan_suite.training.gan import GAN
+from gan_testutil import tiny_dense_gan
 
 RNG = np.random.default_rng(0)
 IMAGES = RNG.uniform(-1, 1, (5, 9, 7, 2)).astype(np.float32)  # odd, non-square sides
@@ -95,14 +94,7 @@ def test_policy_names_are_checked():
 
 
 def _tiny_gan(augmentation, update="alternating"):
-    keras.utils.set_random_seed(0)
-    generator = keras.Sequential([keras.Input((4,)), keras.layers.Dense(64, activation="tanh"),
-                                  keras.layers.Reshape((8, 8, 1))])
-    discriminator = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(),
-                                      keras.layers.Dense(1)])
-    gan = GAN(generator, discriminator, latent_dim=4, seed=0)
-    gan.compile(loss="nsgan", augment=augmentation, update=update)
-    return gan
+    return tiny_dense_gan(augment=augmentation, update=update)
 
 
 def test_generator_gradient_flows_through_the_augmentation():

@@ -1,14 +1,12 @@
 """bCR, zCR and LeCam against hand computations (numpy), their wiring into the step (zCR's generator
 term, LeCam's anchors in checkpoints) and one XLA step with each."""
-import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
 from tfgan_suite import penalties
 from tfgan_suite.penalties import consistency
-from tfgan_suite.training import step
-from tfgan_suite.training.gan import GAN
+from gan_testutil import tiny_dense_gan
 from tfgan_suite.utils import randomness
 
 RNG = np.random.default_rng(2)
@@ -102,15 +100,8 @@ def test_lecam_two_sided_is_equation_3():
 
 
 def _tiny_gan(penalty, jit=False, augment=None, **options):
-    keras.utils.set_random_seed(0)
-    generator = keras.Sequential([keras.Input((4,)), keras.layers.Dense(64, activation="tanh"),
-                                  keras.layers.Reshape((8, 8, 1))])
-    discriminator = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(),
-                                      keras.layers.Dense(1)])
-    gan = GAN(generator, discriminator, latent_dim=4, seed=0)
-    gan.compile(loss="nsgan", penalty=penalty, penalty_options=options, jit_compile=jit,
-                augment=augment)
-    return gan
+    return tiny_dense_gan(penalty=penalty, penalty_options=options, jit_compile=jit,
+                          augment=augment)
 
 
 def test_zcr_generator_term_reaches_the_generator_update():

@@ -121,8 +121,7 @@ def _rotate2(cos, sin):
 
 def geometric_matrix(draws, p, height, width, groups):
     """Per-image ``[B, 3, 3]`` matrices in centred pixel coordinates ``(x, y, 1)`` (module docstring)."""
-    eye = tf.eye(3, batch_shape=[draws.batch])
-    matrix = eye
+    matrix = tf.eye(3, batch_shape=[draws.batch])
     size = tf.cast(tf.stack([width, height]), tf.float32)
     if "blit" in groups:
         flip = draws.gate(p, tf.cast(draws.integers(2), tf.float32), 0.0)
@@ -137,10 +136,10 @@ def geometric_matrix(draws, p, height, width, groups):
         scale = draws.gate(p, tf.pow(2.0, draws.normal(SCALE_STD)), 1.0)
         matrix = matrix @ _scale2(scale, scale)
         p_rotate = 1.0 - tf.sqrt(tf.maximum(1.0 - p, 0.0))  # P(pre or post rotation) = p
-        for _ in ("pre", "post"):
+        for stage in ("pre", "post"):
             angle = draws.gate(p_rotate, draws.uniform(-math.pi, math.pi), 0.0)
             matrix = matrix @ _rotate2(tf.cos(angle), tf.sin(angle))
-            if _ == "pre":
+            if stage == "pre":
                 aniso = draws.gate(p, tf.pow(2.0, draws.normal(ANISO_STD)), 1.0)
                 matrix = matrix @ _scale2(aniso, 1.0 / aniso)
         shift = [draws.gate(p, draws.normal(XFRAC_STD), 0.0) * size[i] for i in range(2)]
