@@ -32,11 +32,12 @@ def test_num_examples_trains_on_the_first_images_only(tmp_path):
 
 
 def test_resume_with_ada_and_lecam_is_bit_exact(tmp_path):
-    options = dict(TINY, augment="ada", ada_speed_images=64, penalty="lecam",
+    # target 0: this young discriminator's r_t is above it, so p moves (by 32 / 128 per adjustment)
+    options = dict(TINY, augment="ada", ada_target=0.0, ada_speed_images=128, penalty="lecam",
                    penalty_options={"start": 2})
     straight = experiment.train(TrainConfig(workdir=str(tmp_path / "a"), steps=8, **options))
     p = float(straight["gan"].game.augment.p.numpy())
-    assert 0 < p <= 1 and "augment_p" in straight["history"]
+    assert p == 0.5 and straight["history"]["augment_p"] == [0.25, 0.5]
     workdir = str(tmp_path / "b")
     experiment.train(TrainConfig(workdir=workdir, steps=4, **options))
     resumed = experiment.train(TrainConfig(workdir=workdir, steps=8, **options))
