@@ -31,3 +31,16 @@ def tiny_dataset(batch_size=8, same_batch=False):
 
 def all_weights(gan):
     return [np.asarray(v) for v in gan.generator.weights + gan.discriminator.weights]
+
+
+def tiny_dense_gan(seed=0, **compile_kwargs):
+    """z (4) -> 8x8x1 tanh images (no batch norm) and a linear critic, compiled with
+    ``compile_kwargs`` (``loss="nsgan"`` unless given): for tests of what the step feeds D."""
+    keras.utils.set_random_seed(seed)
+    generator = keras.Sequential([keras.Input((4,)), keras.layers.Dense(64, activation="tanh"),
+                                  keras.layers.Reshape((8, 8, 1))])
+    discriminator = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(),
+                                      keras.layers.Dense(1)])
+    gan = tfgan_suite.GAN(generator, discriminator, latent_dim=4, seed=seed)
+    gan.compile(**{"loss": "nsgan", **compile_kwargs})
+    return gan

@@ -15,9 +15,10 @@ FLAGS = flags.FlagValues()  # this command's own flags (see utils.cli.FlagDefine
 _define = FlagDefiner(FLAGS)
 
 _define.DEFINE_string("loss", "nsgan", "Objective name (tfgan_suite.losses.names()).")
-_define.DEFINE_string("penalty", None, "Discriminator penalty name (tfgan_suite.penalties.names()); "
-                    "default: the objective's own (gradient_penalty for wgan_gp, dragan for "
-                    "dragan, none otherwise); 'none' turns it off.")
+_define.DEFINE_string("penalty", None, "Discriminator penalty name (tfgan_suite.penalties.names(): "
+                    "bcr, dragan, gradient_penalty, lecam, zcr); default: the objective's own "
+                    "(gradient_penalty for wgan_gp, dragan for dragan, none otherwise); 'none' "
+                    "turns it off.")
 _define.DEFINE_string("model", None, "Architecture name (tfgan_suite.models.names()); default: the "
                     "objective's (ebgan for --loss=ebgan), else dcgan28.")
 _define.DEFINE_list("model_options", [], "Architecture overrides as key=value, e.g. width=32.")
@@ -82,6 +83,17 @@ _define.DEFINE_enum("on_nan", "stop", ["stop", "restore"], "On a NaN/Inf loss: s
 _define.DEFINE_string("ensemble", "none", "none: one GAN; sgan: SGAN (Chavdarova & Fleuret, 2018), "
                     "--num_pairs local pairs and a global pair; G_0 is sampled and exported.")
 _define.DEFINE_integer("num_pairs", 5, "Local G/D pairs of --ensemble=sgan.", lower_bound=1)
+# --- limited data (docs/augment.md)
+_define.DEFINE_integer("num_examples", None, "Train on the first N images of the training split "
+                       "(limited data; default: all).", lower_bound=1)
+_define.DEFINE_string("augment", None, "Augment every image the discriminator sees: DiffAugment "
+                      "policies color, translation, cutout (comma-separated, e.g. "
+                      "translation,cutout), or ada (ADA's adaptive bgc pipeline; ada:blit,geom picks "
+                      "groups); default: none.")
+_define.DEFINE_float("ada_target", None, "ADA's target for r_t = E[sign(D(real))] (default 0.6).",
+                     lower_bound=0.0, upper_bound=1.0)
+_define.DEFINE_integer("ada_speed_images", None, "Real images for ADA's p to move by 1 (default "
+                       "500000).", lower_bound=1)
 _define.DEFINE_integer("num_classes", None, "Train a class-conditional GAN on (images, labels) of a "
                        "labelled dataset: conditional batch norm in G, projection head in D "
                        "(--model_options=auxiliary_classifier=true adds AC-GAN logits).",
@@ -160,7 +172,9 @@ def config_from_flags():
         jit_compile=AUTO if FLAGS.jit_compile is None else FLAGS.jit_compile,
         steps_per_execution=FLAGS.steps_per_execution or AUTO,
         mixed_precision=FLAGS.mixed_precision, checkpoint_every=FLAGS.checkpoint_every,
-        on_nan=FLAGS.on_nan, num_classes=FLAGS.num_classes)
+        on_nan=FLAGS.on_nan, num_classes=FLAGS.num_classes,
+        num_examples=FLAGS.num_examples, augment=FLAGS.augment, ada_target=FLAGS.ada_target,
+        ada_speed_images=FLAGS.ada_speed_images)
 
 
 def _steps_list(values, flag):

@@ -35,6 +35,10 @@ _define.DEFINE_integer("steps", 300, "Generator updates per run.", lower_bound=1
 _define.DEFINE_integer("batch_size", 64, "Images per discriminator update.", lower_bound=1)
 _define.DEFINE_string("dataset", None, "Dataset name or path (default: the bundled MNIST subset).")
 _define.DEFINE_string("data_dir", None, "tensorflow-datasets data_dir.")
+_define.DEFINE_integer("num_examples", None, "Train every run on the first N training images "
+                       "(limited data; default: all).", lower_bound=1)
+_define.DEFINE_string("augment", None, "Augment what every discriminator sees: DiffAugment "
+                      "policies (e.g. translation,cutout) or ada (docs/augment.md); default: none.")
 _define.DEFINE_string("metric", "domain_fd", "Score (lower is better): domain_fd (MNIST/Fashion-MNIST "
                     "classifier features), fid (Inception), swd, domain_coverage / coverage (1 - coverage), "
                     "ms_ssim_gap.")
@@ -90,7 +94,8 @@ def settings_from_flags():
                     reference_split=FLAGS.reference_split,
                     num_eval_samples=FLAGS.num_eval_samples,
                     diversity_samples=FLAGS.diversity_samples,
-                    collapse_threshold=FLAGS.collapse_threshold)
+                    collapse_threshold=FLAGS.collapse_threshold,
+                    num_examples=FLAGS.num_examples, augment=FLAGS.augment)
 
 
 def check_flags(objectives):
@@ -105,6 +110,10 @@ def check_flags(objectives):
                              f"; valid choices: {', '.join(losses.names())}")
     if len(set(objectives)) != len(objectives):
         raise UserInputError(f"--objectives lists a name twice: {','.join(objectives)}")
+    from tfgan_suite import augment  # pylint: disable=import-outside-toplevel
+
+    for objective in objectives:
+        augment.check(FLAGS.augment, objective)
     if FLAGS.metric not in runner.metric_names():
         raise UserInputError(f"unknown metric {FLAGS.metric!r}; valid choices: "
                              f"{', '.join(runner.metric_names())}")

@@ -52,10 +52,18 @@ class Settings:
     num_eval_samples: int = 1000  # generated (and real test) images scored
     diversity_samples: int = 500
     collapse_threshold: float = 0.1
+    # limited data (docs/augment.md): every run on the first N training images, and/or augmented
+    num_examples: Optional[int] = None
+    augment: Optional[str] = None  # DiffAugment policies or "ada" (GAN.compile(augment=...))
 
     def identity(self):
-        """The settings a workdir is bound to, as a dict."""
-        return dataclasses.asdict(self)
+        """The settings a workdir is bound to, as a dict (the limited-data options only when set,
+        so sweeps started before they existed still resume)."""
+        return {key: value for key, value in dataclasses.asdict(self).items()
+                if value is not None or key not in LIMITED_DATA_FIELDS}
+
+
+LIMITED_DATA_FIELDS = ("num_examples", "augment")
 
 
 # ----------------------------------------------------------------------------------- pure helpers
@@ -163,7 +171,8 @@ class Context:
 
         return data_lib.load(self.settings.dataset, split="train", batch_size=batch_size,
                              seed=self.settings.seed, data_dir=self.settings.data_dir,
-                             image_size=self.image_shape[:2])
+                             image_size=self.image_shape[:2],
+                             num_examples=self.settings.num_examples)
 
 
 def _reference_images(settings):
@@ -224,7 +233,7 @@ def run_one(spec, objective, context, samples_path=None):
         # the objective's paper settings: optimizers, n_critic, default penalty (wgan_gp, dragan)
         paper = settings_lib.resolve(obj)
         n_critic = paper.n_critic
-        gan.compile(loss=obj, **paper.compile_kwargs())
+        gan.compile(loss=obj, augment=settings.augment, **paper.compile_kwargs())
         record["n_critic"] = n_critic
         monitor = divergence.DivergenceGuard()
         train_start = time.perf_counter()

@@ -19,7 +19,8 @@ from tfgan_suite.utils.cli import MAX_SEED, FlagDefiner, forwarded_args, run_app
 FLAGS = flags.FlagValues()  # this command's own flags (see utils.cli.FlagDefiner)
 _define = FlagDefiner(FLAGS)
 _define.DEFINE_string("suite", None, "mnist, fashion_mnist, stacked_mnist, ring8, grid25, cifar10, "
-                      "lucic_mnist or lucic_fashion_mnist.")
+                      "lucic_mnist, lucic_fashion_mnist, limited_mnist or "
+                      "limited_fashion_mnist.")
 _define.DEFINE_string("workdir", None, "Results directory (resumed); default runs/reproduce/<suite>.")
 _define.DEFINE_list("objectives", None, "Objectives to run (default: the suite's).")
 _define.DEFINE_number_list("seeds", None, "Seeds (default: 0,1,2).",

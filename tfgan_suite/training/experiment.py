@@ -32,6 +32,7 @@ from typing import Any, Optional
 import keras
 import tensorflow as tf
 
+from tfgan_suite import augment as augment_lib
 from tfgan_suite import data as data_lib
 from tfgan_suite import export, losses, models
 from tfgan_suite.errors import UserInputError
@@ -92,6 +93,11 @@ class TrainConfig:
     num_pairs: int = 5
     # --- class-conditional GANs: (images, labels) batches, conditional G and projection D
     num_classes: Optional[int] = None
+    # --- limited data (docs/augment.md); None everywhere: off (so older runs still resume)
+    num_examples: Optional[int] = None  # train on the first N images of the training split
+    augment: Optional[str] = None  # DiffAugment policies ("translation,cutout") or "ada[:groups]"
+    ada_target: Optional[float] = None  # ADA's r_t target (None: 0.6)
+    ada_speed_images: Optional[int] = None  # images for ADA's p to move by 1 (None: 500,000)
 
 
 # Fields that may differ when a run is resumed: they do not change the state being trained.
@@ -218,7 +224,17 @@ def _compile_kwargs(config):
     penalty, n_critic, schedule, update, clipping, EMA, averaging) and XLA."""
     return dict(**game_settings(config).compile_kwargs(config.steps, config.lr_decay,
                                                        config.mixed_precision),
-                jit_compile=config.jit_compile, steps_per_execution=config.steps_per_execution)
+                jit_compile=config.jit_compile, steps_per_execution=config.steps_per_execution,
+                augment=config.augment,
+                ada_options=ada_options(config))
+
+
+def ada_options(config):
+    """``AdaptiveAugment`` keyword arguments the config sets (``None`` when it sets none)."""
+    options = {name: value for name, value in (("target", config.ada_target),
+                                               ("speed_images", config.ada_speed_images))
+               if value is not None}
+    return options or None
 
 
 def build_gan(config, image_channels=None):
@@ -295,6 +311,7 @@ def _validate(config):
         raise UserInputError(f"--on_nan=restore lowers constant learning rates; it cannot be "
                              f"combined with --lr_decay={config.lr_decay} (use --on_nan=stop)")
     check_ensemble(config)
+    _check_limited_data(config, settings)
     return log_every, _checkpoint_every(config, log_every)
 
 
@@ -308,6 +325,21 @@ def with_execution(config):
     steps = execution.resolve_steps_per_execution(
         config.steps_per_execution, (log_every, config.sample_every, checkpoint_every))
     return dataclasses.replace(config, jit_compile=use_xla, steps_per_execution=steps)
+
+
+def _check_limited_data(config, settings):
+    """One line for a bad --num_examples, --augment or ADA flag."""
+    augment_lib.check(config.augment, config.loss)
+    if ada_options(config) and not (config.augment or "").startswith("ada"):
+        raise UserInputError(f"--ada_target / --ada_speed_images need --augment=ada, not "
+                             f"--augment={config.augment or 'none'}")
+    if config.num_examples is not None:
+        needed = config.batch_size * (settings.n_critic if settings.critic_schedule == "constant"
+                                      else 1)
+        if config.num_examples < needed:
+            raise UserInputError(f"--num_examples={config.num_examples} is smaller than one train "
+                                 f"step's real images ({needed} = batch_size x n_critic); use "
+                                 f"at least {needed}")
 
 
 class Run:
@@ -344,7 +376,8 @@ class Run:
         and writes ``config.json``."""
         config = self.config
         probe = data_lib.load(config.dataset, split="train", batch_size=1, seed=config.seed,
-                              data_dir=config.data_dir, labels=self.labels)
+                              data_dir=config.data_dir, labels=self.labels,
+                              num_examples=config.num_examples)
         keras.utils.set_random_seed(config.seed)  # initial weights are a function of the seed
         with precision.precision_policy(config.mixed_precision), self.strategy.scope():
             build = build_sgan if config.ensemble == "sgan" else build_gan
@@ -380,7 +413,7 @@ class Run:
         batch = config.batch_size * (n_critic if schedule == "constant" else 1)
         dataset = data_lib.load(config.dataset, split="train", image_size=self.arch.image_shape[0],
                                 batch_size=batch, seed=config.seed, data_dir=config.data_dir,
-                                labels=self.labels)
+                                labels=self.labels, num_examples=config.num_examples)
         data_lib.check_channels(dataset, self.arch.image_shape)  # one line naming the fix
         if schedule != "constant":
             used = step_lib.critic_batches_before(schedule, n_critic, step)

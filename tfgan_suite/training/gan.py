@@ -18,6 +18,7 @@ Under the ``mixed_float16`` dtype policy ``compile`` wraps both optimizers in a
 import keras
 import tensorflow as tf
 
+from tfgan_suite import augment as augment_lib
 from tfgan_suite import losses as losses_lib
 from tfgan_suite import penalties as penalties_lib
 from tfgan_suite.training import distribute, execution, precision, step
@@ -48,6 +49,13 @@ def new_step_counter():
                           aggregation="only_first_replica")
 
 
+def training_state(game):
+    """The non-trainable variables of the game's augmentation (ADA's ``p``) and penalties (LeCam's
+    anchors): saved with every checkpoint so a resumed run continues exactly."""
+    holders = [game.augment, *game.penalties]
+    return [v for holder in holders for v in getattr(holder, "variables", ()) or ()]
+
+
 @keras.saving.register_keras_serializable(package="tfgan_suite")
 class GAN(keras.Model):
     """A generator and a discriminator trained against each other.
@@ -75,7 +83,8 @@ class GAN(keras.Model):
     def compile(self, d_optimizer=DEFAULT, g_optimizer=DEFAULT, loss="nsgan", penalty=DEFAULT,
                 n_critic=DEFAULT, critic_schedule=DEFAULT, update=DEFAULT, clip_value=DEFAULT,
                 ema_decay=DEFAULT, historical_averaging=DEFAULT, loss_options=None,
-                penalty_options=None, auxiliary_weight=1.0, auxiliary_weight_g=1.0, **kwargs):
+                penalty_options=None, auxiliary_weight=1.0, auxiliary_weight_g=1.0, augment=None,
+                ada_options=None, **kwargs):
         """Configures the game. Every argument left at ``DEFAULT`` (``"default"``) takes the
         objective's paper value (:mod:`tfgan_suite.training.settings`); ``None`` means none.
 
@@ -97,6 +106,9 @@ class GAN(keras.Model):
           auxiliary_weight, auxiliary_weight_g: with an AC-GAN discriminator (a class-logit head),
             the weights of the class cross-entropy on real images (critic) and on generated
             images (generator) (Odena et al. 2017 weigh both 1; the WGAN-GP code 1 and 0.1).
+          augment: augmentation of every image the discriminator sees (``tfgan_suite.augment``):
+            ``None`` (off), DiffAugment policies (``"translation,cutout"``), ``"ada"`` or an
+            augmentation object; ``ada_options``: ADA's keyword arguments (``target``, ...).
           **kwargs: passed to ``keras.Model.compile``. Two defaults differ from Keras's
             (``training.execution``): ``jit_compile="auto"`` (XLA where it is faster: with a
             GPU/TPU, not on a CPU-only machine) and ``steps_per_execution="auto"`` (each ``fit``
@@ -138,7 +150,8 @@ class GAN(keras.Model):
         self.game = step.Game(self.objective, penalties, settings.n_critic,
                               settings.critic_schedule, settings.update, settings.clip_value,
                               settings.historical_averaging, settings.ema_decay,
-                              float(auxiliary_weight), float(auxiliary_weight_g))
+                              float(auxiliary_weight), float(auxiliary_weight_g),
+                              augment_lib.build(augment, self.objective.name, ada_options))
         self.penalties = list(penalties)
         self._trackers = {name: keras.metrics.Mean(name=name) for name in (
             "d_loss", "g_loss", *(("penalty",) if penalties else ()),
@@ -192,6 +205,9 @@ class GAN(keras.Model):
         if self.d_history:
             objects["d_history"] = list(self.d_history)
             objects["g_history"] = list(self.g_history)
+        state = training_state(self.game)
+        if state:
+            objects["training_state"] = state
         return objects
 
     @property
@@ -232,8 +248,9 @@ class GAN(keras.Model):
         self._note_first_non_finite(logs)
         for name, value in logs.items():
             self._trackers[name].update_state(value)
+        state_logs = step.end_of_step(self.game, self.g_optimizer.iterations)  # ADA's p, now
         return distribute.step_logs(
-            {name: tracker.result() for name, tracker in self._trackers.items()})
+            {**{name: tracker.result() for name, tracker in self._trackers.items()}, **state_logs})
 
     def _note_first_non_finite(self, logs):
         """Keeps the step and the log name of the first non-finite value (see ``first_non_finite``)."""

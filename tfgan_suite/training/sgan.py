@@ -64,6 +64,7 @@ import contextlib
 import keras
 import tensorflow as tf
 
+from tfgan_suite import augment as augment_lib
 from tfgan_suite import losses as losses_lib
 from tfgan_suite.training import execution, precision, step
 from tfgan_suite.training.gan import game_settings, new_step_counter
@@ -214,7 +215,8 @@ class SGAN(keras.Model):
     def compile(self, d_optimizer=DEFAULT, g_optimizer=DEFAULT, loss="nsgan", penalty=DEFAULT,
                 n_critic=DEFAULT, clip_value=DEFAULT, loss_options=None, penalty_options=None,
                 messenger_steps=1, sync_every=100, critic_schedule=DEFAULT, update=DEFAULT,
-                ema_decay=DEFAULT, historical_averaging=DEFAULT, **kwargs):
+                ema_decay=DEFAULT, historical_averaging=DEFAULT, augment=None, ada_options=None,
+                **kwargs):
         """Configures the game, as :meth:`GAN.compile`: every network gets its own optimizer.
 
         Args:
@@ -233,6 +235,10 @@ class SGAN(keras.Model):
           critic_schedule, update, ema_decay, historical_averaging: accepted so the same settings
             can be passed to GAN and SGAN; SGAN supports only the constant schedule, alternating
             updates, no EMA and no historical averaging (anything else: one ``ValueError`` line).
+          augment: DiffAugment policies for every discriminator of the ensemble (as
+            ``GAN.compile``). ADA and penalties with state or a generator term (``lecam``,
+            ``zcr``) are refused: their state would be shared by discriminators that overfit
+            differently (one line).
           **kwargs: passed to ``keras.Model.compile``; ``jit_compile`` (default ``"auto"``,
             ``training.execution``) compiles the step with XLA when the ensemble lives on one
             device.
@@ -266,9 +272,16 @@ class SGAN(keras.Model):
         if sync_every > 1 and not messenger_steps:
             raise ValueError("sync_every > 1 needs messenger_steps >= 1 (frozen messengers would "
                              "just be stale copies)")
+        augmentation = augment_lib.build(augment, self.objective.name, ada_options)
+        stateful = [getattr(p, "__name__", repr(p)) for p in penalties
+                    if getattr(p, "variables", None) or hasattr(p, "generator_term")]
+        if getattr(augmentation, "adaptive", False) or stateful:
+            raise ValueError(f"SGAN does not support {'augment=ada' if not stateful else stateful}:"
+                             f" one state would serve discriminators that overfit differently; "
+                             f"valid: DiffAugment policies, penalties gradient_penalty, dragan, bcr")
         self.settings = settings
         self.game = step.Game(self.objective, penalties, settings.n_critic,
-                              clip_value=settings.clip_value)
+                              clip_value=settings.clip_value, augment=augmentation)
         self.penalties = list(penalties)
         self.n_critic = settings.n_critic
         self.clip_value = settings.clip_value
@@ -425,8 +438,10 @@ class SGAN(keras.Model):
             per_messenger = []
             for i in range(self.num_pairs):
                 with _device(self.pair_device(i)):
-                    per_messenger.append(step.generator_loss(self.game, self.messengers[i],
-                                                             real_slices[i], g0_slices[i]))
+                    per_messenger.append(step.generator_loss(
+                        self.game, self.messengers[i], real_slices[i], g0_slices[i],
+                        seed=randomness.step_seed(self.pair_seed(i), step_count,
+                                                  step.SALT_GENERATOR)))
             return tf.add_n(per_messenger) / self.num_pairs
 
         with _device(self.global_device):

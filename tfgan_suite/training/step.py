@@ -43,12 +43,20 @@ labels))``; data elements are then ``(images, labels)``. An AC-GAN discriminator
 salts below keep the draws of one step independent. ``step`` is the model's own ``step_counter``
 (train steps done), not ``optimizer.iterations``, which a ``LossScaleOptimizer`` does not advance
 when it skips a non-finite step: the historical averages count their samples from it too.
+
+**Augmentation** (``game.augment``, :mod:`tfgan_suite.augment`: DiffAugment, ADA): every image the
+discriminator judges is augmented first, real and generated, in both players' updates (and in
+penalties, which receive the augmented images), so the generator learns through ``D(T(G(z)))``.
+Each discriminator pass keys its draws by its own step seed folded with ``augment.SALT_REAL`` /
+``SALT_FAKE``. After each discriminator update the augmentation sees ``D(T(x))`` (``observe``: ADA's
+``r_t``); :func:`end_of_step` lets it adjust after each train step (ADA's ``p``).
 """
 import dataclasses
 from typing import Any, Optional
 
 import tensorflow as tf
 
+from tfgan_suite import augment as augment_lib
 from tfgan_suite.losses.auxiliary import adversarial, class_cross_entropy
 from tfgan_suite.penalties.gradient import inner_loss_scale
 from tfgan_suite.utils import randomness
@@ -80,6 +88,7 @@ class Game:
     ema_decay: Optional[float] = None
     auxiliary_weight: float = 1.0  # AC-GAN class cross-entropy weights (critic, generator)
     auxiliary_weight_g: float = 1.0
+    augment: Any = None  # tfgan_suite.augment: applied to every image D judges (None: off)
 
 
 @dataclasses.dataclass
@@ -170,42 +179,89 @@ def update_ema(ema_generator, generator, decay):
         ema_v.assign(v)
 
 
+def augmented(game, images, seed, salt):
+    """``images`` as the discriminator sees them: through ``game.augment`` (keyed by ``seed`` folded
+    with ``salt``) when augmentation is on."""
+    if game.augment is None:
+        return images
+    if seed is None:
+        raise ValueError("augmentation needs the seed of the discriminator pass")
+    return game.augment(images, augment_lib.pass_seed(seed, salt))
+
+
+def generator_terms(game, generator, z, fake, seed):
+    """The penalties' terms of the generator's loss (zCR's diversity term), 0 when none."""
+    terms = [p.generator_term for p in game.penalties if hasattr(p, "generator_term")]
+    if not terms:
+        return 0.0
+    if seed is None:
+        raise ValueError("a penalty with a generator term needs the seed of the generator update")
+    return tf.add_n([tf.cast(term(generator, z, fake, tf.random.experimental.stateless_fold_in(
+        seed, index + 1)), tf.float32) for index, term in enumerate(terms)])
+
+
+def end_of_step(game, completed_steps):
+    """After a train step: the augmentation's adjustment (ADA's ``p``); returns its logs."""
+    if game.augment is None:
+        return {}
+    game.augment.end_step(completed_steps)
+    return game.augment.logs()
+
+
 def _apply(optimizer, loss, tape, variables):
     grads = tape.gradient(loss, variables)
     optimizer.apply(grads, variables)
 
 
 # ---------------------------------------------------------------------- the two players' losses
-def discriminator_losses(game, discriminator, real, fake, seed, labels=None, optimizer=None):
+def discriminator_losses(game, discriminator, real, fake, seed, labels=None, source=None,
+                         optimizer=None):
     """``(loss, penalty, real_outputs, fake_outputs)`` of ``discriminator``; call inside a tape.
 
     ``loss = objective.discriminator_loss(D(real), D(fake))`` and
-    ``penalty = sum_k penalties[k](D, real, fake, seed + [0, k + 1])``; the penalties' inner
-    gradients are scaled by ``optimizer``'s loss scale when it is a ``LossScaleOptimizer``
-    (``penalties.gradient.inner_loss_scale``).
+    ``penalty = sum_k penalties[k](D, real, fake, seed + [0, k + 1])``, ``real`` and ``fake``
+    augmented when ``game.augment`` is on. ``source = (generator, z)`` made ``fake`` (for penalties
+    that perturb the latents, zCR). The penalties' inner gradients are scaled by ``optimizer``'s
+    loss scale when it is a ``LossScaleOptimizer`` (``penalties.gradient.inner_loss_scale``).
     """
     conditional_judge = conditioned(discriminator, labels)
 
     def judge(x, training=False):
         return adversarial(conditional_judge(x, training=training))
 
+    real = augmented(game, real, seed, augment_lib.SALT_REAL)
+    fake = augmented(game, fake, seed, augment_lib.SALT_FAKE)
+    extras = {"outputs": None, "source": None}
+    if source is not None:
+        generator, z = source
+        extras["source"] = (lambda latents: augmented(game, generator(latents, training=True),
+                                                      seed, augment_lib.SALT_FAKE), z)
     real_all = _float32(conditional_judge(real, training=True))
     real_out = adversarial(real_all)
     fake_out = _float32(judge(fake, training=True))
     loss = game.objective.discriminator_loss(real_out, fake_out) + (
         game.auxiliary_weight * class_cross_entropy(real_all, labels))
     penalty = tf.constant(0.0)
+    extras["outputs"] = (real_out, fake_out)
     with inner_loss_scale(getattr(optimizer, "dynamic_scale", None)):
         for index, penalty_fn in enumerate(game.penalties):
-            penalty += tf.cast(penalty_fn(judge, real, fake, seed + [0, index + 1]), tf.float32)
+            wanted = {name: extras[name] for name in getattr(penalty_fn, "extras", ())}
+            if "source" in wanted and wanted["source"] is None:
+                raise ValueError(f"penalty {penalty_fn.__name__!r} needs the generator and "
+                                 f"latents of the fakes, which this update does not have")
+            penalty += tf.cast(penalty_fn(judge, real, fake, seed + [0, index + 1], **wanted),
+                               tf.float32)
     return loss, penalty, real_out, fake_out
 
 
-def generator_loss(game, discriminator, real, fake, labels=None, real_outputs=None):
+def generator_loss(game, discriminator, real, fake, labels=None, real_outputs=None, seed=None):
     """``objective.generator_loss(D(real) or None, D(fake))``; call inside a tape. ``D(real)`` is
-    only computed when the objective reads it (MMD), unless ``real_outputs`` are given."""
+    only computed when the objective reads it (MMD), unless ``real_outputs`` are given. With
+    ``game.augment`` the images are augmented first, keyed by ``seed``."""
     judge = conditioned(discriminator, labels)
+    fake = augmented(game, fake, seed, augment_lib.SALT_FAKE)
     if real_outputs is None and game.objective.generator_uses_real:
+        real = augmented(game, real, seed, augment_lib.SALT_REAL)
         real_outputs = adversarial(_float32(judge(real, training=True)))
     fake_all = _float32(judge(fake, training=True))
     return game.objective.generator_loss(real_outputs, adversarial(fake_all)) + (
@@ -214,27 +270,31 @@ def generator_loss(game, discriminator, real, fake, labels=None, real_outputs=No
 
 # ---------------------------------------------------------------------- the two updates
 def discriminator_update(game, discriminator, optimizer, real, fake, seed, labels=None,
-                         history=None, history_count=None):
+                         history=None, history_count=None, source=None):
     """One critic update on ``real`` vs ``fake`` (fakes are constants here); clips, averages
     (``history_count``: critic updates including this one, see :func:`critic_batches_before`).
 
     Returns ``(loss, penalty, monitors)``; ``monitors`` is ``objective.monitors`` of this pass.
+    ``source``: ``(generator, z)`` that made ``fake`` (see :func:`discriminator_losses`).
     """
     fake = tf.stop_gradient(fake)
     with tf.GradientTape() as tape:
         loss, penalty, real_out, fake_out = discriminator_losses(game, discriminator, real, fake,
-                                                                 seed, labels, optimizer)
+                                                                 seed, labels, source,
+                                                                 optimizer)
         total = loss + penalty + historical_penalty(game.historical_averaging, discriminator,
                                                      history)
         scaled = optimizer.scale_loss(total / num_replicas())
     _apply(optimizer, scaled, tape, discriminator.trainable_variables)
     clip_weights(discriminator, game.clip_value)
     update_history(discriminator, history, history_count)
+    if game.augment is not None:
+        game.augment.observe(real_out)
     return loss, penalty, game.objective.monitors(real_out, fake_out)
 
 
 def generator_update(game, generator, optimizer, z, judge, labels=None, history=None,
-                     ema_generator=None, before_judging=None, history_count=None):
+                     ema_generator=None, before_judging=None, history_count=None, seed=None):
     """One generator update: ``theta_G <- opt_G(grad judge(G(z)))``; averages and EMA.
 
     Args:
@@ -243,6 +303,7 @@ def generator_update(game, generator, optimizer, z, judge, labels=None, history=
       before_judging: optional ``fn(fake)`` run on the (constant) fakes before ``judge``, outside
         the gradient (SGAN trains its messengers on G_0's batch there: one generator pass).
       history_count: generator updates including this one (the historical average's count).
+      seed: the update's step seed, for the penalties' generator terms (:func:`generator_terms`).
     Returns the loss.
     """
     with tf.GradientTape() as tape:
@@ -252,6 +313,7 @@ def generator_update(game, generator, optimizer, z, judge, labels=None, history=
                 before_judging(tf.stop_gradient(fake))
         loss = judge(fake)
         total = loss + historical_penalty(game.historical_averaging, generator, history)
+        total += generator_terms(game, conditioned(generator, labels), z, fake, seed)
         scaled = optimizer.scale_loss(total / num_replicas())
     _apply(optimizer, scaled, tape, generator.trainable_variables)
     update_history(generator, history, history_count)
@@ -267,18 +329,21 @@ def simultaneous_update(game, pair, real, z, seed, labels=None, history_count=No
     generator, discriminator = pair.generator, pair.discriminator
     with tf.GradientTape(persistent=True) as tape:
         fake = conditioned(generator, labels)(z, training=True)
-        d_loss, penalty, real_out, fake_out = discriminator_losses(game, discriminator, real, fake,
-                                                                   seed, labels, pair.d_optimizer)
+        d_loss, penalty, real_out, fake_out = discriminator_losses(
+            game, discriminator, real, fake, seed, labels, (conditioned(generator, labels), z),
+            pair.d_optimizer)
         g_loss = game.objective.generator_loss(
             real_out if game.objective.generator_uses_real else None, fake_out)
         if labels is not None and len(getattr(discriminator, "outputs", None) or ()) == 2:
             # AC-GAN: the class logits of the fakes (the pass above kept the adversarial part)
+            seen = augmented(game, fake, seed, augment_lib.SALT_FAKE)  # the draws of the pass above
             g_loss += game.auxiliary_weight_g * class_cross_entropy(
-                _float32(conditioned(discriminator, labels)(fake, training=True)), labels)
+                _float32(conditioned(discriminator, labels)(seen, training=True)), labels)
         d_total = d_loss + penalty + historical_penalty(game.historical_averaging, discriminator,
                                                          pair.d_history)
         g_total = g_loss + historical_penalty(game.historical_averaging, generator,
                                                pair.g_history)
+        g_total += generator_terms(game, conditioned(generator, labels), z, fake, seed)
         d_scaled = pair.d_optimizer.scale_loss(d_total / num_replicas())
         g_scaled = pair.g_optimizer.scale_loss(g_total / num_replicas())
     d_grads = tape.gradient(d_scaled, discriminator.trainable_variables)
@@ -291,6 +356,8 @@ def simultaneous_update(game, pair, real, z, seed, labels=None, history_count=No
     update_history(generator, pair.g_history, history_count)
     if pair.ema_generator is not None:
         update_ema(pair.ema_generator, generator, game.ema_decay)
+    if game.augment is not None:
+        game.augment.observe(real_out)
     return d_loss, g_loss, penalty, game.objective.monitors(real_out, fake_out)
 
 
@@ -366,11 +433,12 @@ def _scheduled_critic_updates(game, pair, real, labels, seed, step, latent_dim):
     def body(i, _loss, _penalty, _monitors):
         z = randomness.replica_normal([batch, latent_dim], randomness.step_seed(seed, step, i))
         batch_labels = None if labels is None else labels[i]
-        fake = conditioned(pair.generator, batch_labels)(z, training=True)
+        make_fake = conditioned(pair.generator, batch_labels)
+        fake = make_fake(z, training=True)
         loss, penalty, monitors = discriminator_update(
             game, pair.discriminator, pair.d_optimizer, real[i], fake,
             randomness.step_seed(seed, step, SALT_SCHEDULED_PENALTY + i), batch_labels,
-            pair.d_history, updates_before + tf.cast(i, tf.int64) + 1)
+            pair.d_history, updates_before + tf.cast(i, tf.int64) + 1, (make_fake, z))
         return i + 1, tf.cast(loss, tf.float32), penalty, {
             k: tf.cast(v, tf.float32) for k, v in monitors.items()}
 
@@ -393,12 +461,13 @@ def _critic_updates(game, pair, real, labels, seed, step, latent_dim):
     fakes = []
     for i, (real_batch, batch_labels) in enumerate(zip(real_batches, label_batches)):
         z = randomness.replica_normal([batch, latent_dim], randomness.step_seed(seed, step, i))
-        fake = conditioned(pair.generator, batch_labels)(z, training=True)
+        make_fake = conditioned(pair.generator, batch_labels)
+        fake = make_fake(z, training=True)
         fakes.append(fake)
         loss, penalty, monitors = discriminator_update(
             game, pair.discriminator, pair.d_optimizer, real_batch, fake,
             randomness.step_seed(seed, step, SALT_PENALTY + 10 * i), batch_labels, pair.d_history,
-            tf.cast(step, tf.int64) * game.n_critic + i + 1)
+            tf.cast(step, tf.int64) * game.n_critic + i + 1, (make_fake, z))
     return loss, penalty, monitors, real_batches[-1], label_batches[-1], fakes, batch
 
 
@@ -417,12 +486,14 @@ def pair_step(game, pair, real, seed, step, latent_dim, labels=None):
         return dict(d_loss=d_loss, g_loss=g_loss, penalty=penalty, **monitors), []
     d_loss, penalty, monitors, last_real, last_labels, fakes, batch = _critic_updates(
         game, pair, real, labels, seed, step, latent_dim)
-    z = randomness.replica_normal([batch, latent_dim],
-                                  randomness.step_seed(seed, step, SALT_GENERATOR))
+    g_seed = randomness.step_seed(seed, step, SALT_GENERATOR)
+    z = randomness.replica_normal([batch, latent_dim], g_seed)
     g_loss = generator_update(
         game, pair.generator, pair.g_optimizer, z,
-        lambda fake: generator_loss(game, pair.discriminator, last_real, fake, last_labels),
-        last_labels, pair.g_history, pair.ema_generator, history_count=tf.cast(step, tf.int64) + 1)
+        lambda fake: generator_loss(game, pair.discriminator, last_real, fake, last_labels,
+                                    seed=g_seed),
+        last_labels, pair.g_history, pair.ema_generator, history_count=tf.cast(step, tf.int64) + 1,
+        seed=g_seed)
     return dict(d_loss=d_loss, g_loss=g_loss, penalty=penalty, **monitors), fakes
 
 
