@@ -18,6 +18,9 @@ wall time: on a shared machine compare the CPU-second columns, and read the wall
 load average printed beside them. Achieved GFLOP/s = FLOPs per step x steps per second; the
 fraction is against the matmul rate measured the same way (wall or CPU).
 
+``--inception N`` adds the FID Inception network on N images (FLOPs per image, images per second
+and per CPU-second, plain vs XLA, and the largest feature difference XLA makes).
+
 ``--cli`` adds the default command-line run (``python -m tfgan_suite.run`` as a ``Run`` of the
 default ``TrainConfig``, bundled MNIST, its callbacks and data pipeline) on the path of
 before issue 21 (``jit_compile=False, steps_per_execution=1``, op determinism on) against today's
@@ -25,6 +28,7 @@ default (``"auto"``, op determinism on unless XLA, as the CLI does), interleaved
 
     python benchmarks/roofline.py [--threads 1] [--rounds 2] [--steps 10] [--models dcgan28,...]
                                   [--families nsgan,hinge,...] [--family_model dcgan32] [--cli]
+                                  [--inception 25]
                                   [--json benchmarks/results/roofline.json]
     python benchmarks/speed_table.py benchmarks/results/roofline.json   # the README's table
 """
@@ -199,6 +203,40 @@ def measure_cli(args):
     return rows
 
 
+def measure_inception(args, limit):
+    """The FID Inception network (``metrics.inception``): FLOPs per 299x299 image (profiler, at a
+    static batch), images per second and per CPU-second without and with XLA, and the largest
+    feature difference of the XLA path from the plain one on the same images."""
+    from tfgan_suite.metrics import inception
+
+    images = np.random.default_rng(0).integers(0, 256, (args.inception, 64, 64, 3)).astype(np.uint8)
+    extractors = {name: inception.InceptionExtractor(jit_compile=name == "xla",
+                                                     batch_size=args.inception)
+                  for name in ("plain", "xla")}
+    plain = extractors["plain"]
+    concrete = tf.function(lambda x: plain.model(x, training=False)).get_concrete_function(
+        tf.TensorSpec([1, 299, 299, 3], tf.float32))
+    options = tf.compat.v1.profiler.ProfileOptionBuilder.float_operation()
+    options["output"] = "none"
+    flops = tf.compat.v1.profiler.profile(concrete.graph, options=options).total_float_ops
+    features = {name: np.asarray(e(images)) for name, e in extractors.items()}  # trace / compile
+    speeds = time_blocks({name: (lambda e=e: (e(images), len(images))[1])
+                          for name, e in extractors.items()}, args.rounds)
+    rows = []
+    for name, (wall, cpu) in speeds.items():
+        rows.append({"path": name, "batch_size": args.inception, "gflop_per_image": flops / 1e9,
+                     "images_per_s": wall, "images_per_cpu_s": cpu,
+                     "fraction_of_matmul": flops * wall / 1e9 / limit[0],
+                     "fraction_of_matmul_cpu": flops * cpu / 1e9 / limit[1],
+                     "max_abs_feature_difference_vs_plain": float(
+                         np.max(np.abs(features[name] - features["plain"])))})
+        print(f"inception {name}: {flops / 1e9:.2f} GFLOP/image, {wall:.2f} images/s, "
+              f"{cpu:.2f} images/CPU-s ({rows[-1]['fraction_of_matmul_cpu']:.0%}), max feature "
+              f"difference vs plain {rows[-1]['max_abs_feature_difference_vs_plain']:.2g}",
+              flush=True)
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=0,
@@ -212,6 +250,8 @@ def main():
     parser.add_argument("--paths", default=",".join(PATHS))
     parser.add_argument("--cli", action="store_true", help="also time the default CLI run")
     parser.add_argument("--cli_steps", type=int, default=100)
+    parser.add_argument("--inception", type=int, default=0,
+                        help="also time the FID Inception network on this many images (a batch)")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args()
     args.paths = args.paths.split(",")
@@ -233,7 +273,7 @@ def main():
           f"{limit[1]:.0f} GFLOP/CPU-s (threads: {args.threads or 'default'})", flush=True)
     jobs = [("nsgan", m) for m in args.models.split(",") if m] + [
         (f, args.family_model) for f in args.families.split(",") if f and f != "nsgan"]
-    rows, cli = [], []
+    rows, cli, inception_rows = [], [], []
 
     def save():  # after every model, so a long run that is stopped keeps what it measured
         if args.json:
@@ -242,12 +282,16 @@ def main():
             record = run_record("roofline", cpu=cpu_name(), threads=args.threads,
                                 tensorflow=tf.__version__, keras=keras.__version__,
                                 load_average_before=list(load_before), matmul_gflops=limit[0],
-                                matmul_gflops_cpu=limit[1], rows=rows, cli=cli)
+                                matmul_gflops_cpu=limit[1], rows=rows, cli=cli,
+                                inception=inception_rows)
             with open(args.json, "w") as f:
                 json.dump(record, f, indent=2)
 
     if args.cli:
         cli += measure_cli(args)
+        save()
+    if args.inception:
+        inception_rows += measure_inception(args, limit)
         save()
     for loss, model in jobs:
         if model == "ebgan" or loss == "ebgan":
