@@ -73,10 +73,13 @@ def roofline_table(record):
     lines = [f"{record['cpu']}, TensorFlow {record['tensorflow']}, "
              f"{record['threads'] or 'default'} intra-op thread(s): float32 2048x2048 matmul "
              f"{record['matmul_gflops_cpu']:.0f} GFLOP per CPU-second "
-             f"({record['matmul_gflops']:.0f} GFLOP/s wall). Cells: train steps per CPU-second "
-             f"(fraction of that matmul rate); wall-clock steps/s in brackets.", "",
-             "| model | objective | GFLOP/step | " + " | ".join(PATH_LABELS[p] for p in paths)
-             + " |", "| --- | --- | --- |" + " --- |" * len(paths)]
+             f"({record['matmul_gflops']:.0f} GFLOP/s wall)."]
+    if paths:
+        lines += ["Cells: train steps per CPU-second (fraction of that matmul rate); wall-clock "
+                  "steps/s in brackets.", "",
+                  "| model | objective | GFLOP/step | "
+                  + " | ".join(PATH_LABELS[p] for p in paths) + " |",
+                  "| --- | --- | --- |" + " --- |" * len(paths)]
     groups = {}
     for row in record["rows"]:
         groups.setdefault((row["model"], row["loss"], row["family"]), {})[row["path"]] = row
@@ -100,6 +103,15 @@ def roofline_table(record):
             lines.append(f"| {row['name']} | {row['jit_compile']} | {row['steps_per_execution']} "
                          f"| {row['steps_per_cpu_s']:.2f} | {row['vs_before_cpu']:.2f} | "
                          f"{row['steps_per_s']:.2f} | {row['vs_before_wall']:.2f} |")
+    if record.get("inception"):
+        lines += ["", "The FID Inception network (299x299 inputs, pool_3 features):", "",
+                  "| path | batch | GFLOP/image | images/CPU-s | of matmul | images/s (wall) | "
+                  "largest feature difference vs plain |", "| --- | --- | --- | --- | --- | --- | --- |"]
+        for row in record["inception"]:
+            lines.append(f"| {PATH_LABELS[row['path']]} | {row['batch_size']} | "
+                         f"{row['gflop_per_image']:.2f} | {row['images_per_cpu_s']:.2f} | "
+                         f"{row['fraction_of_matmul_cpu']:.0%} | {row['images_per_s']:.2f} | "
+                         f"{row['max_abs_feature_difference_vs_plain']:.1e} |")
     return "\n".join(lines + ["", _load_note(record)])
 
 
