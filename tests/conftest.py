@@ -63,6 +63,18 @@ def shared_data():
     return path
 
 
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    """An empty cache directory for converted Inception weights and statistics (``$TFGAN_SUITE_CACHE``)
+    for one test module."""
+    from tfgan_suite.metrics import inception  # pylint: disable=import-outside-toplevel
+
+    path = tmp_path_factory.mktemp("tfgan_suite_cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(inception.CACHE_ENV, str(path))
+        yield path
+
+
 @pytest.fixture(scope="session")
 def mirrored_strategy():
     """One two-replica MirroredStrategy over the logical CPUs for the whole session.

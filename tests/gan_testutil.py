@@ -1,6 +1,12 @@
-"""A GAN small enough that fit-level tests (callbacks, TensorBoard, saving) take seconds."""
+"""Helpers shared by the tests: a GAN small enough that fit-level tests take seconds, the command
+line in a subprocess, parameter counts and smooth test images. (Fixtures live in conftest.py.)"""
+import os
+import subprocess
+import sys
+
 import keras
 import numpy as np
+import scipy.ndimage
 import tensorflow as tf
 
 import tfgan_suite
@@ -31,3 +37,25 @@ def tiny_dataset(batch_size=8, same_batch=False):
 
 def all_weights(gan):
     return [np.asarray(v) for v in gan.generator.weights + gan.discriminator.weights]
+
+
+TORCHSCRIPT = "inception_2015-12-05_fid_torchscript.pt"  # the FID Inception file of shared/data
+
+
+def run_cli(*args, module="tfgan_suite.run", cwd=None, timeout=900):
+    """``python -m <module> *args`` in a fresh process (quiet TensorFlow): the CompletedProcess."""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    return subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True,
+                          env=env, cwd=cwd, timeout=timeout)
+
+
+def trainable_parameters(model):
+    return sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+
+
+def smooth_images(seed, n, size, channels=3, sigma=1.5, gain=3.0):
+    """``[n, size, size, channels]`` float32 images in [-1, 1]: Gaussian-blurred normal noise (blur
+    ``sigma`` pixels) times ``gain``, clipped; a function of ``seed``."""
+    noise = np.random.default_rng(seed).normal(size=(n, size, size, channels))
+    return np.clip(scipy.ndimage.gaussian_filter(noise, sigma=(0, sigma, sigma, 0)) * gain,
+                   -1.0, 1.0).astype(np.float32)

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from metrics_testutil import TORCHSCRIPT
+from gan_testutil import TORCHSCRIPT
 from tfgan_suite import metrics
 from tfgan_suite.metrics import api, sources
 

@@ -4,26 +4,12 @@ import zipfile
 import numpy as np
 import pytest
 
-from metrics_testutil import TORCHSCRIPT
+from gan_testutil import TORCHSCRIPT
 from tfgan_suite import metrics
 from tfgan_suite.metrics import inception, inception_shapes, torch_archive
 
 # What the README and docs/metrics.md claim (measured ~3e-6 and ~1e-7), with a small margin.
 FEATURE_RTOL, FID_RTOL, KID_RTOL = 1e-5, 1e-6, 1e-5
-
-
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory, monkeypatch_module):
-    path = tmp_path_factory.mktemp("tfgan_suite_cache")
-    monkeypatch_module.setenv(inception.CACHE_ENV, str(path))
-    return path
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_module():
-    mp = pytest.MonkeyPatch()
-    yield mp
-    mp.undo()
 
 
 @pytest.fixture(scope="module")

@@ -1,15 +1,13 @@
 """Sliced Wasserstein distance: closed forms, pyramid identities and values of the published reference code."""
 import numpy as np
 import pytest
-import scipy.ndimage
 
+from gan_testutil import smooth_images
 from tfgan_suite import metrics
 from tfgan_suite.metrics import sliced_wasserstein as swd
 
-def _smooth_images(seed, n=12, size=32, channels=3):
-    rng = np.random.default_rng(seed)
-    noise = rng.normal(size=(n, size, size, channels))
-    return np.clip(scipy.ndimage.gaussian_filter(noise, sigma=(0, 1.5, 1.5, 0)) * 3.0, -1.0, 1.0)
+def _smooth_images(seed, n=12, size=32):
+    return smooth_images(seed, n, size)
 
 
 # SWD x 1e3 [level 32, level 16, avg] of the published progressive-GAN code (tkarras/
