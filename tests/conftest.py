@@ -9,6 +9,7 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
@@ -61,6 +62,20 @@ def shared_data():
         pytest.skip(f"real data not found at {path}: missing {', '.join(missing)} (set {SHARED_DATA_ENV})")
     check_sha256(path, SHARED_FILES)
     return path
+
+
+@pytest.fixture(scope="session")
+def mnist(shared_data):
+    """The real MNIST of shared/data: ``{"x_train", "y_train", "x_test", "y_test"}`` (uint8 NHWC images,
+    int64 labels), loaded once."""
+    with np.load(shared_data / "mnist.npz") as archive:
+        return {key: archive[key] for key in archive.files}
+
+
+@pytest.fixture(scope="session")
+def digits(mnist):
+    """The first 256 MNIST test images (uint8, NHWC)."""
+    return mnist["x_test"][:256]
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,8 @@ import scipy.ndimage
 import tensorflow as tf
 
 import tfgan_suite
+from tfgan_suite import models
+from tfgan_suite.training.settings import DEFAULT
 
 
 def tiny_image_gan(seed=0, loss="nsgan"):
@@ -59,3 +61,16 @@ def smooth_images(seed, n, size, channels=3, sigma=1.5, gain=3.0):
     noise = np.random.default_rng(seed).normal(size=(n, size, size, channels))
     return np.clip(scipy.ndimage.gaussian_filter(noise, sigma=(0, sigma, sigma, 0)) * gain,
                    -1.0, 1.0).astype(np.float32)
+
+
+def one_fit_step(strategy, weights, batch, loss="nsgan", n_critic=DEFAULT, **arch):
+    """One ``fit`` step on ``batch`` of a dcgan28 GAN (width 8, latent 16, seed 7) built under
+    ``strategy`` from ``weights`` = (generator, discriminator) weights: ``(history, weights after)``."""
+    with strategy.scope():
+        generator, discriminator = models.get("dcgan28", width=8, latent_dim=16, **arch)
+        gan = tfgan_suite.GAN(generator, discriminator, latent_dim=16, seed=7)
+        generator.set_weights(weights[0])
+        discriminator.set_weights(weights[1])
+        gan.compile(loss=loss, n_critic=n_critic)
+    logs = gan.fit(tf.data.Dataset.from_tensors(batch), epochs=1, verbose=0, shuffle=False).history
+    return logs, generator.get_weights() + discriminator.get_weights()
