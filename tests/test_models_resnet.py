@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from gan_testutil import trainable_parameters
 from tfgan_suite import layers, models
 from tfgan_suite.layers.residual import ResidualBlock
 from tfgan_suite.layers.spectral_norm import SpectralNormalization
@@ -70,10 +71,6 @@ REFERENCE = {
 }
 
 
-def trainable(model):
-    return sum(int(np.prod(w.shape)) for w in model.trainable_weights)
-
-
 def build(name, size, **overrides):
     if name == "sngan_resnet":
         overrides["image_size"] = size
@@ -85,7 +82,7 @@ def test_parameter_counts_equal_the_reference_code(name, size):
     generator, discriminator = build(name, size)
     assert generator.output_shape == (None, size, size, 3)
     assert discriminator.output_shape == (None, 1)
-    assert (trainable(generator), trainable(discriminator)) == REFERENCE[(name, size)]
+    assert (trainable_parameters(generator), trainable_parameters(discriminator)) == REFERENCE[(name, size)]
 
 
 def test_documented_counts():

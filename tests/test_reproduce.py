@@ -85,6 +85,20 @@ def _record(objective, seed, fd, status="ok"):
             "train_load_average": {"start": [4.0, 3.0, 2.0], "end": [6.0, 3.0, 2.0]}}
 
 
+def test_collapsed_runs_are_reported_apart_and_left_out_of_the_mean(tiny_suite):
+    # nsgan's median is 7: runs above 10 x 7 = 70 are collapsed
+    records = [_record("nsgan", 0, 6.0), _record("nsgan", 1, 8.0), _record("nsgan", 2, 7.0),
+               _record("gan", 0, 7.5), _record("gan", 1, 252.6), _record("gan", 2, 13.5)]
+    document = report.results(tiny_suite, 2, records, "python -m tfgan_suite.reproduce --suite=tiny")
+    gan = document["summary"]["gan"]
+    assert gan["collapsed"] == [{"seed": 1, "domain_fd": 252.6}] and gan["ok"] == 3
+    assert gan["metrics"]["domain_fd"]["mean"] == pytest.approx(10.5) and gan["metrics"]["domain_fd"]["n"] == 2
+    assert document["summary"]["nsgan"]["collapsed"] == []
+    table = report.markdown_table(document)
+    assert "| gan | dcgan28 | 10.50 ± 4.24; collapsed: seed 1 (252.60) | 3/3 |" in table
+    assert "above 10x the median domain FD of the table's nsgan runs" in table
+
+
 def test_table_is_mean_and_std_over_finished_seeds_and_flags_objectives_that_do_not_train(
         tiny_suite, tmp_path):
     records = [_record("nsgan", 0, 6.0), _record("nsgan", 1, 8.0), _record("nsgan", 2, 7.0),

@@ -6,21 +6,14 @@ and its samples move away from the untrained generator's output towards the data
 """
 import csv
 import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 import tensorflow as tf
 
+from gan_testutil import run_cli
+
 LATENT_DIM = 64  # dcgan28 and ebgan
-
-
-def run_cli(*args):
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    return subprocess.run([sys.executable, "-m", "tfgan_suite.run", *args], capture_output=True,
-                          text=True, env=env, timeout=900)
 
 
 def read_rows(workdir):

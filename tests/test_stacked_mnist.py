@@ -12,9 +12,8 @@ from tfgan_suite.metrics.modes import (modes_from_counts, stacked_mnist_mode_cou
 
 
 @pytest.fixture(scope="module")
-def mnist(shared_data):
-    with np.load(shared_data / "mnist.npz") as arrays:
-        return arrays["x_test"], arrays["y_test"]
+def mnist_test(mnist):
+    return mnist["x_test"], mnist["y_test"]
 
 
 def test_channels_are_the_drawn_digits_and_the_draw_is_seeded(shared_data, monkeypatch):
@@ -38,8 +37,8 @@ def arrays_test_image(shared_data, i):
         return arrays["x_test"][i, ..., 0]
 
 
-def test_real_stacked_data_covers_all_modes_with_kl_near_zero(mnist):
-    images, labels = mnist
+def test_real_stacked_data_covers_all_modes_with_kl_near_zero(mnist_test):
+    images, labels = mnist_test
     stacked, index = stacked_mnist.stack(images, 26_000, seed=5)
     # a stacked image's mode is made of its three source images' digits: classify the 10,000 sources
     # once, check that the metric gives exactly that on a part of the draw, then score all 26,000
@@ -55,8 +54,8 @@ def test_real_stacked_data_covers_all_modes_with_kl_near_zero(mnist):
     assert 0.0 < kl < 0.05
 
 
-def test_collapsed_generator_scores_few_modes_and_high_kl(mnist):
-    images, labels = mnist
+def test_collapsed_generator_scores_few_modes_and_high_kl(mnist_test):
+    images, labels = mnist_test
     ones, sevens = images[labels == 1][:300], images[labels == 7][:300]
     collapsed = np.concatenate([
         np.concatenate([ones, ones, sevens], axis=-1),   # mode 117

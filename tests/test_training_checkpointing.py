@@ -106,8 +106,8 @@ def _generator_output(workdir):
     return signature(z=tf.random.stateless_normal([8, 16], seed=[1, 2]))["images"].numpy()
 
 
-@pytest.mark.slow
 def test_sigkill_at_a_random_step_then_same_command_resumes_bit_exact(tmp_path):
+    """In CI (about a minute): three short command-line runs of a width-8 model."""
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     reference = subprocess.run(_cli(tmp_path / "ref"), env=env, capture_output=True, text=True,
                                timeout=600)

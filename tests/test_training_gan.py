@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from gan_testutil import one_fit_step
 import tfgan_suite
 from tfgan_suite import losses, models
 
@@ -94,24 +95,14 @@ def test_ema_generator_tracks_the_average():
     assert gan.sampling_generator is gan.ema_generator
 
 
-def _one_step(strategy, weights, real):
-    with strategy.scope():
-        generator, discriminator = models.get("dcgan28", width=8, latent_dim=16)
-        gan = tfgan_suite.GAN(generator, discriminator, latent_dim=16, seed=7)
-        generator.set_weights(weights[0])
-        discriminator.set_weights(weights[1])
-        gan.compile(loss="nsgan")
-    dataset = tf.data.Dataset.from_tensors(real)
-    logs = gan.fit(dataset, epochs=1, verbose=0, shuffle=False).history
-    return logs, generator.get_weights() + discriminator.get_weights()
 
 
 def test_mirrored_strategy_first_step_equals_default_strategy(shared_data, mirrored_strategy):
     real = np.load(shared_data / "mnist.npz")["x_train"][:8].astype(np.float32) / 127.5 - 1
     generator, discriminator = models.get("dcgan28", width=8, latent_dim=16)
     weights = (generator.get_weights(), discriminator.get_weights())
-    logs_default, after_default = _one_step(tf.distribute.get_strategy(), weights, real)
-    logs_mirrored, after_mirrored = _one_step(mirrored_strategy, weights, real)
+    logs_default, after_default = one_fit_step(tf.distribute.get_strategy(), weights, real)
+    logs_mirrored, after_mirrored = one_fit_step(mirrored_strategy, weights, real)
     for key in ("d_loss", "g_loss"):
         np.testing.assert_allclose(logs_mirrored[key], logs_default[key], atol=1e-5)
     assert len(after_default) == len(after_mirrored)

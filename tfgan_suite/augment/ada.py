@@ -158,7 +158,7 @@ def warp(images, matrix):
     """Samples ``images`` at ``matrix @ (x, y, 1)`` of each output pixel (centred pixel coordinates)
     with bilinear interpolation and reflection at the borders; differentiable in ``images``."""
     shape = tf.shape(images)
-    batch, height, width = shape[0], shape[1], shape[2]
+    height, width = shape[1], shape[2]
     h, w = tf.cast(height, tf.float32), tf.cast(width, tf.float32)
     rows, cols = tf.meshgrid(tf.range(h), tf.range(w), indexing="ij")
     centred = tf.stack([tf.reshape(cols, [-1]) - (w - 1) / 2, tf.reshape(rows, [-1]) - (h - 1) / 2,

@@ -25,6 +25,12 @@ METRICS = {
     "density": ("density ↑", True), "coverage": ("coverage ↑", True),
 }
 DOES_NOT_TRAIN_FACTOR = 3.0  # domain FD above this multiple of nsgan's: investigated in the notes
+# A finished run whose domain FD is above COLLAPSE_FACTOR x the median domain FD of the table's nsgan
+# runs is "collapsed": reported apart (by seed and value), and left out of its objective's mean.
+COLLAPSE_FACTOR = 10.0
+COLLAPSE_RULE = (f"a run is collapsed when its domain FD is above {COLLAPSE_FACTOR:g}x the median "
+                 f"domain FD of the table's nsgan runs; collapsed runs are listed apart and left out "
+                 f"of the mean ± std")
 
 
 def _mean_std(values):
@@ -34,17 +40,35 @@ def _mean_std(values):
             "std": statistics.stdev(values) if len(values) > 1 else 0.0, "n": len(values)}
 
 
+def collapse_threshold(records):
+    """COLLAPSE_FACTOR x the median domain FD of the finished nsgan runs (None: no such runs)."""
+    baseline = [r["metrics"]["domain_fd"] for r in records if r["objective"] == "nsgan"
+                and r["status"] == "ok" and r["metrics"].get("domain_fd") is not None]
+    return COLLAPSE_FACTOR * statistics.median(baseline) if baseline else None
+
+
+def is_collapsed(record, threshold):
+    fd = record["metrics"].get("domain_fd")
+    return threshold is not None and fd is not None and fd > threshold
+
+
 def summarize(records, objectives):
-    """``{objective: {"runs", "ok", "statuses", "metrics": {name: {mean, std, n}}, wall times}}``."""
+    """``{objective: {"runs", "ok", "statuses", "collapsed", "metrics": {name: {mean, std, n}},
+    wall times}}``; the metrics are over the finished runs that did not collapse (COLLAPSE_RULE),
+    ``collapsed`` lists the others as ``{"seed", "domain_fd"}``."""
     summary = {}
+    threshold = collapse_threshold(records)
     for objective in objectives:
         rows = [r for r in records if r["objective"] == objective]
         if not rows:
             continue
-        ok = [r for r in rows if r["status"] == "ok"]
+        finished = [r for r in rows if r["status"] == "ok"]
+        collapsed = [r for r in finished if is_collapsed(r, threshold)]
+        ok = [r for r in finished if not is_collapsed(r, threshold)]
         names = [m for m in METRICS if any(r["metrics"].get(m) is not None for r in ok)]
         summary[objective] = {
-            "runs": len(rows), "ok": len(ok),
+            "runs": len(rows), "ok": len(finished),
+            "collapsed": [{"seed": r["seed"], "domain_fd": r["metrics"]["domain_fd"]} for r in collapsed],
             "statuses": {s: sum(r["status"] == s for r in rows) for s in {r["status"] for r in rows}},
             "seeds": sorted(r["seed"] for r in rows),
             "model": rows[0].get("model"),
@@ -175,7 +199,10 @@ def markdown_table(document, image_dir=None):
     """The suite's Markdown: budget, protocol, the table (mean ± std over seeds), anchors, grids."""
     if has_peer_column(document.get("anchors", ())):
         return peer_table(document)
-    summary = {o: document["summary"][o] for o in document.get("objectives", document["summary"])}
+    order = document.get("objectives", list(document["summary"]))
+    # from the records when the document has them, so that every table follows today's rules
+    summary = summarize(document["records"], order) if document.get("records") else \
+        {o: document["summary"][o] for o in order}
     metrics = [m for m in METRICS if any(m in row["metrics"] for row in summary.values())]
     protocol = document["protocol"]
     lines = [f"Budget: {document['steps']} generator updates per run. {document['budget_note']}",
@@ -184,7 +211,8 @@ def markdown_table(document, image_dir=None):
              + (f" against {protocol['num_reference']} real `{protocol['reference_split']}` images"
                 if protocol.get("num_reference") else "")
              + f"; features: {protocol['feature_network']}. Mean ± std over the seeds that "
-               f"finished. Training minutes per run on {document.get('cpu_count') or '?'} CPU "
+               f"finished" + (f" and did not collapse ({COLLAPSE_RULE})" if "domain_fd" in metrics
+                              else "") + f". Training minutes per run on {document.get('cpu_count') or '?'} CPU "
                f"cores under the 1-minute load average in the last column (shared machine).",
              "",
              "| objective | model | " + " | ".join(METRICS[m][0] for m in metrics)
@@ -194,6 +222,9 @@ def markdown_table(document, image_dir=None):
     for objective, row in summary.items():
         name = f"{objective} (see notes)" if objective in flagged else objective
         cells = [_cell(row["metrics"].get(m), _digits(m)) for m in metrics]
+        if row.get("collapsed"):
+            cells[0] += "; collapsed: " + ", ".join(
+                f"seed {c['seed']} ({c['domain_fd']:.2f})" for c in row["collapsed"])
         minutes = row.get("mean_train_time_s") or row["mean_wall_time_s"]
         load = row.get("mean_train_load")
         lines.append(f"| {name} | {row['model']} | " + " | ".join(cells)

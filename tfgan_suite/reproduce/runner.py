@@ -305,8 +305,7 @@ def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
               "metrics": {}, "status": None, "error": None, "train_time_s": None,
               "command": reproduce_command(suite.name, workdir, objective, seed, steps, threads),
               "train_command": train_command(config), "cpu_count": os.cpu_count(),
-              "threads": threads, "jit_compile": config.jit_compile,
-              "steps_per_execution": config.steps_per_execution}
+              "threads": threads, "steps_per_execution": config.steps_per_execution}
     generator_path = os.path.join(config.workdir, "generator")
     try:
         record["settings"] = experiment.game_settings(config).as_dict()  # the paper's, resolved

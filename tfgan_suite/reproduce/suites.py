@@ -194,9 +194,11 @@ SUITES = {
         # layer norm: WGAN-GP's recommended replacement for batch norm in the critic (section 4)
         model_options={"wgan_gp": {"d_norm": "layer"}},
         budget_note="Batch 64. **500 generator updates: 200x fewer than the papers' 100,000** "
-                    "(1-2 s per update on 2 CPU cores), so every FID here is far above the papers' "
-                    "and only the ranking says anything. CIFAR-10 from the shared JPEG-degraded "
-                    "copy; FID and KID on 2,000 samples (papers: 50,000), biased upwards."),
+                    "(0.18-3.07 s of training per update on 2 CPU cores in the records, by objective and "
+                    "load), so every FID here is far above the papers'; the notes compare rows with "
+                    "the seed noise. CIFAR-10 from the shared JPEG-degraded copy; FID and KID on "
+                    "2,000 samples (papers: 50,000): FID is biased upwards at this N, KID's "
+                    "estimator is unbiased but noisier."),
 }
 # 2-D mixtures: SGAN against one GAN (Chavdarova & Fleuret 2018, section 4.1), 2,500 samples scored
 # (the PacGAN / VEEGAN protocol). Adam(1e-3, 0.5) for both rows, as benchmarks/sgan_modes.py: with
