@@ -322,7 +322,7 @@ MESSAGES = {
     'run_ada_target_above_1': "error: flag --ada_target=1.5: 1.5 is not a number in the range [0.0, 1.0]",
     'run_ada_target_without_ada': "error: --ada_target / --ada_speed_images need --augment=ada, not --augment=none",
     'run_num_examples_below_batch': "error: --num_examples=10 is smaller than one train step's real images (64 = batch_size x n_critic); use at least 64",
-    'run_export_at_zero': "error: --export_at=0: each point must be a generator step >= 1",
+    'run_export_at_zero': "error: flag --export_at=['0']: must be comma-separated generator steps >= 1",
     'run_batch_size_text': "error: flag --batch_size=abc: invalid literal for int() with base 10: 'abc'",
     "run_strategy_choice": "error: flag --strategy=gpu: value should be one of <default|mirrored|multi_worker|tpu>",
     'run_unknown_flag': "error: Unknown command line flag 'no_such_flag'",

@@ -1,5 +1,5 @@
 """Every decimal number quoted in a results notes file (docs/results/*.notes.md) appears in a
-committed record (docs/results/*.json, benchmarks/results/*.json|csv) at the printed precision, or
+committed record (docs/results/*.json, docs/measurements/*.json, benchmarks/results/*.json|csv) at the printed precision, or
 its paragraph (or the one before it, e.g. a table's introduction) says it is "not regenerable".
 
 Not checked: whole numbers (mode counts, step counts, dates), numbers within 80 characters after
@@ -37,6 +37,7 @@ def _numbers(value, out):
 def recorded_values():
     values = set()
     for path in glob.glob(str(ROOT / "docs" / "results" / "*.json")) + \
+            glob.glob(str(ROOT / "docs" / "measurements" / "*.json")) + \
             glob.glob(str(ROOT / "benchmarks" / "results" / "*.json")):
         _numbers(json.loads(Path(path).read_text(encoding="utf-8")), values)
     for path in glob.glob(str(ROOT / "benchmarks" / "results" / "*.csv")):

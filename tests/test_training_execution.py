@@ -115,3 +115,13 @@ def test_run_stores_the_resolved_path_and_resumes_across_a_changed_count(tmp_pat
     with pytest.raises(UserInputError, match="steps_per_execution=3 must divide"):
         experiment.Run(TrainConfig(workdir=str(tmp_path / "c"), steps_per_execution=3, **TINY))
     assert not os.path.exists(tmp_path / "c")
+
+
+def test_gan_fit_auto_divides_the_grid_interval_of_its_callbacks(tmp_path):
+    gan = tiny_image_gan(seed=0)  # compiled with the default steps_per_execution="auto"
+    grid = callbacks.SampleGrid(str(tmp_path), every_n_steps=4, num_samples=4)
+    gan.fit(tiny_dataset(), epochs=1, steps_per_epoch=20, verbose=0, shuffle=False,
+            callbacks=[grid])
+    assert gan.steps_per_execution == 4  # not 10: the grid every 4 steps keeps its steps
+    assert sorted(os.listdir(tmp_path)) == [f"samples_{s:07d}.png" for s in (4, 8, 12, 16, 20)] + [
+        "samples_final.png"]

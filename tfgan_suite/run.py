@@ -38,8 +38,10 @@ _define.DEFINE_integer("n_critic", None, "Discriminator updates per generator up
                       "the objective's).", lower_bound=1)
 _define.DEFINE_enum("optimizer", None, ["adam", "rmsprop"], "Both players' optimizer (default: "
                    "the objective's).")
-_define.DEFINE_list("export_at", [], "Generator steps at which the generator is also exported, to "
-                    "WORKDIR/generators/step_<k> (e.g. to score several points of one run).")
+_define.DEFINE_number_list("export_at", [], "Generator steps at which the generator is also "
+                           "exported, to WORKDIR/generators/step_<k> (e.g. to score several points "
+                           "of one run).", rule="comma-separated generator steps >= 1",
+                           check=lambda step: float(step).is_integer() and step >= 1)
 _define.DEFINE_enum("critic_schedule", None, ["constant", "wgan"], "Critic updates per generator "
                   "update: constant n_critic, or wgan (100 for the first 25 generator updates and "
                   "every 500th, as the WGAN authors' code); default: the objective's.")
@@ -165,7 +167,7 @@ def config_from_flags():
         dataset=FLAGS.dataset, data_dir=FLAGS.data_dir, batch_size=FLAGS.batch_size,
         steps=FLAGS.steps, seed=FLAGS.seed, workdir=FLAGS.workdir,
         sample_every=FLAGS.sample_every, log_every=FLAGS.log_every, lr_decay=FLAGS.lr_decay,
-        export_at=_steps_list(FLAGS.export_at, "export_at"),
+        export_at=_steps_list(FLAGS.export_at),
         ensemble=FLAGS.ensemble, num_pairs=FLAGS.num_pairs, **_objective_options(),
         # scale and fault tolerance
         strategy=FLAGS.strategy,
@@ -177,14 +179,9 @@ def config_from_flags():
         ada_speed_images=FLAGS.ada_speed_images)
 
 
-def _steps_list(values, flag):
-    from tfgan_suite.errors import UserInputError
-
-    try:
-        return tuple(int(v) for v in values)
-    except ValueError:
-        raise UserInputError(f"--{flag} expects comma-separated generator steps, got "
-                             f"{','.join(values)!r}") from None
+def _steps_list(values):
+    """``--export_at``'s items (whole numbers >= 1, checked when the flags were parsed) as ints."""
+    return tuple(int(float(v)) for v in values)
 
 
 

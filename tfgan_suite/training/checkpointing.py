@@ -116,9 +116,11 @@ class RunCheckpoints:
             if not os.path.isabs(path):
                 path = os.path.join(self.directory, path)
             checkpoint = self.checkpoint
-            if not _has_step_counter(path):  # written before GAN.step_counter: still restorable
+            objects = checkpoint_objects(self.model)
+            if "step_counter" in objects and not _has_step_counter(path):
+                # written before GAN.step_counter: still restorable
                 checkpoint = tf.train.Checkpoint(**{
-                    k: v for k, v in checkpoint_objects(self.model).items() if k != "step_counter"})
+                    k: v for k, v in objects.items() if k != "step_counter"})
             mismatch = checkpoint_mismatch.describe(path, checkpoint)
             if mismatch:  # other code or flags wrote it: older checkpoints will not fit either
                 raise UserInputError(f"{mismatch}; resume with the flags that wrote it, or choose a new --workdir")

@@ -224,10 +224,13 @@ class GAN(keras.Model):
 
     def fit(self, *args, **kwargs):
         """``keras.Model.fit``; with ``steps_per_execution="auto"`` (``compile``'s default) this
-        call runs the largest divisor of ``steps_per_epoch`` up to 10 steps per execution."""
+        call runs the largest divisor of ``steps_per_epoch`` and of its callbacks' step intervals
+        (``every_n_steps``, as ``SampleGrid`` has) up to 10 steps per execution."""
         if getattr(self, "steps_per_execution_setting", None) == execution.AUTO:
+            intervals = [getattr(callback, "every_n_steps", None)
+                         for callback in kwargs.get("callbacks") or ()]
             count = execution.resolve_steps_per_execution(
-                execution.AUTO, [kwargs.get("steps_per_epoch")])
+                execution.AUTO, [kwargs.get("steps_per_epoch"), *intervals])
             if count != self.steps_per_execution:
                 self.steps_per_execution = count
                 self.train_function = None  # Keras traces its loop for one count
