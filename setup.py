@@ -12,6 +12,7 @@ PACKAGES = [
     "tfgan_suite.layers",
     "tfgan_suite.losses",
     "tfgan_suite.penalties",
+    "tfgan_suite.augment",
     "tfgan_suite.training",
     "tfgan_suite.metrics",
     "tfgan_suite.data",
