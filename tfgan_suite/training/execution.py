@@ -18,9 +18,9 @@ picks, per machine, what ``benchmarks/roofline.py`` measured to be the faster pa
 
 * XLA on when a GPU or TPU is visible and no multi-device strategy splits the step (Keras's own
   rule for ``jit_compile="auto"``); off on a CPU-only machine: on this project's 2-core AVX-512
-  machine (TensorFlow 2.21, oneDNN) the XLA step was no faster per CPU-second and slower in wall
-  time, because XLA's CPU kernels do not use the second core as oneDNN's do
-  (``benchmarks/results/roofline.json``; README "Speed").
+  machine (TensorFlow 2.21, oneDNN) XLA's convolution steps reached 61-81% of the matmul rate per
+  CPU-second where the plain ones reached 70-90% (``benchmarks/results/roofline.json``; README
+  "Speed"). Tiny MLPs are the exception (XLA faster there); not yet used by this rule.
 * ``steps_per_execution``: the largest divisor of the logging/sampling/checkpoint intervals up to
   ``MAX_STEPS_PER_EXECUTION``: it removes per-step Python and callback work, which matters for
   small models (the toy MLPs) and short accelerator steps.
