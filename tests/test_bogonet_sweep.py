@@ -189,3 +189,22 @@ def test_cli_tiny_sweep_resumes(tmp_path, shared_data):
     assert all(r["n_critic"] == 1 and r["steps"] == 5 for r in records)
     second = _cli(*args)
     assert second.returncode == 0 and "0 runs done now, 4 found finished" in second.stdout
+
+
+def test_launch_workers_shows_the_bar_only_when_asked(tmp_path, monkeypatch, capsys):
+    """``--noprogress`` on the parent of several workers prints no bar (it used to print one)."""
+
+    class FinishedProcess:
+        returncode = 0
+
+        def __init__(self, command, **kwargs):
+            pass
+
+        def poll(self):
+            return 0
+
+    monkeypatch.setattr(sweep.subprocess, "Popen", FinishedProcess)
+    sweep.launch_workers(["--steps=1"], 2, str(tmp_path), total_jobs=3, progress=False)
+    assert "2 workers" not in capsys.readouterr().err
+    sweep.launch_workers(["--steps=1"], 2, str(tmp_path), total_jobs=3, progress=True)
+    assert "2 workers" in capsys.readouterr().err

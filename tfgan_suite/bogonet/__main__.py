@@ -211,7 +211,8 @@ def _main():
     elif FLAGS.num_workers > 1:
         threads = FLAGS.threads or max(1, (os.cpu_count() or 1) // FLAGS.num_workers)
         codes = sweep.launch_workers(forwarded_args(FLAGS, _FORWARDED), FLAGS.num_workers,
-                                     workdir, total, threads_per_worker=threads)
+                                     workdir, total, threads_per_worker=threads,
+                                     progress=FLAGS.progress)
         if any(codes):
             print(f"error: worker exit codes {codes}; see {os.path.join(workdir, 'logs')}",
                   file=sys.stderr)

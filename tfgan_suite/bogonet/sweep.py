@@ -177,9 +177,10 @@ def run_jobs(workdir, specs, objectives, context, shard_index=0, num_shards=1, r
 
 
 def launch_workers(args, num_workers, workdir, total_jobs, threads_per_worker=None,
-                   module="tfgan_suite.bogonet"):
+                   module="tfgan_suite.bogonet", progress=True):
     """Runs ``python -m MODULE ARGS --shard_index=i --num_shards=W`` for each worker ``i`` as
-    subprocesses on this machine, shows overall progress, and returns their exit codes.
+    subprocesses on this machine, shows overall progress (a bar unless ``progress`` is false), and
+    returns their exit codes.
 
     ``module`` is a command line with BogoNet's shard flags and run layout (``runs/*.json``), e.g.
     ``tfgan_suite.reproduce``. Each worker's output goes to ``workdir/logs/shard_<i>.log``.
@@ -202,7 +203,7 @@ def launch_workers(args, num_workers, workdir, total_jobs, threads_per_worker=No
                         if n.endswith(".json") and not n.startswith(".tmp-")]) if os.path.isdir(
         os.path.join(workdir, "runs")) else 0
     with tqdm(total=total_jobs, initial=min(done(), total_jobs), desc=f"{num_workers} workers",
-              unit="run") as bar:
+              unit="run", disable=not progress) as bar:
         try:
             while any(p.poll() is None for p, _ in processes):
                 time.sleep(2.0)

@@ -100,7 +100,8 @@ def _main():
             threads = FLAGS.threads or max(1, (os.cpu_count() or 1) // FLAGS.num_workers)
             codes = sweep.launch_workers(forwarded_args(FLAGS, _FORWARDED), FLAGS.num_workers,
                                          workdir, len(specs) * len(objectives),
-                                         threads_per_worker=threads, module="tfgan_suite.reproduce")
+                                         threads_per_worker=threads, module="tfgan_suite.reproduce",
+                                         progress=FLAGS.progress)
             if any(codes):
                 print(f"error: worker exit codes {codes}; see {os.path.join(workdir, 'logs')}",
                       file=sys.stderr)
