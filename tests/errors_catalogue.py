@@ -6,6 +6,7 @@ directory and the cache) and checks the message and that nothing there was writt
 stands for that directory.
 """
 import dataclasses
+import os
 import json
 import sys
 import zipfile
@@ -221,6 +222,11 @@ CASES = {
     "reproduce_seeds_not_integers": Case(C, "`python -m tfgan_suite.reproduce --seeds=0,1.5`", "",
                                          lambda tmp: cli("tfgan_suite.reproduce.__main__",
                                                          "--seeds=0,1.5")),
+    "reproduce_published_other_budget": Case(
+        C, "`reproduce --suite=lucic_mnist --steps=3 --from_published` (published with 15,625)", "",
+        lambda tmp: cli("tfgan_suite.reproduce.__main__", "--suite=lucic_mnist", "--steps=3",
+                        "--from_published", f"--docs_dir={tmp / 'docs'}", f"--workdir={tmp / 'w'}"),
+        setup=lambda tmp: (os.makedirs(tmp / "docs" / "results"), (tmp / "docs" / "results" / "lucic_mnist.json").write_text('{"steps": 15625, "records": []}'))),
     "sweep_unknown_objective": Case(C, "`bogonet --objectives=nsgan,bogus`", "",
                                     lambda tmp: sweep_cli("--objectives=nsgan,bogus")),
     "sweep_unknown_metric": Case(C, "`bogonet --metric=bogus`", "", lambda tmp: sweep_cli("--metric=bogus")),
@@ -342,6 +348,7 @@ MESSAGES = {
     "run_deterministic_with_xla": "error: --deterministic and --jit_compile exclude each other (Keras compiles without XLA while op determinism is on); drop one, or pass --nodeterministic to train with XLA",
     "evaluate_kid_subset_size_1": "error: flag --kid_subset_size=1: 1 is not integer >= 2",
     "reproduce_seeds_not_integers": "error: flag --seeds=['0', '1.5']: must be comma-separated integers in [0, 4294967295]",
+    "reproduce_published_other_budget": "error: {tmp}/docs/results/lucic_mnist.json holds runs with other settings: steps=15625 (now 3); another scoring protocol; use the published settings or drop --from_published",
     "sweep_negative_gpus_per_run": "error: flag --ray_gpus_per_run=-1: -1.0 is not a non-negative number",
     "sweep_width_multiplier_0": "error: flag --width_multiplier=0.0: must be > 0",
     "run_steps_not_multiple": "error: --steps=3 must be a multiple of --log_every=2",

@@ -250,3 +250,39 @@ def test_sgan_generators_table_lists_the_global_and_every_local_generator():
     table = report.sgan_generators_table(document)
     assert "| seed | G_0 (scored above) | G_1 | G_2 | mean of the G_i |" in table
     assert "| 2 | 1 (1.00) | 3 (0.71) | 8 (0.92) | 5.5 |" in table
+
+
+def test_from_published_continues_a_suite_from_its_committed_records(tiny_suite, tmp_path):
+    """A suite longer than one machine's life: the records published by one session are restored
+    into the next session's new workdir (never over a record there), its grid comes back, and the
+    table published again from them is the same table."""
+    first, docs = tmp_path / "first", tmp_path / "docs"
+    records = [dict(_record("nsgan", 0, 6.0), protocol=tiny_suite.protocol.describe()),
+               dict(_record("nsgan", 1, 8.0), protocol=tiny_suite.protocol.describe())]
+    for record in records:
+        sweep.write_json_atomic(sweep.run_path(str(first), f"seed{record['seed']}", "nsgan"), record)
+    os.makedirs(first / "samples")
+    with open(first / "samples" / "seed0__nsgan.png", "wb") as f:
+        f.write(b"grid of seed 0")
+    document = report.results(tiny_suite, 2, records, "python -m tfgan_suite.reproduce --suite=tiny")
+    report.write(str(first), document)
+    report.publish(str(first), str(docs))
+
+    second = tmp_path / "second"
+    runner.bind_workdir(str(second), tiny_suite, 2)
+    kept = dict(_record("nsgan", 1, 9.5), protocol=tiny_suite.protocol.describe())
+    sweep.write_json_atomic(sweep.run_path(str(second), "seed1", "nsgan"), kept)  # ran here already
+    published = runner.published_records(tiny_suite, 2, str(docs))
+    assert [r["seed"] for r in published] == [0, 1]
+    assert runner.restore_published(str(second), tiny_suite, published, str(docs)) == 1
+    assert sweep.read_json(sweep.run_path(str(second), "seed0", "nsgan")) == records[0]
+    assert sweep.read_json(sweep.run_path(str(second), "seed1", "nsgan"))["metrics"]["domain_fd"] == 9.5
+    with open(second / "samples" / "seed0__nsgan.png", "rb") as f:
+        assert f.read() == b"grid of seed 0"
+    # the runs left to do are only the missing ones
+    specs = [{"arch_id": f"seed{s}", "seed": s} for s in (0, 1, 2)]
+    assert sweep.pending_jobs(str(second), sweep.make_jobs([s["arch_id"] for s in specs], ["nsgan"])) \
+        == [("seed2", "nsgan")]
+    with pytest.raises(ValueError, match=r"other settings: steps=2 \(now 3\); .*--from_published"):
+        runner.published_records(tiny_suite, 3, str(docs))
+    assert runner.published_records(dataclasses.replace(tiny_suite, name="absent"), 2, str(docs)) == []

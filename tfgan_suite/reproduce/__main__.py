@@ -7,7 +7,10 @@ settings under one budget of generator updates, scores each run, and writes one 
 Re-running the same command resumes: finished runs are skipped and a run killed part-way continues
 from its last checkpoint. ``--publish`` copies the results to ``docs/results/<suite>.json`` and
 regenerates ``docs/results.md`` from every committed suite JSON (``--docs_only`` does only that);
-``--report_only`` only rewrites the results from the records already in DIR. Bad input exits with status 2 and one line on stderr.
+``--report_only`` only rewrites the results from the records already in DIR. ``--from_published``
+first copies the suite's committed records into DIR (where DIR has none), so a suite that outlives
+one machine continues on the next with the same command. Bad input exits with status 2 and one line
+on stderr.
 """
 import os
 import sys
@@ -44,6 +47,9 @@ _define.DEFINE_string("docs_dir", "docs", "The repository's docs directory (for 
 _define.DEFINE_bool("docs_only", False, "Only regenerate --docs_dir/results.md from the committed "
                     "--docs_dir/results/*.json (no --suite needed).")
 _define.DEFINE_bool("progress", True, "Show a progress bar.")
+_define.DEFINE_bool("from_published", False, "First copy the suite's published records "
+                    "(--docs_dir/results/<suite>.json) into --workdir where it has none: a suite "
+                    "that outlives one machine continues from its committed runs.")
 
 _FORWARDED = ("suite", "workdir", "objectives", "seeds", "steps", "retry_errors")
 
@@ -93,7 +99,12 @@ def _main():
         return 0
     suite, objectives, seeds, steps, workdir = _settings()
     if not FLAGS.report_only:
+        published = runner.published_records(suite, steps, FLAGS.docs_dir) \
+            if FLAGS.from_published else []
         runner.bind_workdir(workdir, suite, steps)
+        if FLAGS.from_published:
+            restored = runner.restore_published(workdir, suite, published, FLAGS.docs_dir)
+            print(f"restored {restored} published records of {suite.name} into {workdir}")
         sweep.shard_jobs([], FLAGS.shard_index, FLAGS.num_shards)  # validates the shard flags
         specs = [{"arch_id": f"seed{seed}", "seed": seed} for seed in seeds]
         if FLAGS.num_workers > 1:

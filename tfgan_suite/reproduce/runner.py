@@ -74,6 +74,53 @@ def bind_workdir(workdir, suite, steps):
         sweep.write_json_atomic(path, identity)
 
 
+def published_records(suite, steps, docs_dir="docs"):
+    """The records of ``suite`` published in ``docs_dir/results/<suite>.json`` (none if it does not
+    exist); a table published with another budget or protocol is a UserInputError, as its runs are
+    not this command's. Reads only."""
+    from tfgan_suite.bogonet import sweep
+    from tfgan_suite.errors import UserInputError
+
+    path = os.path.join(docs_dir, "results", f"{suite.name}.json")
+    if not os.path.exists(path):
+        return []
+    document = sweep.read_json(path)
+    different = [f"steps={document.get('steps')!r} (now {steps})"] if document.get("steps") != steps else []
+    if document.get("protocol") != suite.protocol.describe():
+        different.append("another scoring protocol")
+    if different:
+        raise UserInputError(f"{path} holds runs with other settings: {'; '.join(different)}; use "
+                             f"the published settings or drop --from_published")
+    return document.get("records", [])
+
+
+def restore_published(workdir, suite, records, docs_dir="docs"):
+    """Writes ``records`` (from :func:`published_records`) into ``workdir/runs`` where the workdir
+    has none, so a suite longer than one machine's life continues from what was committed: the
+    finished runs are skipped, the rest run. The seed-0 grid of each restored objective comes back
+    too (the table's picture). Nothing in the workdir is overwritten. Returns the number restored.
+    """
+    import shutil
+
+    from tfgan_suite.bogonet import sweep
+
+    restored = 0
+    for record in records:
+        seed, objective = record["seed"], record["objective"]
+        target = sweep.run_path(workdir, f"seed{seed}", objective)
+        if os.path.exists(target):
+            continue
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        sweep.write_json_atomic(target, record)
+        restored += 1
+        grid = os.path.join(docs_dir, "results", "img", suite.name, f"{objective}.png")
+        samples = sweep.samples_path(workdir, f"seed{seed}", objective)
+        if seed == 0 and os.path.exists(grid) and not os.path.exists(samples):
+            os.makedirs(os.path.dirname(samples), exist_ok=True)
+            shutil.copyfile(grid, samples)
+    return restored
+
+
 def train_dir(workdir, objective, seed):
     return os.path.join(workdir, "train", f"{objective}__seed{seed}")
 
