@@ -218,12 +218,15 @@ for _toy, _steps in (("ring8", 10_000), ("grid25", 20_000)):
 
 # Lucic et al. 2018 ("Are GANs Created Equal?"): their network, presets, budget in discriminator
 # updates and FID protocol, all read from compare_gan v1 (reproduce/lucic.py cites each value).
+# The execution path is the default rule's (training.execution): XLA did not pay on this network on
+# the 2-core CPU (0.357 CPU-s per update with it, 0.339 without, 100 updates of lucic_nsgan.cfg each,
+# load ~5), and its records say which path ran.
 for _name, _dataset in (("lucic_mnist", "mnist"), ("lucic_fashion_mnist", "fashion_mnist")):
     SUITES[_name] = Suite(
         _name, _dataset, f"{_dataset}.npz", lucic.OBJECTIVES, lucic.CRITIC_UPDATES,
         Protocol(**lucic.LUCIC_PROTOCOL), model="lucic_infogan", models={"ebgan": "lucic_infogan"},
         model_options=lucic.MODEL_OPTIONS, objective_fields=lucic.PRESETS,
-        budget_unit="critic_updates", log_every=125, train_options={"jit_compile": True},
+        budget_unit="critic_updates", log_every=125,
         seeds=(0,), budget_note=lucic.BUDGET_NOTE, anchors=lucic.anchors(_dataset))
 
 # Limited data: one technique per row on top of each objective (docs/augment.md). DiffAugment with
