@@ -256,7 +256,8 @@ def recheck_table(document):
              "| run | re-run's TF threads (record's) | re-run's path (record's) | published | "
              "re-run | difference | seeds' spread | within |",
              "|---|---|---|---|---|---|---|---|"]
-    threads = lambda value: str(value) if value else "TF default"  # noqa: E731
+    def threads(value):  # None: a record that does not store its count (recheck.thread_provenance)
+        return "unknown" if value is None else str(value) if value else "TF default"
     def number(value):  # None: a diverged re-run; whole numbers (mode counts) without decimals
         if value is None:
             return "–"
@@ -266,7 +267,7 @@ def recheck_table(document):
     for row in document["checks"]:
         low, high = row["spread"]
         lines.append(f"| {row['objective']} seed {row['seed']} | {threads(row.get('threads', 0))} "
-                     f"({threads(row.get('published_threads', 1))}) | "
+                     f"({threads(row.get('published_threads'))}) | "
                      f"{path(row.get('jit_compile', False), row.get('steps_per_execution', 1))} "
                      f"({path(*row.get('published_path', (False, 1)))}) | "
                      f"{number(row['published'])} | "
