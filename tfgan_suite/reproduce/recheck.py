@@ -161,8 +161,8 @@ def check(document, objective, seed, workdir, threads=None):
     published_threads = record_threads(published)
     if threads is None and published_threads is None:
         raise UserInputError(f"{document['suite']} record {objective}:{seed} does not store its "
-                             f"TensorFlow thread count ({published.get('threads_source', 'no threads field')}); "
-                             f"pass --threads=N (0: TensorFlow's default)")
+                             f"TensorFlow thread count (see its threads_source); pass --threads=N "
+                             f"(0: TensorFlow's default)")
     threads = published_threads if threads is None else threads
     run_dir = os.path.join(workdir, f"{objective}__seed{seed}__threads{threads}")
     args = rerun_command(published["command"], run_dir, threads)
