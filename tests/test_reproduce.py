@@ -127,8 +127,13 @@ def test_table_is_mean_and_std_over_finished_seeds_and_flags_objectives_that_do_
     sweep.write_json_atomic(str(docs / "results" / "another.json"), other)
     sweep.write_json_atomic(str(docs / "results" / "other_tool.json"), {"accuracy": 0.9})
     markdown = open(report.publish(str(workdir), str(docs))).read()
-    assert json.load(open(docs / "results" / "tiny.json"))["summary"] == json.loads(
-        json.dumps(document["summary"]))
+    published = json.load(open(docs / "results" / "tiny.json"))
+    assert published["summary"] == json.loads(json.dumps(document["summary"]))
+    # records without a stored thread count are published with threads: null and the reason
+    from tfgan_suite.reproduce import recheck
+
+    assert {(r["threads"], r["threads_source"]) for r in published["records"]} == {
+        (None, recheck.UNRECORDED)}
     assert markdown.index("## another") < markdown.index("## tiny") < markdown.index("a note with")
     assert markdown.count("7.00 ± 1.00") == 2
     assert markdown.index("| nsgan |") < markdown.index("| ebgan")  # the suite's order, not sorted

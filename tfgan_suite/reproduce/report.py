@@ -332,8 +332,16 @@ machine load while it ran. A table marks an objective "(see notes)" when its mea
 def publish(workdir, docs_dir="docs"):
     """Copies ``DIR/results.json`` and its grids into ``docs_dir/results/`` and regenerates
     ``docs_dir/results.md`` from every committed suite JSON. Returns the Markdown path."""
+    from tfgan_suite.reproduce import recheck  # pylint: disable=import-outside-toplevel
+
     document = sweep.read_json(os.path.join(workdir, "results.json"))
     target = os.path.join(docs_dir, "results")
+    # every published record says its TF thread count or why it is unknown (recheck.thread_provenance)
+    checks_path = os.path.join(target, f"{document['suite']}.recheck.json")
+    checks = sweep.read_json(checks_path) if os.path.exists(checks_path) else None
+    recheck.stamp_threads(document, checks["checks"] if checks else [])
+    if checks:
+        sweep.write_json_atomic(checks_path, checks)
     image_dir = os.path.join(target, "img", document["suite"])
     os.makedirs(image_dir, exist_ok=True)
     sweep.write_json_atomic(os.path.join(target, f"{document['suite']}.json"), document)
