@@ -53,7 +53,7 @@ def test_runs_write_complete_records_and_resume_without_training_again(tiny_suit
     assert record["wall_time_s"] >= record["train_time_s"] > 0
     assert "--loss=wgan_gp" in record["train_command"] and "--seed=0" in record["train_command"]
     assert record["command"].endswith("--objectives=wgan_gp --seeds=0 --steps=2")
-    assert record["threads"] == 0
+    assert record["threads"] == 0 and record["threads_source"].startswith("runner")
     assert os.path.exists(tmp_path / "samples" / "seed0__wgan_gp.png")
     # the same scoring draw from the exported generator as from the GAN
     generated = runner.load_generated(str(tmp_path / "train" / "wgan_gp__seed0" / "generator"),
@@ -127,8 +127,13 @@ def test_table_is_mean_and_std_over_finished_seeds_and_flags_objectives_that_do_
     sweep.write_json_atomic(str(docs / "results" / "another.json"), other)
     sweep.write_json_atomic(str(docs / "results" / "other_tool.json"), {"accuracy": 0.9})
     markdown = open(report.publish(str(workdir), str(docs))).read()
-    assert json.load(open(docs / "results" / "tiny.json"))["summary"] == json.loads(
-        json.dumps(document["summary"]))
+    published = json.load(open(docs / "results" / "tiny.json"))
+    assert published["summary"] == json.loads(json.dumps(document["summary"]))
+    # records without a stored thread count are published with threads: null and the reason
+    from tfgan_suite.reproduce import recheck
+
+    assert {(r["threads"], r["threads_source"]) for r in published["records"]} == {
+        (None, recheck.UNRECORDED)}
     assert markdown.index("## another") < markdown.index("## tiny") < markdown.index("a note with")
     assert markdown.count("7.00 ± 1.00") == 2
     assert markdown.index("| nsgan |") < markdown.index("| ebgan")  # the suite's order, not sorted
@@ -226,7 +231,7 @@ def test_recheck_compares_a_rerun_with_the_published_seeds_spread(monkeypatch):
     assert args[0] == sys.executable and "--workdir=old" not in args and "--workdir=new" in args
     assert "--threads=1" not in args and args[-1] == "--threads=2"
     assert recheck.record_threads({"threads": 0}) == 0
-    assert recheck.record_threads({}) == 1  # the published tables' records, written before the field
+    assert recheck.record_threads({}) is None  # written before the runner stored it: unknown
     table = report.recheck_table({"rule": "r", "command": "c", "checks": [
         {"objective": "nsgan", "seed": 0, "published": 6.0, "rerun": 9.5, "abs_difference": 3.5,
          "spread": [5.0, 9.0], "within_spread": False, "threads": 0, "published_threads": 1},
@@ -240,6 +245,66 @@ def test_recheck_compares_a_rerun_with_the_published_seeds_spread(monkeypatch):
     # a re-run on another path is a row of its own
     assert recheck.check_key({"objective": "nsgan", "seed": 0, "threads": 1}) != recheck.check_key(
         {"objective": "nsgan", "seed": 0, "threads": 1, "steps_per_execution": 10})
+
+
+def test_a_record_gets_a_thread_count_only_from_the_runner_or_a_rerun_that_gave_its_score_again():
+    from tfgan_suite.reproduce import recheck
+
+    record = {"suite": "mnist", "objective": "nsgan", "seed": 0, "score": 6.703847003684419}
+    row = {"objective": "nsgan", "seed": 0, "published": record["score"]}
+    # no re-run, or re-runs that did not give the score again (another thread count: 0.13 off)
+    assert recheck.thread_provenance(record, []) == (None, recheck.UNRECORDED)
+    other = dict(row, threads=0, rerun=6.834282683519547)
+    assert recheck.thread_provenance(record, [other])[0] is None
+    # a re-run with one thread that gave it to 1e-12 establishes 1, and says how
+    same = dict(row, threads=1, rerun=record["score"] + 4e-12)
+    threads, source = recheck.thread_provenance(record, [other, same])
+    assert threads == 1 and "--threads=1" in source and "mnist.recheck.json" in source
+    # two counts that both "reproduce" it establish neither; whole-number scores never count
+    assert recheck.thread_provenance(record, [same, dict(same, threads=2)])[0] is None
+    modes = dict(record, score=909.0)
+    assert recheck.thread_provenance(modes, [dict(row, threads=1, rerun=909.0)])[0] is None
+    # the runner's own count stays
+    stored = dict(record, threads=0, threads_source=runner.RUNNER_THREADS)
+    assert recheck.thread_provenance(stored, [same]) == (0, runner.RUNNER_THREADS)
+    # stamping writes both fields and the check rows' published_threads
+    document = {"records": [dict(record), dict(record, seed=1)]}
+    checks = [dict(same), dict(row, seed=1, threads=1, rerun=1.0, published_threads=1)]
+    assert recheck.stamp_threads(document, checks) == 1
+    assert [r["threads"] for r in document["records"]] == [1, None]
+    assert [c["published_threads"] for c in checks] == [1, None]
+    # a record of unknown count is re-run only with an explicit --threads
+    from tfgan_suite.errors import UserInputError
+    with pytest.raises(UserInputError, match="does not store its TensorFlow thread count"):
+        recheck.check({"suite": "mnist", "records": [dict(record, threads=None, status="ok")]},
+                      "nsgan", 0, "unused")
+
+
+def test_published_records_store_their_thread_count_as_established_by_the_checks():
+    """Every record of docs/results/<suite>.json has ``threads`` (``null`` when unknown) and
+    ``threads_source``, and they are what recheck.thread_provenance derives: never typed."""
+    from pathlib import Path
+
+    from tfgan_suite.reproduce import recheck
+
+    results = Path(__file__).resolve().parents[1] / "docs" / "results"
+    known = total = 0
+    for path in sorted(results.glob("*.json")):
+        document = json.loads(path.read_text())
+        if not {"suite", "summary", "protocol"} <= set(document):
+            continue
+        checks_path = results / f"{document['suite']}.recheck.json"
+        checks = json.loads(checks_path.read_text())["checks"] if checks_path.exists() else []
+        by_run = {(r["objective"], r["seed"]): r for r in document["records"]}
+        for record in document["records"]:
+            assert {"threads", "threads_source"} <= set(record), (path.name, record["objective"])
+            assert (record["threads"], record["threads_source"]) == recheck.thread_provenance(
+                record, checks), (path.name, record["objective"], record["seed"])
+            known += record["threads"] is not None
+            total += 1
+        for row in checks:
+            assert row["published_threads"] == by_run[(row["objective"], row["seed"])]["threads"]
+    assert total >= 110 and known >= 4
 
 
 def test_sgan_generators_table_lists_the_global_and_every_local_generator():

@@ -11,6 +11,12 @@ the re-run then measures run-to-run noise as well as the command), and compares 
 metric with the published one and with the spread of the objective's published seeds:
 ``[min - std, max + std]`` over the seeds that finished.
 Writes ``docs/results/<suite>.recheck.json``; ``docs/results.md`` shows it under the suite's table.
+
+Each published record then gets its TensorFlow thread count where it is established (``threads``,
+``threads_source``, :func:`thread_provenance`): the runner records it since commit 866aadd; for the
+records written before, only a re-run with a known count that gave the record's score again
+establishes it, otherwise ``threads`` is ``null`` with the reason. A record without a known count is
+re-run only with an explicit ``--threads``. ``--stamp_only`` writes those fields without re-running.
 """
 import os
 import shlex
@@ -29,8 +35,21 @@ _define.DEFINE_list("runs", None, "objective:seed pairs to run again, e.g. nsgan
 _define.DEFINE_string("workdir", None, "Directory for the re-runs (resumed).")
 _define.DEFINE_string("docs_dir", "docs", "The repository's docs directory.")
 _define.DEFINE_integer("threads", None, "TensorFlow intra-op threads of the re-runs (0: TF's default). "
-                       "Default: the record's own (its `threads`; records without it ran with 1).",
+                       "Default: the record's own `threads`; required for a record whose count is unknown.",
                        lower_bound=0)
+_define.DEFINE_bool("stamp_only", False, "Only write each published record's `threads` and "
+                    "`threads_source` from the committed re-run checks (no re-run, no --runs).")
+
+# A re-run "gives the record's score again" within this relative difference: runs with another thread
+# count moved the published scores by 1e-3 or more (docs/results/*.recheck.json), runs with the same
+# count by 0 on the same execution path and ~1e-12 on another.
+REPRODUCED = 1e-9
+# Why a record written before the runner stored its thread count (commit 866aadd) has none.
+UNRECORDED = ("unknown: written before the runner stored its thread count (commit 866aadd). At the "
+              "producing commits a `--num_workers=2` launch gave each worker `--threads=1` "
+              "(bogonet/sweep.py launch_workers) and a single-process launch kept TensorFlow's "
+              "default; the record does not say which launch produced it, and no re-run with a known "
+              "count gave its score again")
 
 
 def parse_runs(values):
@@ -67,9 +86,53 @@ def rerun_command(command, workdir, threads):
 
 
 def record_threads(record):
-    """The TF thread count a record ran with; records written before the field ran with 1 (two
-    workers on the 2-core machine that made every published table)."""
-    return record.get("threads", 1)
+    """The TF intra-op thread count a record ran with (0: TensorFlow's default), ``None`` when it is
+    not known (records written before the runner stored it, unless a re-run established it)."""
+    return record.get("threads")
+
+
+def reproduces(row, record):
+    """Whether the re-run of ``row`` gave ``record``'s score again (within :data:`REPRODUCED`).
+    Whole-number scores (mode counts) never count: another thread count can give the same count."""
+    published, rerun = record.get("score"), row.get("rerun")
+    if published is None or rerun is None or float(published).is_integer():
+        return False
+    return abs(rerun - published) <= REPRODUCED * max(1.0, abs(published))
+
+
+def thread_provenance(record, checks):
+    """``(threads, threads_source)`` of a published record, given its suite's re-run checks.
+
+    A count the runner stored stays (its source says so). Otherwise the count is established only
+    by a re-run with a known count that gave the record's score again; else ``(None, reason)``.
+    """
+    if record.get("threads") is not None and str(record.get("threads_source", "runner")).startswith(
+            "runner"):
+        return record["threads"], record.get("threads_source", "runner: stored when the run was made")
+    counts = sorted({row["threads"] for row in checks
+                     if (row["objective"], row["seed"]) == (record["objective"], record["seed"])
+                     and row.get("threads") is not None and reproduces(row, record)})
+    if len(counts) == 1:
+        rows = [row for row in checks if (row["objective"], row["seed"]) == (record["objective"],
+                record["seed"]) and row.get("threads") == counts[0] and reproduces(row, record)]
+        worst = max(abs(row["rerun"] - record["score"]) for row in rows)
+        return counts[0], (f"re-run: {len(rows)} re-run(s) with --threads={counts[0]} gave the "
+                           f"record's score again (largest difference {worst:.1e}; "
+                           f"docs/results/{record['suite']}.recheck.json)")
+    return None, UNRECORDED
+
+
+def stamp_threads(document, checks):
+    """Writes ``threads``/``threads_source`` into every record of ``document`` and the record's count
+    into each check row's ``published_threads``; returns how many records have a known count."""
+    for record in document["records"]:
+        record["threads"], record["threads_source"] = thread_provenance(record, checks)
+    by_run = {(r["objective"], r["seed"]): r for r in document["records"]}
+    for row in checks:
+        record = by_run.get((row["objective"], row["seed"]))
+        if record is not None:
+            row["published_threads"] = record["threads"]
+    return sum(r["threads"] is not None for r in document["records"])
 
 
 def run_path(record):
@@ -96,6 +159,10 @@ def check(document, objective, seed, workdir, threads=None):
                              f"valid choices: {', '.join(have)}")
     published = matches[0]
     published_threads = record_threads(published)
+    if threads is None and published_threads is None:
+        raise UserInputError(f"{document['suite']} record {objective}:{seed} does not store its "
+                             f"TensorFlow thread count (see its threads_source); pass --threads=N "
+                             f"(0: TensorFlow's default)")
     threads = published_threads if threads is None else threads
     run_dir = os.path.join(workdir, f"{objective}__seed{seed}__threads{threads}")
     args = rerun_command(published["command"], run_dir, threads)
@@ -133,20 +200,30 @@ def _main():
     from tfgan_suite.errors import UserInputError
     from tfgan_suite.reproduce import report
 
-    runs = parse_runs(FLAGS.runs)
     path = os.path.join(FLAGS.docs_dir, "results", f"{FLAGS.suite}.json")
     if not FLAGS.suite or not os.path.exists(path):
         raise UserInputError(f"--suite={FLAGS.suite!r} has no published results at {path}")
-    if not FLAGS.workdir:
-        raise UserInputError("--workdir is required (a directory for the re-runs)")
     document = sweep.read_json(path)
     out_path = os.path.join(FLAGS.docs_dir, "results", f"{FLAGS.suite}.recheck.json")
     done = sweep.read_json(out_path)["checks"] if os.path.exists(out_path) else []
+    if FLAGS.stamp_only:
+        known = stamp_threads(document, done)
+        sweep.write_json_atomic(path, document)
+        if os.path.exists(out_path):
+            sweep.write_json_atomic(out_path, {**sweep.read_json(out_path), "checks": done})
+        print(f"{FLAGS.suite}: {known} of {len(document['records'])} records have a known thread "
+              f"count; written: {path}; regenerated: {report.regenerate_docs(FLAGS.docs_dir)}")
+        return 0
+    runs = parse_runs(FLAGS.runs)
+    if not FLAGS.workdir:
+        raise UserInputError("--workdir is required (a directory for the re-runs)")
     for objective, seed in runs:
         row = check(document, objective, seed, FLAGS.workdir, FLAGS.threads)
         done = [r for r in done if check_key(r) != check_key(row)] + [row]
         print(f"{objective}:{seed} published {row['published']} re-run {row['rerun']} "
               f"seeds' spread {row['spread']} within: {row['within_spread']}", flush=True)
+        stamp_threads(document, done)  # a re-run that gave a record's score again establishes its count
+        sweep.write_json_atomic(path, document)
         sweep.write_json_atomic(out_path, {
             "suite": FLAGS.suite, "rule": "[min - std, max + std] of the published seeds",
             "command": f"python -m tfgan_suite.reproduce.recheck --suite={FLAGS.suite} "

@@ -256,7 +256,8 @@ def recheck_table(document):
              "| run | re-run's TF threads (record's) | re-run's path (record's) | published | "
              "re-run | difference | seeds' spread | within |",
              "|---|---|---|---|---|---|---|---|"]
-    threads = lambda value: str(value) if value else "TF default"  # noqa: E731
+    def threads(value):  # None: a record that does not store its count (recheck.thread_provenance)
+        return "unknown" if value is None else str(value) if value else "TF default"
     def number(value):  # None: a diverged re-run; whole numbers (mode counts) without decimals
         if value is None:
             return "–"
@@ -266,7 +267,7 @@ def recheck_table(document):
     for row in document["checks"]:
         low, high = row["spread"]
         lines.append(f"| {row['objective']} seed {row['seed']} | {threads(row.get('threads', 0))} "
-                     f"({threads(row.get('published_threads', 1))}) | "
+                     f"({threads(row.get('published_threads'))}) | "
                      f"{path(row.get('jit_compile', False), row.get('steps_per_execution', 1))} "
                      f"({path(*row.get('published_path', (False, 1)))}) | "
                      f"{number(row['published'])} | "
@@ -331,8 +332,16 @@ machine load while it ran. A table marks an objective "(see notes)" when its mea
 def publish(workdir, docs_dir="docs"):
     """Copies ``DIR/results.json`` and its grids into ``docs_dir/results/`` and regenerates
     ``docs_dir/results.md`` from every committed suite JSON. Returns the Markdown path."""
+    from tfgan_suite.reproduce import recheck  # pylint: disable=import-outside-toplevel
+
     document = sweep.read_json(os.path.join(workdir, "results.json"))
     target = os.path.join(docs_dir, "results")
+    # every published record says its TF thread count or why it is unknown (recheck.thread_provenance)
+    checks_path = os.path.join(target, f"{document['suite']}.recheck.json")
+    checks = sweep.read_json(checks_path) if os.path.exists(checks_path) else None
+    recheck.stamp_threads(document, checks["checks"] if checks else [])
+    if checks:
+        sweep.write_json_atomic(checks_path, checks)
     image_dir = os.path.join(target, "img", document["suite"])
     os.makedirs(image_dir, exist_ok=True)
     sweep.write_json_atomic(os.path.join(target, f"{document['suite']}.json"), document)

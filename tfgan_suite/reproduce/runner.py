@@ -178,6 +178,9 @@ def reproduce_command(suite_name, workdir, objective, seed, steps, threads=0):
             + (f" --threads={threads}" if threads else ""))
 
 
+RUNNER_THREADS = "runner: this process's TF_NUM_INTRAOP_THREADS (set by --threads; 0: TensorFlow's default)"
+
+
 def tensorflow_threads():
     """The intra-op thread count this process was started with (``--threads``), 0 for TF's default."""
     value = os.environ.get("TF_NUM_INTRAOP_THREADS", "")
@@ -352,7 +355,8 @@ def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
               "metrics": {}, "status": None, "error": None, "train_time_s": None,
               "command": reproduce_command(suite.name, workdir, objective, seed, steps, threads),
               "train_command": train_command(config), "cpu_count": os.cpu_count(),
-              "threads": threads, "steps_per_execution": config.steps_per_execution}
+              "threads": threads, "threads_source": RUNNER_THREADS,
+              "steps_per_execution": config.steps_per_execution}
     generator_path = os.path.join(config.workdir, "generator")
     try:
         record["settings"] = experiment.game_settings(config).as_dict()  # the paper's, resolved
