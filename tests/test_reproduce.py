@@ -322,8 +322,8 @@ def test_from_published_continues_a_suite_from_its_committed_records(tiny_suite,
     into the next session's new workdir (never over a record there), its grid comes back, and the
     table published again from them is the same table."""
     first, docs = tmp_path / "first", tmp_path / "docs"
-    records = [dict(_record("nsgan", 0, 6.0), protocol=tiny_suite.protocol.describe()),
-               dict(_record("nsgan", 1, 8.0), protocol=tiny_suite.protocol.describe())]
+    records = [dict(_record("nsgan", seed, fd), protocol=tiny_suite.protocol.describe(), threads=1,
+                    threads_source=runner.RUNNER_THREADS) for seed, fd in ((0, 6.0), (1, 8.0))]
     for record in records:
         sweep.write_json_atomic(sweep.run_path(str(first), f"seed{record['seed']}", "nsgan"), record)
     os.makedirs(first / "samples")
