@@ -227,6 +227,10 @@ CASES = {
         lambda tmp: cli("tfgan_suite.reproduce.__main__", "--suite=lucic_mnist", "--steps=3",
                         "--from_published", f"--docs_dir={tmp / 'docs'}", f"--workdir={tmp / 'w'}"),
         setup=lambda tmp: (os.makedirs(tmp / "docs" / "results"), (tmp / "docs" / "results" / "lucic_mnist.json").write_text('{"steps": 15625, "records": []}'))),
+    "recheck_unknown_threads": Case(
+        C, "`reproduce.recheck --suite=mnist --runs=gan:1` (a record without its thread count)", "",
+        lambda tmp: cli("tfgan_suite.reproduce.recheck", "--suite=mnist", "--runs=gan:1",
+                        f"--docs_dir={DOC.parent}", f"--workdir={tmp / 'w'}")),
     "sweep_unknown_objective": Case(C, "`bogonet --objectives=nsgan,bogus`", "",
                                     lambda tmp: sweep_cli("--objectives=nsgan,bogus")),
     "sweep_unknown_metric": Case(C, "`bogonet --metric=bogus`", "", lambda tmp: sweep_cli("--metric=bogus")),
@@ -349,6 +353,7 @@ MESSAGES = {
     "evaluate_kid_subset_size_1": "error: flag --kid_subset_size=1: 1 is not integer >= 2",
     "reproduce_seeds_not_integers": "error: flag --seeds=['0', '1.5']: must be comma-separated integers in [0, 4294967295]",
     "reproduce_published_other_budget": "error: {tmp}/docs/results/lucic_mnist.json holds runs with other settings: steps=15625 (now 3); another scoring protocol; use the published settings or drop --from_published",
+    "recheck_unknown_threads": "error: mnist record gan:1 does not store its TensorFlow thread count (see its threads_source); pass --threads=N (0: TensorFlow's default)",
     "sweep_negative_gpus_per_run": "error: flag --ray_gpus_per_run=-1: -1.0 is not a non-negative number",
     "sweep_width_multiplier_0": "error: flag --width_multiplier=0.0: must be > 0",
     "run_steps_not_multiple": "error: --steps=3 must be a multiple of --log_every=2",
