@@ -51,7 +51,7 @@ def test_auto_xla_is_off_on_a_cpu_only_machine_and_under_a_multi_device_strategy
     (execution.UNKNOWN, None, 10**6, False, "a network not measured"),
     (execution.DENSE, 68_995, 20_000, True, "XLA on: a small network without convolutions"),
     (execution.DENSE, 68_995, execution.DENSE_XLA_MIN_STEPS, True, "repay its compile time"),
-    (execution.DENSE, 68_995, execution.DENSE_XLA_MIN_STEPS - 1, False, "a run of 4999 steps"),
+    (execution.DENSE, 68_995, execution.DENSE_XLA_MIN_STEPS - 1, False, "a run of 9999 steps"),
     (execution.DENSE, 68_995, None, False, "a run of unknown length"),
     (execution.DENSE, 1_906_961, 20_000, False, "with 1,906,961 parameters"),
     (execution.DENSE, None, 20_000, False, "with unknown parameters")])

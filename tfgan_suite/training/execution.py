@@ -49,10 +49,10 @@ _XLA_STRATEGIES = ("default", "tpu")
 # parameters (both players, roughly: dense kernels and biases): measured faster with XLA for
 # toy_mlp (69k), slower for wgan_mlp (1.9M); the bound between them is a choice, not a measurement
 DENSE_XLA_MAX_PARAMETERS = 250_000
-# ... and when the run has at least this many steps: XLA's first call took a few seconds more than
-# the plain one (toy_mlp, benchmarks/results/roofline.json, first_block_s) and then saved about
-# 0.7 ms per step, so a shorter run would lose time
-DENSE_XLA_MIN_STEPS = 5000
+# ... and when the run has at least this many steps: XLA's first call of 10 steps took 10 s more
+# than the plain one (toy_mlp, benchmarks/results/roofline.json, first_block_s, at load 5) and then
+# saved about 1.2 ms per step (wall; 0.7 ms per CPU-second), so it pays from about 8,500 steps
+DENSE_XLA_MIN_STEPS = 10_000
 # layer-factory ops that slide a kernel over (or resample) an image: a spec with none is an MLP
 SPATIAL_OPS = frozenset({"conv", "deconv", "resblock", "upsample", "avgpool", "global_sum_pool",
                          "global_avg_pool"})
@@ -116,7 +116,8 @@ def resolve_jit_compile(value, strategy="default", network=UNKNOWN, parameters=N
 
 def _layer_lists(arch):
     """The layer lists of both networks of a ``models.ArchitectureSpec`` (an autoencoder critic's
-    encoder and decoder), each paired with the width of its input; ``None`` when one is not a list."""
+    encoder and decoder), each paired with the width of its input; ``None`` when one is not a
+    list."""
     from tfgan_suite.layers import factory  # pylint: disable=import-outside-toplevel
 
     discriminator = arch.discriminator
