@@ -20,8 +20,11 @@ picks, per machine and network, what ``benchmarks/roofline.py`` measured to be t
 * XLA on when a GPU or TPU is visible and no multi-device strategy splits the step (Keras's own
   rule for ``jit_compile="auto"``; accelerator steps are short, so XLA's fused kernels pay).
 * On a CPU-only machine it depends on the network. Convolutional networks: off. On this project's
-  2-core AVX-512 machine (TensorFlow 2.21, oneDNN) XLA's convolution steps reached fewer GFLOP per
-  CPU-second than the plain ones (``benchmarks/results/roofline.json``; README "Speed"). Small
+  2-core AVX-512 machine (TensorFlow 2.21, oneDNN) XLA's best step of every convolutional
+  architecture reached no more of the matmul rate per CPU-second than the best plain one (61-76%
+  against 62-94%;
+  ``benchmarks/results/roofline.json``, README "Speed"; only ``rep``'s simultaneous step on
+  DCGAN-28 was 4% faster, too little to make an exception of). Small
   networks without convolutions (``toy_mlp``, the ring/grid nets): their steps are dominated by
   per-op overhead, which XLA's fusion removes (XLA + 10 steps per call ran 1.3x the plain path's
   steps per CPU-second, same record); a larger MLP (``wgan_mlp``, 1.9M parameters) is matmul-bound
