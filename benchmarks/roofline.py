@@ -26,8 +26,9 @@ default ``TrainConfig``, bundled MNIST, its callbacks and data pipeline) on the 
 before issue 21 (``jit_compile=False, steps_per_execution=1``, op determinism on) against today's
 default (``"auto"``, op determinism on unless XLA, as the CLI does), interleaved in the same way.
 
-    python benchmarks/roofline.py [--threads 1] [--rounds 2] [--steps 10] [--models dcgan28,...]
-                                  [--families nsgan,hinge,...] [--family_model dcgan32] [--cli]
+    python benchmarks/roofline.py [--threads 1] [--rounds 2] [--steps 10] [--block_seconds 8]
+                                  [--models dcgan28,...] [--families nsgan,wgan,...]
+                                  [--family_model dcgan32] [--cli]
                                   [--inception 25]
                                   [--json benchmarks/results/roofline.json]
     python benchmarks/speed_table.py benchmarks/results/roofline.json   # the README's table
@@ -37,6 +38,7 @@ import json
 import os
 import platform
 import statistics
+import sys
 import tempfile
 import time
 
@@ -50,11 +52,18 @@ PATHS = {"plain": dict(jit_compile=False, steps_per_execution=1),
          "plain_spe": dict(jit_compile=False, steps_per_execution=10),
          "xla": dict(jit_compile=True, steps_per_execution=1),
          "xla_spe": dict(jit_compile=True, steps_per_execution=10)}
-# objective families: one critic update, five (hinge), simultaneous + MMD (rep), gradient penalty
-FAMILIES = {"nsgan": "one critic update", "hinge": "5 critic updates",
-            "rep": "simultaneous, MMD kernel", "wgan_gp": "5 critic updates + gradient penalty"}
-ALL_MODELS = ("dcgan28", "dcgan32", "dcgan64", "sngan_cnn", "rep_cnn", "sngan_resnet",
-              "wgan_gp_resnet", "ebgan", "wgan_mlp", "toy_mlp")
+# objective families (each with its paper's settings, training.settings.PAPER): one critic update,
+# five (with weight clipping, and with a hinge loss), five with a gradient penalty, and the
+# simultaneous update of both players from one forward pass with an MMD kernel loss (rep)
+FAMILIES = {"nsgan": "one critic update", "wgan": "5 critic updates, clipping",
+            "hinge": "5 critic updates", "wgan_gp": "5 critic updates + gradient penalty",
+            "rep": "simultaneous, MMD kernel"}
+ALL_MODELS = ("toy_mlp", "wgan_mlp", "dcgan28", "lucic_infogan", "ebgan", "dcgan32", "dcgan64",
+              "sngan_cnn", "rep_cnn", "sngan_resnet", "wgan_gp_resnet")
+SPE = 10  # steps per call of the _spe paths: every timed block is a multiple of it
+# what a block's length assumes of the plain path's speed (fraction of the matmul rate) when
+# --block_seconds sizes it from the step's FLOPs
+ASSUMED_FRACTION = 0.7
 
 
 def cpu_name():
@@ -119,11 +128,23 @@ def time_blocks(fits, rounds):
     return {n: (statistics.median(wall[n]), statistics.median(cpu[n])) for n in names}
 
 
+def block_steps(flops, args, limit):
+    """Train steps per timed block: ``--steps``, or with ``--block_seconds`` as many multiples of
+    ``SPE`` (at least one, at most ``--steps``) as fill that many CPU-seconds at
+    ``ASSUMED_FRACTION`` of the matmul rate, so big networks run fewer steps than small ones."""
+    if not args.block_seconds:
+        return args.steps
+    seconds_per_step = flops / (ASSUMED_FRACTION * limit[1] * 1e9)
+    blocks = round(args.block_seconds / (seconds_per_step * SPE)) if flops else args.steps
+    return SPE * min(max(blocks, 1), args.steps // SPE)
+
+
 def measure_model(loss, model, args, limit):
     """One row per path for ``loss`` on ``model``."""
     gans = {path: build(loss, model, path) for path in args.paths}
     gan, shape = gans[args.paths[0]]
     flops = step_flops(gan, shape)
+    steps = block_steps(flops, args, limit)
     real = np.random.default_rng(0).uniform(-1, 1, shape).astype(np.float32)
     dataset = tf.data.Dataset.from_tensors(real).repeat()
 
@@ -131,12 +152,14 @@ def measure_model(loss, model, args, limit):
         gans[path][0].fit(dataset, epochs=1, steps_per_epoch=steps, verbose=0, shuffle=False)
         return steps
 
-    compile_s = {}
-    for path in args.paths:  # trace / compile, then one warm block
-        start = time.perf_counter()
-        fit(path, 10)
+    compile_s, compile_cpu_s = {}, {}
+    for path in args.paths:  # trace / compile: one call of 10 steps, or two calls of one
+        start, start_cpu = time.perf_counter(), time.process_time()
+        fit(path, max(PATHS[path]["steps_per_execution"], 2))
         compile_s[path] = time.perf_counter() - start
-    speeds = time_blocks({p: (lambda p=p: fit(p, args.steps)) for p in args.paths}, args.rounds)
+        compile_cpu_s[path] = time.process_time() - start_cpu
+    speeds = time_blocks({p: (lambda p=p: fit(p, steps)) for p in args.paths}, args.rounds)
+    load = os.getloadavg()[0]
     rows = []
     for path in args.paths:
         wall, cpu = speeds[path]
@@ -148,7 +171,9 @@ def measure_model(loss, model, args, limit):
                      "fraction_of_matmul_cpu": flops * cpu / 1e9 / limit[1],
                      "vs_plain_wall": wall / speeds["plain"][0] if "plain" in speeds else None,
                      "vs_plain_cpu": cpu / speeds["plain"][1] if "plain" in speeds else None,
-                     "first_block_s": compile_s[path]})
+                     "first_block_s": compile_s[path],
+                     "first_block_cpu_s": compile_cpu_s[path], "steps_per_block": steps,
+                     "load_average_1min": load})
         print(f"{model:>15} {loss:>8} {path:>10}: {flops / 1e9:6.2f} GFLOP/step  "
               f"{wall:6.2f} steps/s ({rows[-1]['fraction_of_matmul']:.0%})  "
               f"{cpu:6.2f} steps/CPU-s ({rows[-1]['fraction_of_matmul_cpu']:.0%})  "
@@ -203,6 +228,68 @@ def measure_cli(args):
     return rows
 
 
+def run_command(python, cli_args, steps):
+    """One whole default command-line run (``python -m tfgan_suite.run``) in a child process started
+    from an empty directory (so ``python``'s installed ``tfgan_suite`` runs, not the one in the
+    current directory): ``{wall_s, cpu_s, ...}``, CPU-seconds of that child (user + system,
+    ``os.wait4``)."""
+    import subprocess  # pylint: disable=import-outside-toplevel
+
+    from tfgan_suite.utils.cli import child_environment  # pylint: disable=import-outside-toplevel
+
+    scratch = tempfile.mkdtemp(prefix="roofline_cli_")
+    command = [python, "-m", "tfgan_suite.run", f"--workdir={scratch}/run"] + cli_args
+    start, load = time.perf_counter(), os.getloadavg()[0]
+    child = subprocess.Popen(command, cwd=scratch, env=child_environment(),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    stderr = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status):
+        raise RuntimeError(f"{' '.join(command)} failed:\n{stderr[-2000:]}")
+    cpu = usage.ru_utime + usage.ru_stime
+    with open(f"{scratch}/run/config.json") as f:
+        config = json.load(f)
+    return {"wall_s": wall, "cpu_s": cpu, "steps": steps, "steps_per_cpu_s": steps / cpu,
+            "steps_per_s": steps / wall, "load_average_1min_at_start": load,
+            "jit_compile": config["jit_compile"],
+            "steps_per_execution": config.get("steps_per_execution", 1),
+            "choice_line": next((line for line in stderr.splitlines()
+                                 if line.startswith("tfgan_suite: XLA")), None)}
+
+
+def measure_cli_command(args):
+    """The whole default command, old code (``--cli_old_python``, an interpreter with the code of
+    before issue 21 installed) against this code, alternating, ``--rounds`` times each."""
+    cli_args = args.cli_args.split()
+    steps = next((int(a.split("=", 1)[1]) for a in cli_args if a.startswith("--steps=")), None)
+    if steps is None:
+        from tfgan_suite.training import experiment  # pylint: disable=import-outside-toplevel
+
+        steps = experiment.TrainConfig().steps
+    pythons = {f"before: {args.cli_old_label}": args.cli_old_python,
+               "now: this code": sys.executable}
+    runs = {name: [] for name in pythons}
+    for r in range(args.rounds):
+        names = list(pythons)[r % 2:] + list(pythons)[:r % 2]
+        for name in names:
+            runs[name].append(run_command(pythons[name], cli_args, steps))
+            row = runs[name][-1]
+            print(f"cli command {name}: {row['wall_s']:.1f} s wall, {row['cpu_s']:.1f} CPU-s, "
+                  f"{row['steps_per_cpu_s']:.2f} steps/CPU-s, "
+                  f"load {row['load_average_1min_at_start']:.1f}", flush=True)
+    rows = []
+    for name, measured in runs.items():
+        rows.append({"name": name, "python": pythons[name], "runs": measured,
+                     "cpu_s": statistics.median(m["cpu_s"] for m in measured),
+                     "wall_s": statistics.median(m["wall_s"] for m in measured)})
+    for row in rows:
+        row["speedup_cpu"] = rows[0]["cpu_s"] / row["cpu_s"]
+        row["speedup_wall"] = rows[0]["wall_s"] / row["wall_s"]
+    return {"command": " ".join(["python -m tfgan_suite.run"] + cli_args), "steps": steps,
+            "rows": rows}
+
+
 def measure_inception(args, limit):
     """The FID Inception network (``metrics.inception``): FLOPs per 299x299 image (profiler, at a
     static batch), images per second and per CPU-second without and with XLA, and the largest
@@ -242,7 +329,11 @@ def main():
     parser.add_argument("--threads", type=int, default=0,
                         help="TensorFlow intra-op threads (0: its default, all cores)")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--steps", type=int, default=10, help="train steps per timed block")
+    parser.add_argument("--steps", type=int, default=10,
+                        help="train steps per timed block (the most with --block_seconds)")
+    parser.add_argument("--block_seconds", type=float, default=0,
+                        help="size each model's blocks to about this many CPU-seconds from its "
+                             "FLOPs (multiples of 10 steps, at most --steps); 0: --steps")
     parser.add_argument("--models", default=",".join(ALL_MODELS))
     parser.add_argument("--families", default=",".join(FAMILIES))
     parser.add_argument("--family_model", default="dcgan32",
@@ -250,6 +341,14 @@ def main():
     parser.add_argument("--paths", default=",".join(PATHS))
     parser.add_argument("--cli", action="store_true", help="also time the default CLI run")
     parser.add_argument("--cli_steps", type=int, default=100)
+    parser.add_argument("--cli_old_python",
+                        help="with --cli, also time the whole default command (subprocesses) run "
+                             "by this interpreter (the code before issue 21 installed) against "
+                             "this code's")
+    parser.add_argument("--cli_old_label", default="the code before issue 21",
+                        help="what --cli_old_python runs (e.g. a commit)")
+    parser.add_argument("--cli_args", default="",
+                        help="flags added to the whole command (default: none, the default run)")
     parser.add_argument("--inception", type=int, default=0,
                         help="also time the FID Inception network on this many images (a batch)")
     parser.add_argument("--json", help="also write the figures to this JSON file")
@@ -259,8 +358,8 @@ def main():
                         ("--steps", args.steps - 1), ("--cli_steps", args.cli_steps - 1)):
         if value < 0:
             parser.error(f"{name} must be positive (0 allowed for --threads), got {value}")
-    if args.steps % 10:
-        parser.error(f"--steps must be a multiple of 10 (the _spe paths), got {args.steps}")
+    if args.steps % SPE:
+        parser.error(f"--steps must be a multiple of {SPE} (the _spe paths), got {args.steps}")
     unknown = sorted(set(args.paths) - set(PATHS))
     if unknown:
         parser.error(f"unknown --paths {unknown}; valid choices: {', '.join(PATHS)}")
@@ -273,7 +372,7 @@ def main():
           f"{limit[1]:.0f} GFLOP/CPU-s (threads: {args.threads or 'default'})", flush=True)
     jobs = [("nsgan", m) for m in args.models.split(",") if m] + [
         (f, args.family_model) for f in args.families.split(",") if f and f != "nsgan"]
-    rows, cli, inception_rows = [], [], []
+    rows, cli, inception_rows, cli_command = [], [], [], {}
 
     def save():  # after every model, so a long run that is stopped keeps what it measured
         if args.json:
@@ -283,13 +382,16 @@ def main():
                                 tensorflow=tf.__version__, keras=keras.__version__,
                                 load_average_before=list(load_before), matmul_gflops=limit[0],
                                 matmul_gflops_cpu=limit[1], rows=rows, cli=cli,
-                                inception=inception_rows)
+                                inception=inception_rows, cli_command=cli_command)
             with open(args.json, "w") as f:
                 json.dump(record, f, indent=2)
 
     if args.cli:
         cli += measure_cli(args)
         save()
+        if args.cli_old_python:
+            cli_command.update(measure_cli_command(args))
+            save()
     if args.inception:
         inception_rows += measure_inception(args, limit)
         save()

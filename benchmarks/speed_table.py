@@ -103,6 +103,19 @@ def roofline_table(record):
             lines.append(f"| {row['name']} | {row['jit_compile']} | {row['steps_per_execution']} "
                          f"| {row['steps_per_cpu_s']:.2f} | {row['vs_before_cpu']:.2f} | "
                          f"{row['steps_per_s']:.2f} | {row['vs_before_wall']:.2f} |")
+    command = record.get("cli_command")
+    if command:
+        lines += ["", f"The whole default command (`{command['command']}`, {command['steps']} "
+                      f"steps: start, tracing, training, grids, checkpoints, export), each in its "
+                      f"own process, the code of before issue 21 against this code (medians of "
+                      f"{len(command['rows'][0]['runs'])} run(s) each):", "",
+                  "| code | XLA | steps per call | CPU-s | speed-up | wall s | speed-up |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        for row in command["rows"]:
+            run = row["runs"][0]
+            lines.append(f"| {row['name']} | {run['jit_compile']} | {run['steps_per_execution']} | "
+                         f"{row['cpu_s']:.1f} | {row['speedup_cpu']:.2f} | {row['wall_s']:.1f} | "
+                         f"{row['speedup_wall']:.2f} |")
     if record.get("inception"):
         lines += ["", "The FID Inception network (299x299 inputs, pool_3 features):", "",
                   "| path | batch | GFLOP/image | images/CPU-s | of matmul | images/s (wall) | "
@@ -115,12 +128,25 @@ def roofline_table(record):
     return "\n".join(lines + ["", _load_note(record)])
 
 
+def cli_overhead_table(record):
+    """Where the default command's time goes (benchmarks/cli_overhead.py), per phase."""
+    lines = [f"`{record['cli_command']}` ({record['steps']} steps, XLA {record['jit_compile']}, "
+             f"{record['steps_per_execution']} steps per call), TensorFlow "
+             f"{record['tensorflow']}, TensorFlow's default thread count:", "",
+             "| phase | CPU-s | of the run's CPU | wall s | calls |", "| --- | --- | --- | --- | --- |"]
+    for row in record["rows"]:
+        lines.append(f"| {row['phase']} | {row['cpu_s']:.2f} | {row['cpu_fraction']:.1%} | "
+                     f"{row['wall_s']:.2f} | {row['calls'] if row['calls'] is not None else ''} |")
+    lines.append(f"| total | {record['total_cpu_s']:.2f} | 100.0% | {record['total_wall_s']:.2f} | |")
+    return "\n".join(lines + ["", _load_note(record)])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("records", nargs="+", help="JSON files written by the speed benchmarks")
     args = parser.parse_args()
     tables = {"train_step_speed": train_step_table, "sgan_speed": sgan_table,
-              "roofline": roofline_table}
+              "roofline": roofline_table, "cli_overhead": cli_overhead_table}
     for path in args.records:
         with open(path) as f:
             record = json.load(f)

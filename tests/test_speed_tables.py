@@ -32,3 +32,11 @@ def test_roofline_rows_are_consistent_with_their_flops_and_matmul_rate():
         assert achieved == pytest.approx(row["gflops_cpu"], rel=1e-9)
         assert achieved / record["matmul_gflops_cpu"] == pytest.approx(
             row["fraction_of_matmul_cpu"], rel=1e-9)
+
+
+def test_readme_cli_overhead_table_is_generated_and_its_phases_add_up_to_the_run():
+    record = json.loads((ROOT / "benchmarks" / "results" / "cli_overhead.json").read_text())
+    assert _speed_table().cli_overhead_table(record) in (ROOT / "README.md").read_text()
+    # every second of the process is in exactly one phase (the derived ones take the rest)
+    assert sum(row["cpu_s"] for row in record["rows"]) == pytest.approx(record["total_cpu_s"])
+    assert sum(row["wall_s"] for row in record["rows"]) == pytest.approx(record["total_wall_s"])

@@ -46,6 +46,53 @@ def test_auto_xla_is_off_on_a_cpu_only_machine_and_under_a_multi_device_strategy
         execution.resolve_jit_compile("yes")
 
 
+@pytest.mark.parametrize("network, parameters, steps, expected, phrase", [
+    (execution.CONVOLUTIONAL, None, 10**6, False, "a convolutional network on a CPU-only"),
+    (execution.UNKNOWN, None, 10**6, False, "a network not measured"),
+    (execution.DENSE, 68_995, 20_000, True, "XLA on: a small network without convolutions"),
+    (execution.DENSE, 68_995, execution.DENSE_XLA_MIN_STEPS, True, "repay its compile time"),
+    (execution.DENSE, 68_995, execution.DENSE_XLA_MIN_STEPS - 1, False, "a run of 9999 steps"),
+    (execution.DENSE, 68_995, None, False, "a run of unknown length"),
+    (execution.DENSE, 1_906_961, 20_000, False, "with 1,906,961 parameters"),
+    (execution.DENSE, None, 20_000, False, "with unknown parameters")])
+def test_auto_xla_on_a_cpu_only_for_a_small_mlp_over_a_long_run(network, parameters, steps,
+                                                                 expected, phrase):
+    use, reason = execution.choose_xla("default", [], network, parameters, steps)
+    assert use is expected and phrase in reason
+    assert reason.startswith("XLA on" if expected else "XLA off")
+    # an accelerator or a strategy that splits the step decide before the network does
+    assert execution.choose_xla("default", ["GPU"], network, parameters, steps) == (
+        True, "XLA on: GPU visible")
+    assert execution.choose_xla("mirrored", ["GPU"], network, parameters, steps)[0] is False
+
+
+def test_network_kind_from_specs_and_built_models_agree_with_keras_parameter_counts():
+    from tfgan_suite import models
+
+    for name in models.names():
+        kind, parameters = execution.spec_kind(models.specs(name))
+        assert kind == (execution.DENSE if name in ("toy_mlp", "wgan_mlp")
+                        else execution.CONVOLUTIONAL), name
+        if kind == execution.DENSE:  # no batch norm or spectral norm vectors in these two
+            generator, discriminator = models.get(name)
+            assert parameters == generator.count_params() + discriminator.count_params()
+            assert execution.network_kind(generator, discriminator) == (kind, parameters)
+    assert execution.spec_kind(models.specs("toy_mlp"))[1] <= execution.DENSE_XLA_MAX_PARAMETERS
+    assert execution.spec_kind(models.specs("wgan_mlp"))[1] > execution.DENSE_XLA_MAX_PARAMETERS
+    generator, discriminator = models.get("dcgan28", width=8)
+    assert execution.network_kind(generator, discriminator) == (execution.CONVOLUTIONAL, None)
+    assert execution.network_kind(tf.keras.Sequential(), discriminator) == (execution.UNKNOWN,
+                                                                           None)
+
+
+def test_the_auto_choice_is_one_line_on_stderr_once_per_process(capsys, monkeypatch):
+    monkeypatch.setattr(execution, "_LOGGED", set())
+    for _ in range(3):  # a suite resolves the same choice for every run
+        execution.log_choice("XLA off: test line")
+    execution.log_choice("")
+    assert capsys.readouterr().err == "tfgan_suite: XLA off: test line\n"
+
+
 def test_auto_xla_is_on_when_an_accelerator_is_visible(monkeypatch):
     monkeypatch.setattr(execution, "accelerator_kinds", lambda: ["GPU"])
     assert execution.resolve_jit_compile("auto") == (True, "XLA on: GPU visible")
@@ -115,6 +162,27 @@ def test_run_stores_the_resolved_path_and_resumes_across_a_changed_count(tmp_pat
     with pytest.raises(UserInputError, match="steps_per_execution=3 must divide"):
         experiment.Run(TrainConfig(workdir=str(tmp_path / "c"), steps_per_execution=3, **TINY))
     assert not os.path.exists(tmp_path / "c")
+
+
+TOY = dict(model="toy_mlp", dataset="ring8", batch_size=16, log_every=10, checkpoint_every=10,
+           sample_every=10**6, verbose=0, seed=5)
+
+
+def test_auto_xla_for_a_small_mlp_resumes_bit_exactly_on_the_path_it_started_on(tmp_path,
+                                                                                monkeypatch):
+    monkeypatch.setattr(execution, "DENSE_XLA_MIN_STEPS", 20)  # a long run, scaled down
+    assert experiment.with_execution(TrainConfig(steps=10, **TOY)).jit_compile is False
+    straight = experiment.train(TrainConfig(workdir=str(tmp_path / "a"), steps=30, **TOY))
+    assert straight["gan"].jit_compile is True
+    workdir = str(tmp_path / "b")
+    experiment.train(TrainConfig(workdir=workdir, steps=20, **TOY))
+    # a larger budget resumes on the stored path, whatever "auto" would choose for it now
+    monkeypatch.setattr(execution, "DENSE_XLA_MIN_STEPS", 10**6)
+    assert experiment.with_execution(TrainConfig(workdir=workdir, steps=30, **TOY)).jit_compile
+    resumed = experiment.train(TrainConfig(workdir=workdir, steps=30, **TOY))
+    assert resumed["gan"].jit_compile is True
+    for a, b in zip(all_weights(resumed["gan"]), all_weights(straight["gan"])):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_gan_fit_auto_divides_the_grid_interval_of_its_callbacks(tmp_path):

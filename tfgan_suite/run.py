@@ -63,8 +63,8 @@ _define.DEFINE_integer("log_every", 100, "Steps between CSV/TensorBoard rows (on
 _define.DEFINE_enum("strategy", "default", ["default", "mirrored", "multi_worker", "tpu"],
                   "tf.distribute strategy; multi_worker reads the cluster from TF_CONFIG.")
 _define.DEFINE_bool("jit_compile", None, "Compile the train step with XLA; unset: XLA where it "
-                  "is faster (on a GPU/TPU with one device per step, not on a CPU-only machine; "
-                  "training.execution).")
+                  "is faster (on a GPU/TPU with one device per step; on a CPU-only machine only for "
+                  "a small MLP over a long run; training.execution). One line says which ran.")
 _define.DEFINE_integer("steps_per_execution", None, "Train steps per call of the compiled train "
                      "function (callbacks see every Nth step); must divide --log_every, "
                      "--sample_every and --checkpoint_every; unset: the largest such divisor "

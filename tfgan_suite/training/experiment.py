@@ -320,11 +320,40 @@ def with_execution(config):
     (``training.execution``: ``"auto"`` picks the faster path for this machine and strategy and
     logs why; steps per execution divide the logging, sample-grid and checkpoint intervals)."""
     log_every, checkpoint_every = _validate(config)
-    use_xla, reason = execution.resolve_jit_compile(config.jit_compile, config.strategy)
+    stored = _started_on_xla(config)
+    if config.jit_compile == execution.AUTO and stored is not None:
+        # "auto" may depend on --steps, which a resumed run may raise: keep the run's path
+        use_xla, reason = stored, (f"XLA {'on' if stored else 'off'}: resuming the run in "
+                                   f"{config.workdir}, which started on that path")
+    else:
+        kind, parameters = network_kind(config)
+        use_xla, reason = execution.resolve_jit_compile(
+            config.jit_compile, config.strategy, kind, parameters, config.steps)
     execution.log_choice(reason)
     steps = execution.resolve_steps_per_execution(
         config.steps_per_execution, (log_every, config.sample_every, checkpoint_every))
     return dataclasses.replace(config, jit_compile=use_xla, steps_per_execution=steps)
+
+
+def network_kind(config):
+    """``(kind, parameters)`` of the config's networks for ``execution.choose_xla``: from the
+    architecture's spec; an SGAN ensemble counts as not measured (``execution.UNKNOWN``)."""
+    if config.ensemble == "sgan":
+        return execution.UNKNOWN, None
+    objective = losses.get(config.loss, **config.loss_options)
+    arch = models.specs(model_name(config), **_architecture_overrides(config, objective, None))
+    return execution.spec_kind(arch)
+
+
+def _started_on_xla(config):
+    """The ``jit_compile`` stored in ``config.workdir``'s ``config.json`` (a run to resume), or
+    ``None`` when there is none (or it is unreadable: ``check_workdir`` says so in one line)."""
+    try:
+        with open(os.path.join(config.workdir, "config.json")) as f:
+            stored = json.load(f).get("jit_compile")
+    except (OSError, ValueError, TypeError):
+        return None
+    return stored if isinstance(stored, bool) else None
 
 
 def _check_limited_data(config, settings):

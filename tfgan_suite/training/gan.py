@@ -111,18 +111,21 @@ class GAN(keras.Model):
             augmentation object; ``ada_options``: ADA's keyword arguments (``target``, ...).
           **kwargs: passed to ``keras.Model.compile``. Two defaults differ from Keras's
             (``training.execution``): ``jit_compile="auto"`` (XLA where it is faster: with a
-            GPU/TPU, not on a CPU-only machine) and ``steps_per_execution="auto"`` (each ``fit``
+            GPU/TPU, not on a CPU-only machine, where it pays only for small MLPs over long runs,
+            whose length ``compile`` does not know) and ``steps_per_execution="auto"`` (each ``fit``
             runs the largest divisor of its ``steps_per_epoch`` up to 10 steps per call, so
             per-batch callbacks see every 10th step; the weights are the same as with 1; pass
             ``steps_per_execution=1`` for a callback that must see every step);
             ``auto_scale_loss``: under the ``mixed_float16`` policy both optimizers are wrapped in a
             ``LossScaleOptimizer`` unless they are one already or this is False, as Keras does.
         """
-        # "auto": XLA where it is faster (training.execution), a concrete value Keras keeps
+        # "auto": XLA where it is faster (training.execution), a concrete value Keras keeps; the
+        # run's length is not known here, so a small MLP stays on the plain path too
         replicas = step.num_replicas()
+        kind, parameters = execution.network_kind(self.generator, self.discriminator)
         kwargs["jit_compile"], _ = execution.resolve_jit_compile(
             kwargs.get("jit_compile", execution.AUTO),
-            "default" if replicas == 1 else f"{replicas}-replica")
+            "default" if replicas == 1 else f"{replicas}-replica", kind, parameters)
         # "auto": chosen by each fit call from its steps_per_epoch (see fit)
         self.steps_per_execution_setting = kwargs.get("steps_per_execution", execution.AUTO)
         if self.steps_per_execution_setting == execution.AUTO:
