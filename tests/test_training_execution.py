@@ -87,10 +87,16 @@ def test_network_kind_from_specs_and_built_models_agree_with_keras_parameter_cou
 
 def test_the_auto_choice_is_one_line_on_stderr_once_per_process(capsys, monkeypatch):
     monkeypatch.setattr(execution, "_LOGGED", set())
+    monkeypatch.setattr(execution, "_PENDING", [])
     for _ in range(3):  # a suite resolves the same choice for every run
         execution.log_choice("XLA off: test line")
     execution.log_choice("")
+    assert capsys.readouterr().err == ""  # not before training starts (bad input: one line)
+    execution.announce_choices()
     assert capsys.readouterr().err == "tfgan_suite: XLA off: test line\n"
+    execution.log_choice("XLA off: test line")  # the next run of the suite
+    execution.announce_choices()
+    assert capsys.readouterr().err == ""
 
 
 def test_auto_xla_is_on_when_an_accelerator_is_visible(monkeypatch):

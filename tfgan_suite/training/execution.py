@@ -204,15 +204,24 @@ def resolve_steps_per_execution(value, intervals):
 
 
 _LOGGED = set()
+_PENDING = []  # choices made, not yet written (announce_choices)
 
 
 def log_choice(reason):
-    """One line for an ``"auto"`` choice (nothing for an explicit one), once per distinct line in a
-    process (a reproduce suite or a BogoNet sweep resolves the same choice for every run): absl's
-    INFO log, and stderr too when INFO is hidden (the command line logs WARNING and above)."""
-    if not reason or reason in _LOGGED:
-        return
-    _LOGGED.add(reason)
-    logging.info(reason)
-    if logging.get_verbosity() < logging.INFO:
-        print(f"tfgan_suite: {reason}", file=sys.stderr, flush=True)
+    """Queues one line for an ``"auto"`` choice (nothing for an explicit one), once per distinct
+    line in a process (a reproduce suite or a BogoNet sweep resolves the same choice for every run).
+    ``announce_choices`` writes it when training starts, so that bad input found after the choice
+    still gets its one line of error and nothing else."""
+    if reason and reason not in _LOGGED and reason not in _PENDING:
+        _PENDING.append(reason)
+
+
+def announce_choices():
+    """Writes the queued choices: absl's INFO log, and stderr too when INFO is hidden (the command
+    line logs WARNING and above)."""
+    while _PENDING:
+        reason = _PENDING.pop(0)
+        _LOGGED.add(reason)
+        logging.info(reason)
+        if logging.get_verbosity() < logging.INFO:
+            print(f"tfgan_suite: {reason}", file=sys.stderr, flush=True)

@@ -488,6 +488,7 @@ class Run:
                                      f"{self.start_step} steps; raise --steps to continue it or "
                                      f"choose a new --workdir")
             return self
+        execution.announce_choices()  # the path chosen, now that the input has been checked
         csv_path = os.path.join(self.out_dir, "losses.csv")
         checkpointing.truncate_csv(csv_path, self.start_step)
         guard = divergence.DivergenceGuard()
