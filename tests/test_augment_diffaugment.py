@@ -49,6 +49,26 @@ def test_translation_equals_the_authors_op_on_fixed_draws():
     assert np.abs(ours - IMAGES).max() > 0
 
 
+def test_reflect_translation_equals_numpy_reflect_padding():
+    """``padding="reflect"`` (bCR's option) against ``np.pad(mode="reflect")`` then a crop."""
+    tx = np.array([-1, 0, 1, -3, 3])
+    ty = np.array([1, -1, 0, 2, -6])  # |shift| < side, both signs
+    ours = diffaugment.translate(tf.constant(IMAGES), tf.constant(tx), tf.constant(ty),
+                                 padding="reflect").numpy()
+    m = 6
+    for i in range(len(IMAGES)):
+        padded = np.pad(IMAGES[i], [(m, m), (m, m), (0, 0)], mode="reflect")
+        expected = padded[m + tx[i]:m + tx[i] + 9, m + ty[i]:m + ty[i] + 7]
+        np.testing.assert_array_equal(ours[i], expected)
+    zeros = diffaugment.translate(tf.constant(IMAGES), tf.constant(tx), tf.constant(ty)).numpy()
+    assert (ours != zeros).any()  # the border differs from zero padding
+
+
+def test_unknown_padding_is_one_line_naming_the_choices():
+    with pytest.raises(UserInputError, match=r"'edge'; valid choices: zeros, reflect"):
+        diffaugment.check_padding("edge")
+
+
 def test_cutout_equals_the_authors_op_on_fixed_draws():
     size_r, size_c = int(9 * 0.5 + 0.5), int(7 * 0.5 + 0.5)  # 5, 4
     offset_x = np.array([0, 4, 9, 2, 8])  # the full range [0, H + 1 - size % 2): corners included

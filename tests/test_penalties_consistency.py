@@ -5,6 +5,7 @@ import pytest
 import tensorflow as tf
 
 from tfgan_suite import penalties
+from tfgan_suite.errors import UserInputError
 from tfgan_suite.penalties import consistency
 from gan_testutil import tiny_dense_gan
 from tfgan_suite.utils import randomness
@@ -49,6 +50,28 @@ def test_bcr_is_the_weighted_squared_consistency_gap():
                 + 2.0 * np.mean((np_d(FAKE) - np_d(t_fake)) ** 2))
     assert value == pytest.approx(expected, rel=1e-5)
     assert expected > 0
+
+
+def test_bcr_reflect_padding_mirrors_the_border_instead_of_zeros():
+    penalty = penalties.get("bcr", weight_real=1.0, weight_fake=0.0, padding="reflect")
+    outputs = (linear_d(REAL), linear_d(FAKE))
+    value = float(penalty(linear_d, tf.constant(REAL), tf.constant(FAKE), SEED, outputs=outputs))
+    real_seed, _ = tf.unstack(tf.random.experimental.stateless_split(SEED, 2))
+    flip_seed, shift_seed = tf.unstack(tf.random.experimental.stateless_split(real_seed, 2))
+    flipped = randomness.replica_uniform([6], flip_seed).numpy() < 0.5
+    rows_seed, cols_seed = tf.unstack(tf.random.experimental.stateless_split(shift_seed, 2))
+    shift_r, shift_c = (randomness.replica_uniform([6], s, minval=-1, maxval=2, dtype=tf.int32).numpy()
+                        for s in (rows_seed, cols_seed))
+    expected_images = []
+    for i in range(6):
+        source = REAL[i, :, ::-1] if flipped[i] else REAL[i]
+        padded = np.pad(source, [(1, 1), (1, 1), (0, 0)], mode="reflect")
+        expected_images.append(padded[1 + shift_r[i]:9 + shift_r[i], 1 + shift_c[i]:9 + shift_c[i]])
+    assert (shift_r != 0).any() and (shift_c != 0).any()
+    expected = np.mean((np_d(REAL) - np_d(np.stack(expected_images))) ** 2)
+    assert value == pytest.approx(expected, rel=1e-5)
+    with pytest.raises(UserInputError, match="'edge'"):
+        penalties.get("bcr", padding="edge")
 
 
 def test_zcr_discriminator_and_generator_terms():

@@ -74,6 +74,17 @@ def test_limited_data_suites_rows_are_objective_plus_technique():
         suite.train_fields("nsgan_cutmix")
 
 
+def test_bcr_probe_suite_differs_from_limited_mnist_only_in_the_padding():
+    probe, base = suites.get("limited_mnist_bcr"), suites.get("limited_mnist")
+    for loss in ("nsgan", "hinge"):
+        fields = probe.train_fields(f"{loss}_bcr_reflect")
+        assert fields.pop("penalty_options") == {"padding": "reflect"}
+        expected = base.train_fields(f"{loss}_bcr")
+        expected.pop("penalty_options", None)
+        assert fields == expected
+    assert (probe.protocol, probe.steps) == (base.protocol, base.steps)
+
+
 def test_old_configs_still_resume():
     """The new fields default to None: a config.json written before them compares equal."""
     saved = {k: v for k, v in dataclasses.asdict(TrainConfig()).items()

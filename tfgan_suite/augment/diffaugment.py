@@ -54,10 +54,26 @@ def contrast(images, u):
 
 
 # ---------------------------------------------------------------------- geometry (given the draws)
-def _shift_axis(images, shifts, axis):
-    """``out[..., i, ...] = images[..., i + shift, ...]`` along ``axis`` (1 or 2), 0 outside."""
+PADDINGS = ("zeros", "reflect")
+
+
+def check_padding(padding):
+    if padding not in PADDINGS:
+        raise UserInputError(f"unknown translation padding {padding!r}; "
+                             f"valid choices: {', '.join(PADDINGS)}")
+    return padding
+
+
+def _shift_axis(images, shifts, axis, padding="zeros"):
+    """``out[..., i, ...] = images[..., i + shift, ...]`` along ``axis`` (1 or 2); outside the image
+    0 (``zeros``) or the mirror image without repeating the edge (``reflect``: index ``-1`` reads
+    ``1``, ``size`` reads ``size - 2``; shifts must be smaller than ``size``)."""
     size = tf.shape(images)[axis]
     source = tf.range(size)[tf.newaxis, :] + tf.reshape(tf.cast(shifts, tf.int32), [-1, 1])
+    if padding == "reflect":
+        source = tf.abs(source)
+        return tf.gather(images, tf.minimum(source, 2 * (size - 1) - source), axis=axis,
+                         batch_dims=1)
     inside = tf.logical_and(source >= 0, source < size)
     moved = tf.gather(images, tf.clip_by_value(source, 0, size - 1), axis=axis, batch_dims=1)
     shape = [-1, 1, 1, 1]
@@ -65,10 +81,11 @@ def _shift_axis(images, shifts, axis):
     return moved * tf.reshape(tf.cast(inside, images.dtype), shape)
 
 
-def translate(images, shift_rows, shift_cols):
-    """Integer translation with zero padding: ``out[b, i, j] = x[b, i + shift_rows[b], j +
-    shift_cols[b]]`` where that pixel exists, else 0."""
-    return _shift_axis(_shift_axis(images, shift_rows, 1), shift_cols, 2)
+def translate(images, shift_rows, shift_cols, padding="zeros"):
+    """Integer translation: ``out[b, i, j] = x[b, i + shift_rows[b], j + shift_cols[b]]`` where that
+    pixel exists, else 0 (``padding="zeros"``, the authors' DiffAugment) or the reflected pixel
+    (``"reflect"``, the padding of PyTorch-StudioGAN's consistency-regularization transform)."""
+    return _shift_axis(_shift_axis(images, shift_rows, 1, padding), shift_cols, 2, padding)
 
 
 def cutout(images, center_rows, center_cols, size_rows, size_cols):
@@ -99,12 +116,12 @@ def _integers(batch, low, high, seed):
     return randomness.replica_uniform([batch], seed, minval=low, maxval=high, dtype=tf.int32)
 
 
-def random_translation(images, seed, ratio=TRANSLATION_RATIO):
+def random_translation(images, seed, ratio=TRANSLATION_RATIO, padding="zeros"):
     batch, height, width = tf.unstack(tf.shape(images)[:3])
     rows_seed, cols_seed = tf.unstack(tf.random.experimental.stateless_split(seed, 2))
     shift_r, shift_c = _side(height, ratio), _side(width, ratio)
     return translate(images, _integers(batch, -shift_r, shift_r + 1, rows_seed),
-                     _integers(batch, -shift_c, shift_c + 1, cols_seed))
+                     _integers(batch, -shift_c, shift_c + 1, cols_seed), padding)
 
 
 def random_cutout(images, seed, ratio=CUTOUT_RATIO):

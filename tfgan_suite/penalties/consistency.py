@@ -7,7 +7,10 @@ Regularization for GANs", AAAI 2021).
 
   ``T``: a random horizontal flip (probability 1/2) then an integer translation by up to 1/8 of the
   side with zero padding (the "flipping and shifting" of CR-GAN, Zhang et al. 2020, section 3, which
-  bCR keeps). The discriminator's update only; ``lambda_real = lambda_fake = 10`` (section 4.1).
+  bCR keeps; neither paper names the padding). ``padding="reflect"`` mirrors the border instead, as
+  PyTorch-StudioGAN's CR transform does: on images in [-1, 1] zero padding draws mid-grey bars,
+  which a black-background data set (MNIST) never has. The discriminator's update only;
+  ``lambda_real = lambda_fake = 10`` (section 4.1).
 * ``zcr`` (section 3.2, "latent consistency regularization", Algorithm 2), ``z' = z + dz``,
   ``dz ~ N(0, sigma^2 I)``, ``sigma = 0.03``::
 
@@ -23,7 +26,7 @@ gets the same augmentation draws as ``G(z)``, so only the latent perturbation di
 """
 import tensorflow as tf
 
-from tfgan_suite.augment.diffaugment import random_translation
+from tfgan_suite.augment.diffaugment import check_padding, random_translation
 from tfgan_suite.penalties import register
 from tfgan_suite.penalties.gradient import _check_weight, _first_output
 from tfgan_suite.utils import randomness
@@ -42,26 +45,27 @@ def random_flip(images, seed):
     return tf.where(flip[:, None, None, None], tf.reverse(images, axis=[2]), images)
 
 
-def consistency_transform(images, seed):
-    """bCR's ``T``: random flip, then translation by up to 1/8 of the side (zero padding)."""
+def consistency_transform(images, seed, padding="zeros"):
+    """bCR's ``T``: random flip, then translation by up to 1/8 of the side (``padding``: ``zeros``
+    or ``reflect``)."""
     flip_seed, shift_seed = tf.unstack(tf.random.experimental.stateless_split(seed, 2))
-    return random_translation(random_flip(images, flip_seed), shift_seed)
+    return random_translation(random_flip(images, flip_seed), shift_seed, padding=padding)
 
 
 @register("bcr")
-def balanced_consistency(weight_real=10.0, weight_fake=10.0):
+def balanced_consistency(weight_real=10.0, weight_fake=10.0, padding="zeros"):
     """bCR: ``weight_real E||D(x) - D(T(x))||^2 + weight_fake E||D(G(z)) - D(T(G(z)))||^2``."""
     weight_real, weight_fake = _check_weight(weight_real), _check_weight(weight_fake)
+    padding = check_padding(padding)
 
     def penalty(discriminator, real, generated, seed, outputs):
         real_out, fake_out = outputs
         real_seed, fake_seed = tf.unstack(tf.random.experimental.stateless_split(seed, 2))
-        real_term = squared_distance(real_out,
-                                     discriminator(consistency_transform(real, real_seed),
-                                                   training=True))
-        fake_term = squared_distance(fake_out,
-                                     discriminator(consistency_transform(generated, fake_seed),
-                                                   training=True))
+        real_term = squared_distance(
+            real_out, discriminator(consistency_transform(real, real_seed, padding), training=True))
+        fake_term = squared_distance(
+            fake_out,
+            discriminator(consistency_transform(generated, fake_seed, padding), training=True))
         return weight_real * real_term + weight_fake * fake_term
 
     penalty.__name__ = "bcr"

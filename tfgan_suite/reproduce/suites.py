@@ -257,6 +257,17 @@ for _name, _data in (("mnist", "MNIST"), ("fashion_mnist", "Fashion-MNIST")):
                     f"images. ADA's p moves 5x faster than the paper's (100k images per unit).")
 
 
+# A probe beside limited_mnist: bCR's translation padded by mirroring the border instead of with
+# zeros (mid-grey on [-1, 1], which MNIST's black background never has), everything else as the
+# limited_mnist bCR rows (docs/results/limited_mnist_bcr.notes.md).
+_BCR_PROBE_ROWS = {f"{loss}_bcr_reflect": {"loss": loss, "penalty": "bcr",
+                                           "penalty_options": {"padding": "reflect"}}
+                   for loss in LIMITED_DATA_OBJECTIVES}
+SUITES["limited_mnist_bcr"] = dataclasses.replace(
+    SUITES["limited_mnist"], name="limited_mnist_bcr", objectives=tuple(_BCR_PROBE_ROWS),
+    rows=_BCR_PROBE_ROWS,
+    budget_note=SUITES["limited_mnist"].budget_note + " bCR pads its translation by reflection.")
+
 def get(name):
     if name not in SUITES:
         raise UserInputError(f"unknown suite {name!r}; valid choices: {', '.join(SUITES)}")
