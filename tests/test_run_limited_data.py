@@ -83,6 +83,12 @@ def test_bcr_probe_suite_differs_from_limited_mnist_only_in_the_padding():
         expected.pop("penalty_options", None)
         assert fields == expected
     assert (probe.protocol, probe.steps) == (base.protocol, base.steps)
+    for name in ("none", "bcr"):  # nsgan on hinge's (spectrally normalized, no batch norm) critic
+        fields = probe.train_fields(f"nsgan_sn_{name}")
+        assert fields.pop("model_options") == {"spectral_norm": True}
+        expected = base.train_fields(f"nsgan_{name}")
+        assert expected.pop("model_options") == {}
+        assert fields == expected
 
 
 def test_old_configs_still_resume():

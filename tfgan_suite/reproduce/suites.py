@@ -257,12 +257,18 @@ for _name, _data in (("mnist", "MNIST"), ("fashion_mnist", "Fashion-MNIST")):
                     f"images. ADA's p moves 5x faster than the paper's (100k images per unit).")
 
 
-# A probe beside limited_mnist: bCR's translation padded by mirroring the border instead of with
-# zeros (mid-grey on [-1, 1], which MNIST's black background never has), everything else as the
-# limited_mnist bCR rows (docs/results/limited_mnist_bcr.notes.md).
-_BCR_PROBE_ROWS = {f"{loss}_bcr_reflect": {"loss": loss, "penalty": "bcr",
-                                           "penalty_options": {"padding": "reflect"}}
-                   for loss in LIMITED_DATA_OBJECTIVES}
+# A probe of bCR's failure on limited_mnist, everything else as that suite's rows
+# (docs/results/limited_mnist_bcr.notes.md): bCR's translation padded by mirroring the border
+# instead of with zeros (mid-grey on [-1, 1], which MNIST's black background never has); and nsgan
+# on the spectrally normalized dcgan28 (no batch norm in the critic, CR-GAN's SNDCGAN setting)
+# without and with bCR, since the nsgan rows' critic is batch-normalized and the hinge rows' is not.
+_BCR_PROBE_ROWS = {
+    **{f"{loss}_bcr_reflect": {"loss": loss, "penalty": "bcr",
+                               "penalty_options": {"padding": "reflect"}}
+       for loss in LIMITED_DATA_OBJECTIVES},
+    **{f"nsgan_sn_{name}": {"loss": "nsgan", "model_options": {"spectral_norm": True},
+                            **LIMITED_DATA_TECHNIQUES[name]} for name in ("none", "bcr")},
+}
 SUITES["limited_mnist_bcr"] = dataclasses.replace(
     SUITES["limited_mnist"], name="limited_mnist_bcr", objectives=tuple(_BCR_PROBE_ROWS),
     rows=_BCR_PROBE_ROWS,
