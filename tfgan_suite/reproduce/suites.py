@@ -263,9 +263,7 @@ for _name, _data in (("mnist", "MNIST"), ("fashion_mnist", "Fashion-MNIST")):
 # on the spectrally normalized dcgan28 (no batch norm in the critic, CR-GAN's SNDCGAN setting)
 # without and with bCR, since the nsgan rows' critic is batch-normalized and the hinge rows' is not.
 _BCR_PROBE_ROWS = {
-    **{f"{loss}_bcr_reflect": {"loss": loss, "penalty": "bcr",
-                               "penalty_options": {"padding": "reflect"}}
-       for loss in LIMITED_DATA_OBJECTIVES},
+    "nsgan_bcr_reflect": {"loss": "nsgan", "penalty": "bcr", "penalty_options": {"padding": "reflect"}},
     **{f"nsgan_sn_{name}": {"loss": "nsgan", "model_options": {"spectral_norm": True},
                             **LIMITED_DATA_TECHNIQUES[name]} for name in ("none", "bcr")},
 }
