@@ -74,7 +74,7 @@ def test_limited_data_suites_rows_are_objective_plus_technique():
         suite.train_fields("nsgan_cutmix")
 
 
-def test_bcr_probe_suite_differs_from_limited_mnist_only_in_the_padding():
+def test_bcr_probe_rows_differ_from_limited_mnist_in_one_setting_each():
     probe, base = suites.get("limited_mnist_bcr"), suites.get("limited_mnist")
     assert probe.objectives == ("nsgan_bcr_reflect", "nsgan_sn_none", "nsgan_sn_bcr")
     fields = probe.train_fields("nsgan_bcr_reflect")

@@ -9,8 +9,9 @@ Regularization for GANs", AAAI 2021).
   side with zero padding (the "flipping and shifting" of CR-GAN, Zhang et al. 2020, section 3, which
   bCR keeps; neither paper names the padding). ``padding="reflect"`` mirrors the border instead, as
   PyTorch-StudioGAN's CR transform does: on images in [-1, 1] zero padding draws mid-grey bars,
-  which a black-background data set (MNIST) never has. The discriminator's update only;
-  ``lambda_real = lambda_fake = 10`` (section 4.1).
+  which a black-background data set (MNIST) never has (reflection did not help there, and bCR
+  failed with a batch-normalized critic: docs/results/limited_mnist_bcr.notes.md). The
+  discriminator's update only; ``lambda_real = lambda_fake = 10`` (section 4.1).
 * ``zcr`` (section 3.2, "latent consistency regularization", Algorithm 2), ``z' = z + dz``,
   ``dz ~ N(0, sigma^2 I)``, ``sigma = 0.03``::
 
