@@ -24,13 +24,30 @@ METRICS = {
     "precision": ("precision ↑", True), "recall": ("recall ↑", True),
     "density": ("density ↑", True), "coverage": ("coverage ↑", True),
 }
-DOES_NOT_TRAIN_FACTOR = 3.0  # domain FD above this multiple of nsgan's: investigated in the notes
-# A finished run whose domain FD is above COLLAPSE_FACTOR x the median domain FD of the table's nsgan
-# runs is "collapsed": reported apart (by seed and value), and left out of its objective's mean.
+# Both rules below compare with the suite's baseline row (Suite.baseline: nsgan, or nsgan_none where
+# the rows are techniques on top of an objective).
+DOES_NOT_TRAIN_FACTOR = 3.0  # domain FD above this multiple of the baseline's: investigated in the notes
+# A finished run whose domain FD is above COLLAPSE_FACTOR x the median domain FD of the table's
+# baseline runs is "collapsed": reported apart (by seed and value), and left out of its row's mean.
 COLLAPSE_FACTOR = 10.0
-COLLAPSE_RULE = (f"a run is collapsed when its domain FD is above {COLLAPSE_FACTOR:g}x the median "
-                 f"domain FD of the table's nsgan runs; collapsed runs are listed apart and left out "
-                 f"of the mean ± std")
+DEFAULT_BASELINE = "nsgan"
+
+
+def collapse_rule(baseline=DEFAULT_BASELINE):
+    return (f"a run is collapsed when its domain FD is above {COLLAPSE_FACTOR:g}x the median domain "
+            f"FD of the table's {baseline} runs; collapsed runs are listed apart and left out of the "
+            f"mean ± std")
+
+
+def baseline_of(document):
+    """The baseline row of a results document (written since the field existed; before, the suite's
+    own, or nsgan for a suite no longer defined)."""
+    if document.get("baseline"):
+        return document["baseline"]
+    from tfgan_suite.reproduce import suites  # pylint: disable=import-outside-toplevel
+
+    suite = suites.SUITES.get(document.get("suite"))
+    return suite.baseline if suite is not None else DEFAULT_BASELINE
 
 
 def _mean_std(values):
@@ -40,11 +57,12 @@ def _mean_std(values):
             "std": statistics.stdev(values) if len(values) > 1 else 0.0, "n": len(values)}
 
 
-def collapse_threshold(records):
-    """COLLAPSE_FACTOR x the median domain FD of the finished nsgan runs (None: no such runs)."""
-    baseline = [r["metrics"]["domain_fd"] for r in records if r["objective"] == "nsgan"
-                and r["status"] == "ok" and r["metrics"].get("domain_fd") is not None]
-    return COLLAPSE_FACTOR * statistics.median(baseline) if baseline else None
+def collapse_threshold(records, baseline=DEFAULT_BASELINE):
+    """COLLAPSE_FACTOR x the median domain FD of the finished ``baseline`` runs (None: no such
+    runs)."""
+    values = [r["metrics"]["domain_fd"] for r in records if r["objective"] == baseline
+              and r["status"] == "ok" and r["metrics"].get("domain_fd") is not None]
+    return COLLAPSE_FACTOR * statistics.median(values) if values else None
 
 
 def is_collapsed(record, threshold):
@@ -52,12 +70,13 @@ def is_collapsed(record, threshold):
     return threshold is not None and fd is not None and fd > threshold
 
 
-def summarize(records, objectives):
+def summarize(records, objectives, baseline=DEFAULT_BASELINE):
     """``{objective: {"runs", "ok", "statuses", "collapsed", "metrics": {name: {mean, std, n}},
-    wall times}}``; the metrics are over the finished runs that did not collapse (COLLAPSE_RULE),
-    ``collapsed`` lists the others as ``{"seed", "domain_fd"}``."""
+    wall times}}``; the metrics are over the finished runs that did not collapse
+    (:func:`collapse_rule` against ``baseline``), ``collapsed`` lists the others as
+    ``{"seed", "domain_fd"}``."""
     summary = {}
-    threshold = collapse_threshold(records)
+    threshold = collapse_threshold(records, baseline)
     for objective in objectives:
         rows = [r for r in records if r["objective"] == objective]
         if not rows:
@@ -111,7 +130,8 @@ def results(suite, steps, records, command):
             "protocol": suite.protocol.describe(), "budget_note": suite.budget_note,
             "anchors": [dict(a) for a in suite.anchors], "command": command,
             "objectives": order,  # the table's row order (the JSON's keys are written sorted)
-            "summary": summarize(records, order),
+            "baseline": suite.baseline,
+            "summary": summarize(records, order, suite.baseline),
             "records": sorted(records, key=lambda r: (order.index(r["objective"]), r["seed"]))}
 
 
@@ -127,9 +147,9 @@ def _digits(metric):
     return {"modes": 1, "kid": 4}.get(metric, 2 if metric in ("domain_fd", "fid") else 3)
 
 
-def does_not_train(summary):
-    """Objectives whose mean domain FD is above 3x nsgan's (or that never finished)."""
-    baseline = summary.get("nsgan", {}).get("metrics", {}).get("domain_fd")
+def does_not_train(summary, baseline_row=DEFAULT_BASELINE):
+    """Rows whose mean domain FD is above 3x the baseline row's (or that never finished)."""
+    baseline = summary.get(baseline_row, {}).get("metrics", {}).get("domain_fd")
     flagged = []
     for objective, row in summary.items():
         fd = row["metrics"].get("domain_fd")
@@ -201,7 +221,8 @@ def markdown_table(document, image_dir=None):
         return peer_table(document)
     order = document.get("objectives", list(document["summary"]))
     # from the records when the document has them, so that every table follows today's rules
-    summary = summarize(document["records"], order) if document.get("records") else \
+    baseline = baseline_of(document)
+    summary = summarize(document["records"], order, baseline) if document.get("records") else \
         {o: document["summary"][o] for o in order}
     metrics = [m for m in METRICS if any(m in row["metrics"] for row in summary.values())]
     protocol = document["protocol"]
@@ -211,14 +232,14 @@ def markdown_table(document, image_dir=None):
              + (f" against {protocol['num_reference']} real `{protocol['reference_split']}` images"
                 if protocol.get("num_reference") else "")
              + f"; features: {protocol['feature_network']}. Mean ± std over the seeds that "
-               f"finished" + (f" and did not collapse ({COLLAPSE_RULE})" if "domain_fd" in metrics
+               f"finished" + (f" and did not collapse ({collapse_rule(baseline)})" if "domain_fd" in metrics
                               else "") + f". Training minutes per run on {document.get('cpu_count') or '?'} CPU "
                f"cores under the 1-minute load average in the last column (shared machine).",
              "",
              "| objective | model | " + " | ".join(METRICS[m][0] for m in metrics)
              + " | runs ok | train min/run | load |",
              "|---|---|" + "---|" * len(metrics) + "---|---|---|"]
-    flagged = does_not_train(summary)
+    flagged = does_not_train(summary, baseline)
     for objective, row in summary.items():
         name = f"{objective} (see notes)" if objective in flagged else objective
         cells = [_cell(row["metrics"].get(m), _digits(m)) for m in metrics]
@@ -324,8 +345,9 @@ Generated by `python -m tfgan_suite.reproduce --publish` from `docs/results/*.js
 hand (notes: `docs/results/<suite>.notes.md`). Every run's record in the JSON holds the command that
 reproduces it (`command`: run it with a new `--workdir`; `train_command`: the same training through
 `python -m tfgan_suite.run`), its resolved paper settings, its metric protocol, its wall time and the
-machine load while it ran. A table marks an objective "(see notes)" when its mean domain FD is above
-3x nsgan's or no run finished.
+machine load while it ran. A table marks a row "(see notes)" when its mean domain FD is above 3x its
+baseline row's (nsgan; nsgan_none where the rows are techniques on top of an objective) or no run
+finished.
 """
 
 

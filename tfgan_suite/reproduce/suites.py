@@ -99,6 +99,8 @@ class Suite:
     budget_unit: str = "generator_updates"
     log_every: int = 100  # generator steps per logged row; must divide each run's steps
     rows: Mapping[str, Mapping] = dataclasses.field(default_factory=dict)  # row -> TrainConfig fields
+    # the row the report's collapse and "(see notes)" rules compare with (reproduce.report)
+    baseline: str = "nsgan"
 
     def data_source(self):
         """The dataset argument of the runs: the offline file when present, else the name."""
@@ -250,7 +252,7 @@ for _name, _data in (("mnist", "MNIST"), ("fashion_mnist", "Fashion-MNIST")):
     SUITES[f"limited_{_name}"] = Suite(
         f"limited_{_name}", _name, f"{_name}.npz", tuple(_LIMITED_ROWS), 2000,
         Protocol(**_DOMAIN_PROTOCOL, feature_network=f"tfgan_suite {_data} domain classifier"),
-        model_options=_MNIST_MODEL_OPTIONS, rows=_LIMITED_ROWS,
+        model_options=_MNIST_MODEL_OPTIONS, rows=_LIMITED_ROWS, baseline="nsgan_none",
         train_options={"num_examples": LIMITED_DATA_EXAMPLES},
         budget_note=f"Batch 64, the first {LIMITED_DATA_EXAMPLES} training images (1%) for "
                     f"2,000 updates (213 passes over them); scored against the 10,000 test "
@@ -269,7 +271,7 @@ _BCR_PROBE_ROWS = {
 }
 SUITES["limited_mnist_bcr"] = dataclasses.replace(
     SUITES["limited_mnist"], name="limited_mnist_bcr", objectives=tuple(_BCR_PROBE_ROWS),
-    rows=_BCR_PROBE_ROWS,
+    rows=_BCR_PROBE_ROWS, baseline="nsgan_sn_none",  # the probe's row without a technique
     budget_note=SUITES["limited_mnist"].budget_note + " bCR pads its translation by reflection.")
 
 def get(name):

@@ -312,6 +312,12 @@ def _validate(config):
                              f"combined with --lr_decay={config.lr_decay} (use --on_nan=stop)")
     check_ensemble(config)
     _check_limited_data(config, settings)
+    return intervals(config)
+
+
+def intervals(config):
+    """``(log_every, checkpoint_every)`` in generator steps (``_validate`` checks them)."""
+    log_every = min(config.log_every, config.steps)
     return log_every, _checkpoint_every(config, log_every)
 
 
@@ -386,8 +392,8 @@ class Run:
     """
 
     def __init__(self, config):
-        self.log_every, self.checkpoint_every = _validate(config)
-        self.config = config = with_execution(config)  # the path that runs is the one recorded
+        self.config = config = with_execution(config)  # validates; the path that runs is recorded
+        self.log_every, self.checkpoint_every = intervals(config)
         # first: multi-worker must create its strategy before anything else touches TensorFlow
         self.strategy = distribute.make_strategy(config.strategy)
         self.chief = distribute.is_chief(self.strategy)
