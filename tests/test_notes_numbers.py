@@ -1,10 +1,16 @@
-"""Every decimal number quoted in a results notes file (docs/results/*.notes.md) appears in a
-committed record (docs/results/*.json, docs/measurements/*.json, benchmarks/results/*.json|csv) at the printed precision, or
-its paragraph (or the one before it, e.g. a table's introduction) says it is "not regenerable".
+"""Every decimal number quoted in a results notes file (docs/results/<suite>.notes.md) appears at
+the printed precision in a record that file stands on, or its paragraph (or the one before it, e.g.
+a table's introduction) says it is "not regenerable".
+
+The records a notes file stands on: its own suite's (docs/results/<suite>.json and
+<suite>.<part>.json), those of every other suite it names (e.g. `ring8` in grid25's notes), and every
+committed file it cites by path (docs/..., benchmarks/..., flags/..., models/... or tfgan_suite/...; globs such as
+flags/lucic_*.cfg included). A number that only some unrelated record happens to hold does not count.
 
 Not checked: whole numbers (mode counts, step counts, dates), numbers within 80 characters after
 "load", "UTC", "section" or a paper's "Table" (clock times, machine load, published results).
-A value also matches as a percentage (x100) or in minutes (/60) of a recorded one.
+A value followed by "%" also matches a recorded fraction (x100), one followed by "min" a recorded
+number of seconds (/60).
 """
 import glob
 import json
@@ -15,7 +21,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTES = sorted(glob.glob(str(ROOT / "docs" / "results" / "*.notes.md")))
-DECIMAL = re.compile(r"(?<![\w.\-:/=])(\d+\.\d+)(?![\w.]*[:/])")
+DECIMAL = re.compile(r"(?<![\w.\-:/=])(\d+\.\d+(?:e-?\d+)?)(?![\w.]*[:/])")
+CITED_FILE = re.compile(r"(?:docs|benchmarks|flags|models|tfgan_suite)/[\w./*<>-]+?\.(?:json|csv|cfg|py)\b")
+SUITES = sorted(Path(p).name[:-len(".json")] for p in glob.glob(str(ROOT / "docs" / "results" / "*.json"))
+                if Path(p).name.count(".") == 1)
 EXEMPT_CONTEXT = re.compile(r"load|UTC|section|Table|\(20\d\d")
 MARK = "not regenerable"
 
@@ -30,27 +39,41 @@ def _numbers(value, out):
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         out.add(float(value))
     elif isinstance(value, str):
-        out.update(float(m) for m in re.findall(r"-?\d+(?:\.\d+)?", value))
+        out.update(float(m) for m in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", value))
     return out
 
 
-def recorded_values():
+def record_paths(notes_path):
+    """The committed files whose numbers ``notes_path`` may quote (see the module docstring)."""
+    text = Path(notes_path).read_text(encoding="utf-8")
+    own = Path(notes_path).name[:-len(".notes.md")]
+    named = {own} | {suite for suite in SUITES if re.search(rf"(?<![\w/]){suite}(?!\w)", text)}
+    paths = set()
+    for suite in named:
+        paths.update(glob.glob(str(ROOT / "docs" / "results" / f"{suite}.json")))
+        paths.update(glob.glob(str(ROOT / "docs" / "results" / f"{suite}.*.json")))
+    for cited in CITED_FILE.findall(text):
+        paths.update(glob.glob(str(ROOT / cited.replace("<", "*").replace(">", "*"))))
+    return sorted(paths)
+
+
+def recorded_values(paths):
     values = set()
-    for path in glob.glob(str(ROOT / "docs" / "results" / "*.json")) + \
-            glob.glob(str(ROOT / "docs" / "measurements" / "*.json")) + \
-            glob.glob(str(ROOT / "benchmarks" / "results" / "*.json")):
-        _numbers(json.loads(Path(path).read_text(encoding="utf-8")), values)
-    for path in glob.glob(str(ROOT / "benchmarks" / "results" / "*.csv")):
-        _numbers(Path(path).read_text(encoding="utf-8"), values)
+    for path in paths:
+        text = Path(path).read_text(encoding="utf-8")
+        _numbers(json.loads(text) if path.endswith(".json") else text, values)
     return values
 
 
 def unrecorded_numbers(text, values):
     """``[(number, context)]`` of the decimals in ``text`` that no record holds and no mark covers."""
-    def recorded(token):
-        digits, number = len(token.split(".")[1]), float(token)
-        return any(abs(round(v * scale, digits) - number) < 1e-9
-                   for v in values for scale in (1.0, 100.0, 1 / 60))
+    def recorded(token, unit):
+        mantissa, _, exponent = token.partition("e")
+        digits, number = len(mantissa.split(".")[1]), float(token)
+        if exponent:  # 6.9e-6 quotes a value to 2 significant digits
+            return any(float(f"{v:.{digits}e}") == number for v in values)
+        scale = 100.0 if unit.startswith("%") else 1 / 60 if unit.startswith("min") else 1.0
+        return any(abs(round(v * scale, digits) - number) < 1e-9 for v in (values | {v / scale for v in values}))
 
     missing = []
     paragraphs = [" ".join(p.split()) for p in text.split("\n\n")]
@@ -59,19 +82,16 @@ def unrecorded_numbers(text, values):
             continue
         for match in DECIMAL.finditer(paragraph):
             context = paragraph[max(0, match.start() - 80):match.end() + 10]
-            if not EXEMPT_CONTEXT.search(context) and not recorded(match.group(1)):
+            unit = paragraph[match.end():match.end() + 8].lstrip(" -")
+            if not EXEMPT_CONTEXT.search(context) and not recorded(match.group(1), unit):
                 missing.append((match.group(1), context))
     return missing
 
 
-@pytest.fixture(scope="module")
-def values():
-    return recorded_values()
-
-
 @pytest.mark.parametrize("path", NOTES, ids=[Path(p).name for p in NOTES])
-def test_every_number_in_the_notes_is_in_a_committed_record(path, values):
-    assert unrecorded_numbers(Path(path).read_text(encoding="utf-8"), values) == []
+def test_every_number_in_the_notes_is_in_a_record_it_stands_on(path):
+    assert unrecorded_numbers(Path(path).read_text(encoding="utf-8"),
+                              recorded_values(record_paths(path))) == []
 
 
 def test_an_unrecorded_number_is_found_unless_marked():
@@ -79,3 +99,21 @@ def test_an_unrecorded_number_is_found_unless_marked():
     assert unrecorded_numbers("three seeds give 6.59 ± 0.16", values) == []
     assert [n for n, _ in unrecorded_numbers("two seeds give 6.69 ± 0.02", values)] == ["6.69", "0.02"]
     assert unrecorded_numbers("two seeds give 6.69 ± 0.02 (not regenerable)", values) == []
+
+
+def test_scientific_notation_is_compared_at_its_significant_digits():
+    values = {6.9141387939453125e-06}
+    assert unrecorded_numbers("features differ by up to 6.9e-6", values) == []
+    assert [n for n, _ in unrecorded_numbers("features differ by up to 7.1e-6", values)] == ["7.1e-6"]
+
+
+def test_a_notes_file_stands_on_its_own_records_the_suites_it_names_and_the_files_it_cites():
+    notes = ROOT / "docs" / "results" / "grid25.notes.md"
+    paths = {Path(p).relative_to(ROOT).as_posix() for p in record_paths(notes)}
+    assert {"docs/results/grid25.json", "docs/results/ring8.json"} <= paths  # ring8 is named there
+    assert "docs/results/mnist.json" not in paths
+    lucic = {Path(p).relative_to(ROOT).as_posix()
+             for p in record_paths(ROOT / "docs" / "results" / "lucic_mnist.notes.md")}
+    assert {"docs/measurements/fid_lucic.json", "flags/lucic_nsgan.cfg",
+            "tfgan_suite/reproduce/lucic.py"} <= lucic
+    assert "docs/results/mnist.json" not in lucic  # "mnist" inside lucic_mnist is not a name
