@@ -62,6 +62,16 @@ def test_workdir_new_resume_or_refused(tmp_path):
     assert os.listdir(foreign) == ["notes.txt"]
 
 
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]"])
+def test_a_workdir_whose_config_is_not_a_config_is_refused_and_kept(tmp_path, content):
+    config = TrainConfig(workdir=str(tmp_path), **TINY)
+    (tmp_path / "config.json").write_text(content)
+    with pytest.raises(UserInputError, match="config.json is unreadable"):
+        experiment.check_workdir(config.workdir, config)
+    assert experiment._started_on_xla(config) is None  # check_workdir's line is the one shown
+    assert (tmp_path / "config.json").read_text() == content
+
+
 # ----------------------------------------------------------------------------- exact resume
 def test_resume_is_bit_exact_and_a_corrupt_checkpoint_falls_back(tmp_path, capsys):
     options = dict(TINY, ema_decay=0.9, historical_averaging=0.01)

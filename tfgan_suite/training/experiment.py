@@ -114,6 +114,19 @@ def _comparable(config):
     return json.loads(json.dumps(dataclasses.asdict(config), default=str))
 
 
+def saved_config(workdir):
+    """The settings dict in ``workdir/config.json``, ``None`` when there is none; ``ValueError``
+    when it is not a JSON object."""
+    path = os.path.join(workdir, "config.json")
+    if not os.path.isfile(path):
+        return None
+    with open(path) as f:
+        saved = json.load(f)
+    if not isinstance(saved, dict):
+        raise ValueError(f"{path} holds a {type(saved).__name__}, not a config")
+    return saved
+
+
 def check_workdir(workdir, config=None):
     """Decides whether ``workdir`` starts a new run (``"new"``) or resumes one (``"resume"``).
 
@@ -125,18 +138,16 @@ def check_workdir(workdir, config=None):
         raise UserInputError(f"workdir {workdir!r} exists and is not a directory")
     if not os.path.isdir(workdir) or not os.listdir(workdir):
         return "new"
-    saved_path = os.path.join(workdir, "config.json")
     entries = ", ".join(sorted(os.listdir(workdir))[:5])
-    if config is None or not os.path.isfile(saved_path):
-        raise UserInputError(f"workdir {workdir!r} already holds a run or other files ({entries}) "
-                             f"that are not a resumable run of this config; choose a new --workdir "
-                             f"or remove it first")
     try:
-        with open(saved_path) as f:
-            saved = json.load(f)
+        saved = saved_config(workdir)
     except ValueError:
         raise UserInputError(f"workdir {workdir!r} already holds a run whose config.json is "
                              f"unreadable; choose a new --workdir") from None
+    if config is None or saved is None:
+        raise UserInputError(f"workdir {workdir!r} already holds a run or other files ({entries}) "
+                             f"that are not a resumable run of this config; choose a new --workdir "
+                             f"or remove it first")
     current = _comparable(config)
     # a field added after the run was started counts as its default value
     defaults = _comparable(TrainConfig())
@@ -355,9 +366,8 @@ def _started_on_xla(config):
     """The ``jit_compile`` stored in ``config.workdir``'s ``config.json`` (a run to resume), or
     ``None`` when there is none (or it is unreadable: ``check_workdir`` says so in one line)."""
     try:
-        with open(os.path.join(config.workdir, "config.json")) as f:
-            stored = json.load(f).get("jit_compile")
-    except (OSError, ValueError, TypeError):
+        stored = (saved_config(config.workdir) or {}).get("jit_compile")
+    except (OSError, ValueError):
         return None
     return stored if isinstance(stored, bool) else None
 
