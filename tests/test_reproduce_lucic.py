@@ -104,3 +104,32 @@ def test_penalty_options_give_their_penalty_in_our_pixels(objective):
                                                                         options.get("k")))
     theirs = _their_penalty(critic_01, x01, sigmoid=options.get("output") == "sigmoid")
     np.testing.assert_allclose(float(ours), float(theirs), rtol=1e-5)
+
+
+def _lucic_record(objective, seed, fids, n_critic=1):
+    steps = 15625 // n_critic
+    points = [{"generator_step": s, "critic_updates": s * n_critic, "fid": f, "kid": 0.01}
+              for s, f in zip([steps // 4, steps // 2, 3 * steps // 4, steps], fids)]
+    return {"objective": objective, "seed": seed, "status": "ok", "wall_time_s": 3600.0,
+            "train_time_s": 3000.0, "train_load_average": {"start": [2.0], "end": [2.2]},
+            "metrics": {"fid": fids[-1], "kid": 0.01, "fid_best": min(fids)},
+            "checkpoints": points}
+
+
+def test_the_peer_table_puts_ours_beside_theirs_and_lists_every_scored_point():
+    from tfgan_suite.reproduce import report
+
+    suite = suites.SUITES["lucic_mnist"]
+    records = [_lucic_record("nsgan", 0, [9.0, 7.5, 8.25, 8.0]),
+               _lucic_record("nsgan", 1, [10.0, 6.5, 7.0, 7.75]),
+               _lucic_record("wgan_gp", 0, [30.0, 21.0, 19.5, 20.0], n_critic=5)]
+    text = report.markdown_table(report.results(suite, 15625, records, "python -m x"))
+    table, points_table = text.split("FID at each of the 4 scored points")
+    rows = {line.split(" | ")[0][2:]: line for line in table.splitlines() if line.startswith("| ")}
+    # best-checkpoint mean ± std over seeds (7.5, 6.5), final FID (8.0, 7.75), beside their 6.8 ± 0.5
+    assert rows["nsgan"].startswith("| nsgan | 6.8 ± 0.5 | 7.00 ± 0.71 | 7.88 ± 0.18 |")
+    assert "| 2/2 | 50.0 | 2.1 |" in rows["nsgan"]
+    assert rows["hinge"] == "| hinge | not in their study | running | running | running | 0/0 | – | – |"
+    points = [line for line in points_table.splitlines() if line.startswith("| ")][1:]
+    assert len(points) == 3 and points[1:] == ["| nsgan | 1 | 10.00 (3,906) | 6.50 (7,812) | 7.00 (11,718) | 7.75 (15,625) | 6.50 |",
+                      "| wgan_gp | 0 | 30.00 (3,905) | 21.00 (7,810) | 19.50 (11,715) | 20.00 (15,625) | 19.50 |"]

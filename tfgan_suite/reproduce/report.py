@@ -144,7 +144,7 @@ def _cell(stat, digits):
 
 
 def _digits(metric):
-    return {"modes": 1, "kid": 4}.get(metric, 2 if metric in ("domain_fd", "fid") else 3)
+    return {"modes": 1, "kid": 4}.get(metric, 2 if metric in ("domain_fd", "fid", "fid_best") else 3)
 
 
 def does_not_train(summary, baseline_row=DEFAULT_BASELINE):
@@ -211,8 +211,35 @@ def peer_table(document):
         elif (anchor["source"], anchor["meaning"]) not in seen:
             seen.add((anchor["source"], anchor["meaning"]))
             lines.append(f"- Published FID column: {anchor['meaning']} Source: {anchor['source']}.")
+    lines += checkpoint_table(document)
     lines += ["", f"Command: `{portable_command(document['command'])}`"]
     return "\n".join(lines)
+
+
+def checkpoint_table(document):
+    """Lines of Markdown: each finished run's FID at every scored point (a suite scored at several
+    points, e.g. every 5 of Lucic et al.'s 20 epochs), the discriminator updates in each cell; the
+    best-checkpoint column is the lowest of a row. No lines when no such run has finished."""
+    order = list(document.get("objectives", ()))
+    runs = sorted((r for r in document.get("records", ())
+                   if r.get("status") == "ok" and r.get("checkpoints")),
+                  key=lambda r: (order.index(r["objective"]) if r["objective"] in order
+                                 else len(order), r["seed"]))
+    if not runs:
+        return []
+    points = max(len(r["checkpoints"]) for r in runs)
+    lines = ["", f"FID at each of the {points} scored points of every finished run (discriminator "
+             f"updates in brackets; the last point is the end of training):", "",
+             "| objective | seed | " + " | ".join(f"point {k + 1}" for k in range(points))
+             + " | best |", "|---|---|" + "---|" * (points + 1)]
+    for run in runs:
+        cells = ["–" if c["fid"] is None else f"{c['fid']:.2f} ({c['critic_updates']:,})"
+                 for c in run["checkpoints"]]
+        cells += ["–"] * (points - len(cells))
+        best = run.get("metrics", {}).get("fid_best")
+        lines.append(f"| {run['objective']} | {run['seed']} | " + " | ".join(cells)
+                     + f" | {'–' if best is None else f'{best:.2f}'} |")
+    return lines
 
 
 def markdown_table(document, image_dir=None):
