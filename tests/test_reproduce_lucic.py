@@ -133,3 +133,20 @@ def test_the_peer_table_puts_ours_beside_theirs_and_lists_every_scored_point():
     points = [line for line in points_table.splitlines() if line.startswith("| ")][1:]
     assert len(points) == 3 and points[1:] == ["| nsgan | 1 | 10.00 (3,906) | 6.50 (7,812) | 7.00 (11,718) | 7.75 (15,625) | 6.50 |",
                       "| wgan_gp | 0 | 30.00 (3,905) | 21.00 (7,810) | 19.50 (11,715) | 20.00 (15,625) | 19.50 |"]
+
+
+def test_published_lucic_results_show_the_fid_curves_and_the_seed0_samples(tmp_path):
+    from tfgan_suite.reproduce import plots, report
+
+    suite = suites.SUITES["lucic_mnist"]
+    records = [_lucic_record("nsgan", 0, [9.0, 7.5, 8.25, 8.0]),
+               _lucic_record("wgan_gp", 1, [30.0, 21.0, 19.5, 20.0], n_critic=5)]
+    document = report.results(suite, 15625, records, "python -m x")
+    text = report.markdown_table(document, "results/img/lucic_mnist")
+    assert "![FID at each scored point](results/img/lucic_mnist/fid_curves.png)" in text
+    assert "| ![nsgan](results/img/lucic_mnist/nsgan.png) |" in text  # wgan_gp has no seed 0 yet
+    assert "wgan_gp.png" not in text
+    path = plots.plot_fid_curves(document, str(tmp_path / "curves.png"))
+    assert Path(path).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert plots.plot_fid_curves(report.results(suite, 15625, [], "x"), str(tmp_path / "none.png")) is None
+    assert not (tmp_path / "none.png").exists()

@@ -14,6 +14,7 @@ import shutil
 import statistics
 
 from tfgan_suite.bogonet import sweep
+from tfgan_suite.reproduce import plots
 
 # metric -> (column title, higher is better)
 METRICS = {
@@ -164,9 +165,10 @@ def _peer_cell(anchor):
     return f"{anchor['fid']:.1f} ± {anchor['std']:.1f}"
 
 
-def peer_table(document):
+def peer_table(document, image_dir=None):
     """Markdown of a suite whose anchors are a peer's per-objective FIDs (Lucic et al. 2018):
-    their number beside ours for every objective, "running" where no run has finished."""
+    their number beside ours for every objective, "running" where no run has finished; then each
+    run's FID at every scored point, with their curves and the seed-0 samples under ``image_dir``."""
     anchors = {a["objective"]: a for a in document["anchors"] if a.get("objective")}
     summary = document["summary"]
     protocol = document["protocol"]
@@ -212,6 +214,14 @@ def peer_table(document):
             seen.add((anchor["source"], anchor["meaning"]))
             lines.append(f"- Published FID column: {anchor['meaning']} Source: {anchor['source']}.")
     lines += checkpoint_table(document)
+    if image_dir and plots.scored_runs(document):
+        lines += ["", f"![FID at each scored point]({image_dir}/{plots.CURVE_FILE})"]
+    finished = [o for o in document["objectives"] if any(
+        r["objective"] == o and r["seed"] == 0 and r["status"] == "ok" for r in document["records"])]
+    if image_dir and finished:
+        lines += ["", "Samples (seed 0, from the scored draw):", "",
+                  "| " + " | ".join(finished) + " |", "|" + "---|" * len(finished),
+                  "| " + " | ".join(f"![{o}]({image_dir}/{o}.png)" for o in finished) + " |"]
     lines += ["", f"Command: `{portable_command(document['command'])}`"]
     return "\n".join(lines)
 
@@ -245,7 +255,7 @@ def checkpoint_table(document):
 def markdown_table(document, image_dir=None):
     """The suite's Markdown: budget, protocol, the table (mean ± std over seeds), anchors, grids."""
     if has_peer_column(document.get("anchors", ())):
-        return peer_table(document)
+        return peer_table(document, image_dir)
     order = document.get("objectives", list(document["summary"]))
     # from the records when the document has them, so that every table follows today's rules
     baseline = baseline_of(document)
@@ -398,6 +408,8 @@ def publish(workdir, docs_dir="docs"):
         source = os.path.join(workdir, "grids", f"{objective}.png")
         if os.path.exists(source):
             shutil.copyfile(source, os.path.join(image_dir, f"{objective}.png"))
+    if plots.scored_runs(document):
+        plots.plot_fid_curves(document, os.path.join(image_dir, plots.CURVE_FILE))
     return regenerate_docs(docs_dir)
 
 
