@@ -177,7 +177,7 @@ def test_cli_rejects_a_bad_suite_in_one_line(tmp_path):
     assert result.stderr.strip().splitlines()[-1] == (
         "error: unknown suite 'bogus'; valid choices: mnist, fashion_mnist, stacked_mnist, cifar10, "
         "ring8, grid25, lucic_mnist, lucic_fashion_mnist, limited_mnist, limited_fashion_mnist, "
-        "limited_mnist_bcr")
+        "limited_mnist_bcr, lucic_mnist_settings")
     assert not os.listdir(tmp_path)
 
 

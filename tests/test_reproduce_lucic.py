@@ -150,3 +150,13 @@ def test_published_lucic_results_show_the_fid_curves_and_the_seed0_samples(tmp_p
     assert Path(path).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert plots.plot_fid_curves(report.results(suite, 15625, [], "x"), str(tmp_path / "none.png")) is None
     assert not (tmp_path / "none.png").exists()
+
+
+def test_the_settings_probe_is_lucic_nsgan_with_only_the_learning_rate_and_beta1_changed():
+    main, probe = suites.SUITES["lucic_mnist"], suites.SUITES["lucic_mnist_settings"]
+    fields, reference = probe.train_fields("nsgan_narrow"), main.train_fields("nsgan")
+    changed = {k for k in set(fields) | set(reference) if fields.get(k) != reference.get(k)}
+    assert changed == {"lr_d", "lr_g", "beta_1"}
+    assert (fields["lr_d"], fields["lr_g"], fields["beta_1"]) == (2e-4, 2e-4, 0.5)
+    assert probe.generator_steps("nsgan_narrow", 15625) == 15625
+    assert probe.protocol == main.protocol and probe.export_points(15625) == (3906, 7812, 11718)
