@@ -23,7 +23,8 @@ def slot_statistics(checkpoint):
     reader = tf.train.load_checkpoint(checkpoint)
     names = [name for name, _ in tf.train.list_variables(checkpoint)]
     out = {}
-    for optimizer in sorted({n.split("/")[0] for n in names if n.split("/")[0].endswith("optimizer")}):
+    optimizers = sorted({n.split("/")[0] for n in names if n.split("/")[0].endswith("optimizer")})
+    for optimizer in optimizers:
         slots = [reader.get_tensor(n) for n in names if n.startswith(f"{optimizer}/_variables/")]
         second = [s for s in slots if s.size > 1 and s.min() >= 0]
         if not second:

@@ -3,9 +3,10 @@ the printed precision in a record that file stands on, or its paragraph (or the 
 a table's introduction) says it is "not regenerable".
 
 The records a notes file stands on: its own suite's (docs/results/<suite>.json and
-<suite>.<part>.json), those of every other suite it names (e.g. `ring8` in grid25's notes), and every
-committed file it cites by path (docs/..., benchmarks/..., flags/..., models/... or tfgan_suite/...; globs such as
-flags/lucic_*.cfg included). A number that only some unrelated record happens to hold does not count.
+<suite>.<part>.json), those of every other suite it names (e.g. `ring8` in grid25's notes), and
+every committed file it cites by path (docs/..., benchmarks/..., flags/..., models/... or
+tfgan_suite/...; globs such as flags/lucic_*.cfg included). A number that only some unrelated record
+happens to hold does not count.
 
 Not checked: whole numbers (mode counts, step counts, dates), numbers within 80 characters after
 "load", "UTC", "section" or a paper's "Table" (clock times, machine load, published results).
@@ -22,8 +23,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTES = sorted(glob.glob(str(ROOT / "docs" / "results" / "*.notes.md")))
 DECIMAL = re.compile(r"(?<![\w.\-:/=])(\d+\.\d+(?:e-?\d+)?)(?![\w.]*[:/])")
-CITED_FILE = re.compile(r"(?:docs|benchmarks|flags|models|tfgan_suite)/[\w./*<>-]+?\.(?:json|csv|cfg|py)\b")
-SUITES = sorted(Path(p).name[:-len(".json")] for p in glob.glob(str(ROOT / "docs" / "results" / "*.json"))
+CITED_FILE = re.compile(
+    r"(?:docs|benchmarks|flags|models|tfgan_suite)/[\w./*<>-]+?\.(?:json|csv|cfg|py)\b")
+SUITES = sorted(Path(p).name[:-len(".json")]
+                for p in glob.glob(str(ROOT / "docs" / "results" / "*.json"))
                 if Path(p).name.count(".") == 1)
 EXEMPT_CONTEXT = re.compile(r"load|UTC|section|Table|\(20\d\d")
 MARK = "not regenerable"
@@ -73,7 +76,8 @@ def unrecorded_numbers(text, values):
         if exponent:  # 6.9e-6 quotes a value to 2 significant digits
             return any(float(f"{v:.{digits}e}") == number for v in values)
         scale = 100.0 if unit.startswith("%") else 1 / 60 if unit.startswith("min") else 1.0
-        return any(abs(round(v * scale, digits) - number) < 1e-9 for v in (values | {v / scale for v in values}))
+        candidates = values | {v / scale for v in values}  # a recorded fraction or percentage
+        return any(abs(round(v * scale, digits) - number) < 1e-9 for v in candidates)
 
     missing = []
     paragraphs = [" ".join(p.split()) for p in text.split("\n\n")]
