@@ -131,8 +131,9 @@ def test_the_peer_table_puts_ours_beside_theirs_and_lists_every_scored_point():
     assert "| 2/2 | 50.0 | 2.1 |" in rows["nsgan"]
     assert rows["hinge"] == "| hinge | not in their study | running | running | running | 0/0 | – | – |"
     points = [line for line in points_table.splitlines() if line.startswith("| ")][1:]
-    assert len(points) == 3 and points[1:] == ["| nsgan | 1 | 10.00 (3,906) | 6.50 (7,812) | 7.00 (11,718) | 7.75 (15,625) | 6.50 |",
-                      "| wgan_gp | 0 | 30.00 (3,905) | 21.00 (7,810) | 19.50 (11,715) | 20.00 (15,625) | 19.50 |"]
+    assert len(points) == 3 and points[1:] == [
+        "| nsgan | 1 | 10.00 (3,906) | 6.50 (7,812) | 7.00 (11,718) | 7.75 (15,625) | 6.50 |",
+        "| wgan_gp | 0 | 30.00 (3,905) | 21.00 (7,810) | 19.50 (11,715) | 20.00 (15,625) | 19.50 |"]
 
 
 def test_published_lucic_results_show_the_fid_curves_and_the_seed0_samples(tmp_path):

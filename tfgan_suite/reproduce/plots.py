@@ -4,32 +4,29 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-CURVE_FILE = "fid_curves.png"
-
-
-def scored_runs(document):
-    """The finished runs of ``document`` scored at several points (``record["checkpoints"]``)."""
-    return [r for r in document.get("records", ())
-            if r.get("status") == "ok" and len(r.get("checkpoints") or ()) > 1]
+from tfgan_suite.reproduce.report import scored_runs  # noqa: E402
 
 
 def plot_fid_curves(document, path):
     """FID against discriminator updates, one line per finished run (a colour per objective, a
     marker per seed), each objective's published FID (the peer's best) as a dotted line of its
-    colour. Returns ``path``, or ``None`` (nothing written) when no run was scored at several points."""
+    colour. Returns ``path``, or ``None`` (nothing written) when no finished run was scored at points
+    (``report.scored_runs``)."""
     runs = scored_runs(document)
     if not runs:
         return None
-    order = [o for o in document.get("objectives", ()) if any(r["objective"] == o for r in runs)]
+    order = list(dict.fromkeys(r["objective"] for r in runs))  # runs come in the table's row order
     colours = {o: plt.get_cmap("tab10")(i % 10) for i, o in enumerate(order)}
     published = {a["objective"]: a["fid"] for a in document.get("anchors", ())
                  if a.get("objective") in colours}
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     markers = "osD^v"
-    for run in sorted(runs, key=lambda r: (order.index(r["objective"]), r["seed"])):
-        points = [(c["critic_updates"], c["fid"]) for c in run["checkpoints"] if c["fid"] is not None]
+    for run in runs:
+        points = [(c["critic_updates"], c["fid"]) for c in run["checkpoints"]
+                  if c["fid"] is not None]
         ax.plot([u for u, _ in points], [f for _, f in points], color=colours[run["objective"]],
-                marker=markers[run["seed"] % len(markers)], label=f"{run['objective']} seed {run['seed']}")
+                marker=markers[run["seed"] % len(markers)],
+                label=f"{run['objective']} seed {run['seed']}")
     for objective, fid in published.items():
         ax.axhline(fid, color=colours[objective], linestyle=":", linewidth=1.2,
                    label=f"{objective}: published {fid:g}")

@@ -14,7 +14,6 @@ import shutil
 import statistics
 
 from tfgan_suite.bogonet import sweep
-from tfgan_suite.reproduce import plots
 
 # metric -> (column title, higher is better)
 METRICS = {
@@ -32,6 +31,7 @@ DOES_NOT_TRAIN_FACTOR = 3.0  # domain FD above this multiple of the baseline's: 
 # baseline runs is "collapsed": reported apart (by seed and value), and left out of its row's mean.
 COLLAPSE_FACTOR = 10.0
 DEFAULT_BASELINE = "nsgan"
+CURVE_FILE = "fid_curves.png"  # a suite's FID-per-scored-point plot (reproduce.plots), beside its grids
 
 
 def collapse_rule(baseline=DEFAULT_BASELINE):
@@ -213,28 +213,41 @@ def peer_table(document, image_dir=None):
         elif (anchor["source"], anchor["meaning"]) not in seen:
             seen.add((anchor["source"], anchor["meaning"]))
             lines.append(f"- Published FID column: {anchor['meaning']} Source: {anchor['source']}.")
-    lines += checkpoint_table(document)
-    if image_dir and plots.scored_runs(document):
-        lines += ["", f"![FID at each scored point]({image_dir}/{plots.CURVE_FILE})"]
+    runs = scored_runs(document)
+    lines += checkpoint_table(runs)
+    if image_dir and runs:
+        lines += ["", f"![FID at each scored point]({image_dir}/{CURVE_FILE})"]
     finished = [o for o in document["objectives"] if any(
         r["objective"] == o and r["seed"] == 0 and r["status"] == "ok" for r in document["records"])]
-    if image_dir and finished:
-        lines += ["", "Samples (seed 0, from the scored draw):", "",
-                  "| " + " | ".join(finished) + " |", "|" + "---|" * len(finished),
-                  "| " + " | ".join(f"![{o}]({image_dir}/{o}.png)" for o in finished) + " |"]
+    if image_dir:
+        lines += _sample_grids(finished, image_dir)
     lines += ["", f"Command: `{portable_command(document['command'])}`"]
     return "\n".join(lines)
 
 
-def checkpoint_table(document):
-    """Lines of Markdown: each finished run's FID at every scored point (a suite scored at several
-    points, e.g. every 5 of Lucic et al.'s 20 epochs), the discriminator updates in each cell; the
-    best-checkpoint column is the lowest of a row. No lines when no such run has finished."""
+def _sample_grids(objectives, image_dir):
+    """Lines of Markdown: one row of the seed-0 sample grids of ``objectives`` (none when empty)."""
+    if not objectives:
+        return []
+    return ["", "Samples (seed 0, from the scored draw):", "",
+            "| " + " | ".join(objectives) + " |", "|" + "---|" * len(objectives),
+            "| " + " | ".join(f"![{o}]({image_dir}/{o}.png)" for o in objectives) + " |"]
+
+
+def scored_runs(document):
+    """The finished runs of ``document`` scored at several points (``record["checkpoints"]``), in
+    the table's row order, then by seed."""
     order = list(document.get("objectives", ()))
-    runs = sorted((r for r in document.get("records", ())
+    return sorted((r for r in document.get("records", ())
                    if r.get("status") == "ok" and r.get("checkpoints")),
                   key=lambda r: (order.index(r["objective"]) if r["objective"] in order
                                  else len(order), r["seed"]))
+
+
+def checkpoint_table(runs):
+    """Lines of Markdown: each of ``runs`` (:func:`scored_runs`) with its FID at every scored point
+    (a suite scored at several points, e.g. every 5 of Lucic et al.'s 20 epochs), the discriminator
+    updates in each cell; the best-checkpoint column is the lowest of a row. No lines without runs."""
     if not runs:
         return []
     points = max(len(r["checkpoints"]) for r in runs)
@@ -294,9 +307,7 @@ def markdown_table(document, image_dir=None):
         lines += [f"| {a['method']} | {a['modes']:g} | {a['kl']:.2f} | {a['source']} |"
                   for a in document["anchors"]]
     if image_dir:
-        lines += ["", "Samples (seed 0, from the scored draw):", "",
-                  "| " + " | ".join(summary) + " |", "|" + "---|" * len(summary),
-                  "| " + " | ".join(f"![{o}]({image_dir}/{o}.png)" for o in summary) + " |"]
+        lines += _sample_grids(list(summary), image_dir)
     lines += ["", f"Command: `{portable_command(document['command'])}`"]
     return "\n".join(lines)
 
@@ -408,8 +419,10 @@ def publish(workdir, docs_dir="docs"):
         source = os.path.join(workdir, "grids", f"{objective}.png")
         if os.path.exists(source):
             shutil.copyfile(source, os.path.join(image_dir, f"{objective}.png"))
-    if plots.scored_runs(document):
-        plots.plot_fid_curves(document, os.path.join(image_dir, plots.CURVE_FILE))
+    if scored_runs(document):
+        from tfgan_suite.reproduce import plots  # pylint: disable=import-outside-toplevel
+
+        plots.plot_fid_curves(document, os.path.join(image_dir, CURVE_FILE))
     return regenerate_docs(docs_dir)
 
 
