@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import resource
+import sys
 import time
 from pathlib import Path
 
@@ -194,7 +195,8 @@ def main():
     if set(sections) - set(known):
         parser.error(f"unknown section(s) {sorted(set(sections) - set(known))}; valid choices: {', '.join(known)}")
     print(f"load average {_load()}, {os.cpu_count()} CPU cores")
-    report = {"cpu_count": os.cpu_count()}
+    report = {"command": " ".join(["python", "benchmarks/metric_speed.py", *sys.argv[1:]]),
+              "cpu_count": os.cpu_count(), "load_average_before": [round(x, 2) for x in _load()]}
     for section in sections:
         if section == "prdc":
             report["prdc"] = bench_prdc(args.prdc_n)
@@ -204,6 +206,7 @@ def main():
             report["ms_ssim"] = bench_ms_ssim(args.ms_ssim_pairs)
         else:
             report["inception"] = bench_inception(args)
+    report["load_average_after"] = [round(x, 2) for x in _load()]
     if args.output:
         with open(args.output, "w") as f:
             json.dump(report, f, indent=2)
