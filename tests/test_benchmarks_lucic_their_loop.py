@@ -1,0 +1,67 @@
+"""benchmarks/lucic_their_loop.py: our NS GAN step on the Lucic network computes compare_gan v1's
+loop (transcribed in TF1 graph style) from the same weights, batches and z."""
+import argparse
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "lucic_their_loop.py"
+
+
+def _module():
+    spec = importlib.util.spec_from_file_location("lucic_their_loop", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_escape_is_the_first_window_above_after_one_below():
+    escape_step = _module().escape_step
+    assert escape_step([(125, 1.2), (250, 0.04), (375, 0.2), (500, 0.31), (625, 0.5)]) == 500
+    assert escape_step([(125, 1.2), (250, 0.6)]) is None  # never collapsed
+    assert escape_step([(125, 0.3), (250, 0.01), (375, 0.02)]) is None  # never escaped
+
+
+def test_their_variables_map_one_to_one_onto_ours():
+    from tfgan_suite import models
+
+    generator, discriminator = models.get("lucic_infogan", batchnorm=True)
+    ours = generator.weights + discriminator.weights
+    names = _module().their_names()
+    assert len(names) == len(ours) == 36
+    for name, weight in zip(names, ours):
+        kind = name.split("/")[-1]
+        assert ("moving" in kind) == ("moving" in weight.path), (name, weight.path)
+        assert (kind in ("Matrix", "w")) == weight.path.endswith("kernel"), (name, weight.path)
+
+
+def test_first_update_is_theirs_from_the_same_start(shared_data, monkeypatch):
+    """Losses of the first two updates and the generator's first gradients, ours against their
+    loop's, from one start (D's first biases off 0: see ROWS) with TF1's Adam epsilon."""
+    monkeypatch.setenv("TFGAN_SUITE_SHARED_DATA", str(shared_data))  # the subprocess reads it too
+    module = _module()
+    args = argparse.Namespace(lr=2e-4, beta1=0.5, threads=1)
+    gan = module._our_gan(args.lr, args.beta1, 1e-8)
+    first_bias = next(w for w in gan.discriminator.weights if w.path.endswith("bias"))
+    first_bias.assign(np.random.RandomState(2).normal(scale=1e-3, size=first_bias.shape).astype(
+        np.float32))
+    images = module._mnist_train()[:2 * module.BATCH]
+    normal = np.random.RandomState(1).normal(size=(2, module.BATCH, module.Z_DIM)).astype(
+        np.float32)
+    start = [w.numpy() for w in gan.generator.weights + gan.discriminator.weights]
+
+    theirs, their_gradients = module._their_losses(start, images, normal, args, gradients=True)
+    our_gradients = module._our_step0_gradients(gan, images, normal)
+    ours = module._our_losses(gan, images, normal)
+
+    # d_loss of update 0 is the start's forward pass: the same function to float32 rounding; every
+    # later loss follows Adam's first, sign-like steps, which turn rounding into ~1e-5
+    np.testing.assert_allclose(ours[0][0], theirs[0][0], rtol=1e-6)
+    np.testing.assert_allclose(ours[0][1], theirs[0][1], rtol=1e-4)
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-3)
+    kernels = [i for i, name in enumerate(n for n in module.their_names() if "moving" not in n)
+               if name.endswith(("Matrix", "/w"))]
+    for i in kernels:
+        scale = np.abs(their_gradients[i]).max()
+        assert np.abs(our_gradients[i] - their_gradients[i]).max() < 0.02 * scale, i
