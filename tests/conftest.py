@@ -115,3 +115,19 @@ def no_op_determinism_leak():
 
     if tf_config.is_op_determinism_enabled():
         tf_config.disable_op_determinism()
+
+
+@pytest.fixture(scope="session")
+def benchmark_module():
+    """``benchmark_module("adam_state")``: the script ``benchmarks/<name>.py`` loaded as a module
+    (the benchmarks are scripts, not a package)."""
+    import importlib.util  # pylint: disable=import-outside-toplevel
+
+    def load(name):
+        path = Path(__file__).resolve().parents[1] / "benchmarks" / f"{name}.py"
+        spec = importlib.util.spec_from_file_location(f"benchmark_{name}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load

@@ -1,22 +1,11 @@
 """benchmarks/adam_state.py reads the second-moment slots of a training checkpoint's optimizers."""
-import importlib.util
-from pathlib import Path
-
 import keras
 import numpy as np
 import tensorflow as tf
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "adam_state.py"
 
-
-def _module():
-    spec = importlib.util.spec_from_file_location("adam_state", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_slot_statistics_are_those_of_the_optimizers_velocities(tmp_path):
+def test_slot_statistics_are_those_of_the_optimizers_velocities(tmp_path,
+                                                                 benchmark_module):
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4), keras.layers.Dense(1)])
     optimizer = keras.optimizers.Adam(1e-3)
@@ -26,7 +15,7 @@ def test_slot_statistics_are_those_of_the_optimizers_velocities(tmp_path):
         optimizer.apply(tape.gradient(loss, model.trainable_variables), model.trainable_variables)
     path = tf.train.Checkpoint(g_optimizer=optimizer, generator=model).save(str(tmp_path / "ckpt"))
 
-    stats = _module().slot_statistics(path)
+    stats = benchmark_module("adam_state").slot_statistics(path)
 
     velocities = np.concatenate([v.numpy().ravel() for v in optimizer.variables
                                  if "velocity" in v.path and np.prod(v.shape) > 1])

@@ -1,34 +1,23 @@
 """benchmarks/lucic_their_loop.py: our NS GAN step on the Lucic network computes compare_gan v1's
 loop (transcribed in TF1 graph style) from the same weights, batches and z."""
 import argparse
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "lucic_their_loop.py"
 
-
-def _module():
-    spec = importlib.util.spec_from_file_location("lucic_their_loop", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_escape_is_the_first_window_above_after_one_below():
-    escape_step = _module().escape_step
+def test_escape_is_the_first_window_above_after_one_below(benchmark_module):
+    escape_step = benchmark_module("lucic_their_loop").escape_step
     assert escape_step([(125, 1.2), (250, 0.04), (375, 0.2), (500, 0.31), (625, 0.5)]) == 500
     assert escape_step([(125, 1.2), (250, 0.6)]) is None  # never collapsed
     assert escape_step([(125, 0.3), (250, 0.01), (375, 0.02)]) is None  # never escaped
 
 
-def test_their_variables_map_one_to_one_onto_ours():
+def test_their_variables_map_one_to_one_onto_ours(benchmark_module):
     from tfgan_suite import models
 
     generator, discriminator = models.get("lucic_infogan", batchnorm=True)
     ours = generator.weights + discriminator.weights
-    names = _module().their_names()
+    names = benchmark_module("lucic_their_loop").their_names()
     assert len(names) == len(ours) == 36
     for name, weight in zip(names, ours):
         kind = name.split("/")[-1]
@@ -36,11 +25,12 @@ def test_their_variables_map_one_to_one_onto_ours():
         assert (kind in ("Matrix", "w")) == weight.path.endswith("kernel"), (name, weight.path)
 
 
-def test_first_update_is_theirs_from_the_same_start(shared_data, monkeypatch):
+def test_first_update_is_theirs_from_the_same_start(shared_data, monkeypatch,
+                                                     benchmark_module):
     """Losses of the first two updates and the generator's first gradients, ours against their
     loop's, from one start (D's first biases off 0: see ROWS) with TF1's Adam epsilon."""
     monkeypatch.setenv("TFGAN_SUITE_SHARED_DATA", str(shared_data))  # the subprocess reads it too
-    module = _module()
+    module = benchmark_module("lucic_their_loop")
     args = argparse.Namespace(lr=2e-4, beta1=0.5, threads=1)
     gan = module._our_gan(args.lr, args.beta1, 1e-8)
     first_bias = next(w for w in gan.discriminator.weights if w.path.endswith("bias"))
