@@ -161,3 +161,16 @@ def test_the_settings_probe_is_lucic_nsgan_with_only_the_learning_rate_and_beta1
     assert (fields["lr_d"], fields["lr_g"], fields["beta_1"]) == (2e-4, 2e-4, 0.5)
     assert probe.generator_steps("nsgan_narrow", 15625) == 15625
     assert probe.protocol == main.protocol and probe.export_points(15625) == (3906, 7812, 11718)
+
+
+def test_a_suite_without_published_numbers_still_lists_every_scored_point_and_its_plot():
+    from tfgan_suite.reproduce import report
+
+    suite = suites.SUITES["lucic_mnist_settings"]
+    document = report.results(suite, 15625, [_lucic_record("nsgan_narrow", 0,
+                                                           [371.0, 350.5, 36.25, 25.0])], "x")
+    text = report.markdown_table(document, "results/img/lucic_mnist_settings")
+    assert "| nsgan_narrow | 0 | 371.00 (3,906) | 350.50 (7,812) | 36.25 (11,718) | " \
+           "25.00 (15,625) | 25.00 |" in text
+    assert "![FID at each scored point](results/img/lucic_mnist_settings/fid_curves.png)" in text
+    assert "FID at each" not in report.markdown_table(report.results(suite, 15625, [], "x"))

@@ -213,10 +213,7 @@ def peer_table(document, image_dir=None):
         elif (anchor["source"], anchor["meaning"]) not in seen:
             seen.add((anchor["source"], anchor["meaning"]))
             lines.append(f"- Published FID column: {anchor['meaning']} Source: {anchor['source']}.")
-    runs = scored_runs(document)
-    lines += checkpoint_table(runs)
-    if image_dir and runs:
-        lines += ["", f"![FID at each scored point]({image_dir}/{CURVE_FILE})"]
+    lines += scored_points(document, image_dir)
     finished = [o for o in document["objectives"] if any(
         r["objective"] == o and r["seed"] == 0 and r["status"] == "ok" for r in document["records"])]
     if image_dir:
@@ -242,6 +239,16 @@ def scored_runs(document):
                    if r.get("status") == "ok" and r.get("checkpoints")),
                   key=lambda r: (order.index(r["objective"]) if r["objective"] in order
                                  else len(order), r["seed"]))
+
+
+def scored_points(document, image_dir=None):
+    """Lines of Markdown: :func:`checkpoint_table` of the suite's runs scored at several points and,
+    with ``image_dir``, the FID plot that ``--publish`` draws of them (none without such runs)."""
+    runs = scored_runs(document)
+    lines = checkpoint_table(runs)
+    if image_dir and runs:
+        lines += ["", f"![FID at each scored point]({image_dir}/{CURVE_FILE})"]
+    return lines
 
 
 def checkpoint_table(runs):
@@ -306,6 +313,7 @@ def markdown_table(document, image_dir=None):
                   "| method | modes ↑ | KL ↓ | source |", "|---|---|---|---|"]
         lines += [f"| {a['method']} | {a['modes']:g} | {a['kl']:.2f} | {a['source']} |"
                   for a in document["anchors"]]
+    lines += scored_points(document, image_dir)
     if image_dir:
         lines += _sample_grids(list(summary), image_dir)
     lines += ["", f"Command: `{portable_command(document['command'])}`"]
