@@ -95,7 +95,7 @@ def their_graph(lr, beta1, epsilon=1e-8):
 
     tf1 = tf.compat.v1
 
-    def batch_norm(x, training, scope):
+    def batch_norm(x, scope):  # training mode: the loop never evaluates
         with tf1.variable_scope(scope, reuse=tf1.AUTO_REUSE):
             n = x.shape[-1]
             gamma = tf1.get_variable("gamma", [n], initializer=tf1.ones_initializer())
@@ -104,8 +104,6 @@ def their_graph(lr, beta1, epsilon=1e-8):
                                         trainable=False)
             var_avg = tf1.get_variable("moving_variance", [n], initializer=tf1.ones_initializer(),
                                        trainable=False)
-            if not training:
-                return tf.nn.batch_normalization(x, mean_avg, var_avg, beta, gamma, 1e-3)
             mean, var = tf.nn.moments(x, list(range(len(x.shape) - 1)))
             updates = [tf1.assign_sub(mean_avg, (mean_avg - mean) * (1 - 0.999)),
                        tf1.assign_sub(var_avg, (var_avg - var) * (1 - 0.999))]
@@ -134,27 +132,27 @@ def their_graph(lr, beta1, epsilon=1e-8):
     def lrelu(x):
         return tf.maximum(x, 0.2 * x)
 
-    def discriminator(x, training):
+    def discriminator(x):
         with tf1.variable_scope("discriminator", reuse=tf1.AUTO_REUSE):
             h = lrelu(conv(x, 64, "d_conv1"))
-            h = lrelu(batch_norm(conv(h, 128, "d_conv2"), training, "d_bn2"))
+            h = lrelu(batch_norm(conv(h, 128, "d_conv2"), "d_bn2"))
             h = linear(tf.reshape(h, [BATCH, -1]), 1024, "d_fc3")
-            h = lrelu(batch_norm(h, training, "d_bn3"))
+            h = lrelu(batch_norm(h, "d_bn3"))
             return linear(h, 1, "d_fc4")
 
-    def generator(z, training):
+    def generator(z):
         with tf1.variable_scope("generator", reuse=tf1.AUTO_REUSE):
-            h = lrelu(batch_norm(linear(z, 1024, "g_fc1"), training, "g_bn1"))
-            h = lrelu(batch_norm(linear(h, 7 * 7 * 128, "g_fc2"), training, "g_bn2"))
+            h = lrelu(batch_norm(linear(z, 1024, "g_fc1"), "g_bn1"))
+            h = lrelu(batch_norm(linear(h, 7 * 7 * 128, "g_fc2"), "g_bn2"))
             h = tf.reshape(h, [BATCH, 7, 7, 128])
-            h = lrelu(batch_norm(deconv(h, [BATCH, 14, 14, 64], "g_dc3"), training, "g_bn3"))
+            h = lrelu(batch_norm(deconv(h, [BATCH, 14, 14, 64], "g_dc3"), "g_bn3"))
             return tf.nn.sigmoid(deconv(h, [BATCH, 28, 28, 1], "g_dc4"))
 
     images = tf1.placeholder(tf.float32, [BATCH, 28, 28, 1])
     normal = tf1.placeholder(tf.float32, [BATCH, Z_DIM])
     z = tf.math.erf(normal / np.sqrt(2.0))  # U[-1, 1], their z_generator's prior
-    real_logits = discriminator(images, True)
-    fake_logits = discriminator(generator(z, True), True)
+    real_logits = discriminator(images)
+    fake_logits = discriminator(generator(z))
     xent = tf.nn.sigmoid_cross_entropy_with_logits
     d_loss = (tf.reduce_mean(xent(logits=real_logits, labels=tf.ones_like(real_logits))) +
               tf.reduce_mean(xent(logits=fake_logits, labels=tf.zeros_like(fake_logits))))
@@ -168,7 +166,6 @@ def their_graph(lr, beta1, epsilon=1e-8):
              "g_step": adam(lr, beta1=beta1, epsilon=epsilon).minimize(g_loss, var_list=g_vars),
              "variables": {v.name[:-2]: v for v in tf1.global_variables()}}
     names = [n for n in their_names() if "moving" not in n]
-    graph["gradient_names"] = names
     graph["g_gradients"] = tf.gradients(g_loss, [graph["variables"][n] for n in names
                                                  if n.startswith("generator")])
     graph["d_gradients"] = tf.gradients(d_loss, [graph["variables"][n] for n in names
