@@ -106,6 +106,40 @@ def test_penalty_options_give_their_penalty_in_our_pixels(objective):
     np.testing.assert_allclose(float(ours), float(theirs), rtol=1e-5)
 
 
+def test_a_scored_point_is_kept_so_a_killed_run_resumes_scoring_at_the_next(tmp_path,
+                                                                           monkeypatch):
+    suite = suites.SUITES["lucic_mnist"]
+    config = runner.train_config(suite, "nsgan", 0, 15625, str(tmp_path))
+    first, second = sorted(config.export_at)[:2]
+    for step in (first, second):  # the two snapshots exported before the kill
+        Path(config.workdir, "generators", f"step_{step}").mkdir(parents=True)
+    monkeypatch.setattr(runner, "load_generated", lambda path, n, seed: np.full(
+        (2, 1), float(path.rsplit("_", 1)[1]) + seed))
+
+    class CountingScorer:
+        calls = 0
+
+        def fid_kid(self, images):
+            self.calls += 1
+            return {"fid": float(images[0, 0]), "kid": 0.5}, None
+
+    scorer = CountingScorer()
+    scored = runner.score_checkpoints(suite, config, scorer)
+    seed = suite.protocol.sample_seed
+    # the third point (of four: the end is scored as the run's generator) was not exported yet
+    assert [(p["fid"], p["kid"]) for p in scored] == [
+        (first + seed, 0.5), (second + seed, 0.5), (None, None)]
+    assert scorer.calls == 2
+    # scored again after a kill: the kept points are read, not measured
+    assert runner.score_checkpoints(suite, config, scorer) == scored and scorer.calls == 2
+    # another protocol (another latent draw) measures them again
+    other = dataclasses.replace(suite, protocol=dataclasses.replace(suite.protocol,
+                                                                    sample_seed=seed + 1))
+    rescored = runner.score_checkpoints(other, config, scorer)
+    assert [p["fid"] for p in rescored[:2]] == [first + seed + 1, second + seed + 1]
+    assert scorer.calls == 4
+
+
 def _lucic_record(objective, seed, fids, n_critic=1):
     steps = 15625 // n_critic
     points = [{"generator_step": s, "critic_updates": s * n_critic, "fid": f, "kid": 0.01}

@@ -4,12 +4,14 @@ Training is :func:`tfgan_suite.training.experiment.train` on a :class:`TrainConf
 suite (the same function ``python -m tfgan_suite.run`` calls), in ``DIR/train/<objective>__seed<k>``;
 a run killed part-way resumes from its last checkpoint. Scoring reads the exported generator
 (``generator/``, the SavedModel every run writes), so a run trained before a kill is scored without
-training again. The record (a dict, written atomically by the caller) holds the metric values with
+training again, and each scored checkpoint point is kept beside its snapshot, so it is not scored
+twice. The record (a dict, written atomically by the caller) holds the metric values with
 their protocol, the status (``ok``, ``diverged``, ``error``), wall and training time, the machine
 load while it ran, and the commands reproducing it. The training time (and the load while training)
 is kept in the run's ``train_time.json``, so a run scored again keeps them.
 """
 import dataclasses
+import json
 import math
 import os
 import shlex
@@ -32,19 +34,37 @@ def primary_metric(protocol):
 
 def score_checkpoints(suite, config, scorer):
     """FID and KID of each generator snapshot of a run (``config.export_at``), in step order;
-    a snapshot with non-finite samples gets ``None``."""
+    a snapshot with non-finite samples gets ``None``.
+
+    Each point's scores are kept beside its snapshot (``step_<k>.scores.json``, with the protocol
+    and data they were measured with), so a run killed while scoring resumes at the first point not
+    yet scored: one point costs minutes of Inception on a CPU. Scores of another protocol are
+    measured again."""
+    from tfgan_suite.bogonet import sweep
     from tfgan_suite.training.callbacks import snapshot_path
 
     n_critic = suite.n_critic(config.loss)
+    # as read back from JSON (tuples become lists), so equal settings compare equal
+    measured_with = json.loads(json.dumps({"protocol": suite.protocol.describe(),
+                                           "data": suite.data_source()}))
     scored = []
     for step in sorted(config.export_at):
         path = snapshot_path(os.path.join(config.workdir, "generators"), step)
         entry = {"generator_step": step, "critic_updates": step * n_critic, "fid": None,
                  "kid": None}
         if os.path.isdir(path):
-            images = load_generated(path, suite.protocol.num_generated, suite.protocol.sample_seed)
-            if np.isfinite(images).all():
-                entry.update(scorer.fid_kid(images)[0])
+            kept_path = f"{path}.scores.json"
+            kept = sweep.read_json(kept_path) if os.path.exists(kept_path) else {}
+            if kept.get("measured_with") == measured_with:
+                entry.update(kept["scores"])
+            else:
+                images = load_generated(path, suite.protocol.num_generated,
+                                        suite.protocol.sample_seed)
+                if np.isfinite(images).all():
+                    entry.update(scorer.fid_kid(images)[0])
+                sweep.write_json_atomic(kept_path, {
+                    "measured_with": measured_with,
+                    "scores": {"fid": entry["fid"], "kid": entry["kid"]}})
         scored.append(entry)
     return scored
 
@@ -235,7 +255,6 @@ class Scorer:
         path = None
         if self.cache_dir:
             import hashlib
-            import json
 
             key = hashlib.sha256(json.dumps([self.suite.data_source(), self.protocol.describe()],
                                             sort_keys=True).encode()).hexdigest()[:16]
