@@ -21,16 +21,18 @@ from pathlib import Path
 
 import numpy as np
 
+from tfgan_suite.utils.machine import load_average
 
-def _load():
-    return [round(x, 2) for x in os.getloadavg()]
+
+# the data beside a clone (CI's layout); $TFGAN_SUITE_SHARED_DATA where it is not there
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
 def _mnist():
-    path = Path(os.environ.get("TFGAN_SUITE_SHARED_DATA") or
-                Path(__file__).resolve().parents[1].parent / "shared" / "data") / "mnist.npz"
-    with np.load(path) as arrays:
-        return arrays["x_train"], arrays["x_test"]
+    from tfgan_suite.data.stacked_mnist import mnist_images
+
+    return tuple(mnist_images(split, data_dir=SHARED_DATA, download=False)
+                 for split in ("train", "test"))
 
 
 def _rgb(images):
@@ -42,7 +44,7 @@ def resize_section(n):
     from tfgan_suite.metrics.inception import RESIZES, InceptionExtractor
 
     train, test = _mnist()
-    out = {"n_train": n, "n_test": n, "load_start": _load()}
+    out = {"n_train": n, "n_test": n, "load_start": load_average()}
     for resize in RESIZES:
         extractor = InceptionExtractor(batch_size=100, resize=resize)
         start = time.perf_counter()
@@ -50,9 +52,9 @@ def resize_section(n):
         out[f"fid_{resize}"] = float(metrics.frechet_classifier_distance_from_activations(a, b))
         out[f"seconds_{resize}"] = round(time.perf_counter() - start, 1)
         print(f"resize={resize}: FID(train[:{n}], test[:{n}]) = {out[f'fid_{resize}']:.4f} "
-              f"({out[f'seconds_{resize}']} s, load {_load()})", flush=True)
+              f"({out[f'seconds_{resize}']} s, load {load_average()})", flush=True)
     out["fid_tf1_minus_half_pixel"] = out["fid_tf1"] - out["fid_half_pixel"]
-    out["load_end"] = _load()
+    out["load_end"] = load_average()
     return out
 
 
@@ -84,10 +86,10 @@ def speed_section(n, batch_sizes):
             row["images_per_cpu_s"] = max(row["images_per_cpu_s"], round(cpu_rate, 2))
             row["max_abs_feature_diff_vs_batch50_plain"] = float(np.abs(features - baseline).max())
             row["max_abs_feature"] = float(np.abs(baseline).max())
-            row["load"].append(_load())
+            row["load"].append(load_average())
             print(f"batch {batch} {'XLA' if jit else 'plain'}: {rate:.2f} images/s, "
                   f"{cpu_rate:.2f} images/CPU-s, max |diff| "
-                  f"{row['max_abs_feature_diff_vs_batch50_plain']:.2e} (load {_load()})", flush=True)
+                  f"{row['max_abs_feature_diff_vs_batch50_plain']:.2e} (load {load_average()})", flush=True)
     return {"n": n, "rows": rows}
 
 
@@ -103,7 +105,7 @@ def main():
     from tfgan_suite.utils.cli import limit_threads
 
     limit_threads(args.threads)
-    print(f"load average at start: {_load()}, TF threads {args.threads}", flush=True)
+    print(f"load average at start: {load_average()}, TF threads {args.threads}", flush=True)
     result = {"threads": args.threads, "cpu_count": os.cpu_count()}
     for section in args.sections.split(","):
         if section == "resize":

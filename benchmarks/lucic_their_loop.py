@@ -39,6 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tfgan_suite.utils.machine import load_average
+
 BATCH, Z_DIM = 64, 64
 COLLAPSED, ESCAPED, WINDOW = 0.05, 0.3, 125
 # their variable names, in the order of our generator's then discriminator's ``weights``
@@ -61,15 +63,15 @@ def their_names():
     return names
 
 
-def _load():
-    return [round(x, 2) for x in os.getloadavg()]
+# the data beside a clone (CI's layout); $TFGAN_SUITE_SHARED_DATA where it is not there
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
 def _mnist_train():
-    path = Path(os.environ.get("TFGAN_SUITE_SHARED_DATA") or
-                Path(__file__).resolve().parents[1].parent / "shared" / "data") / "mnist.npz"
-    with np.load(path) as arrays:
-        return arrays["x_train"].astype(np.float32) / 255.0  # their pixels, [0, 1]
+    from tfgan_suite.data.stacked_mnist import mnist_images
+
+    images = mnist_images("train", data_dir=SHARED_DATA, download=False)
+    return images.astype(np.float32) / 255.0  # their pixels, [0, 1]
 
 
 def escape_step(windows):
@@ -317,7 +319,7 @@ def _largest_differences(a, b):
 def equivalence_section(args):
     images = _mnist_train()[:BATCH * args.steps]
     normal = np.random.RandomState(1).normal(size=(args.steps, BATCH, Z_DIM)).astype(np.float32)
-    out = {"steps": args.steps, "lr": args.lr, "beta1": args.beta1, "load_start": _load(),
+    out = {"steps": args.steps, "lr": args.lr, "beta1": args.beta1, "load_start": load_average(),
            "rows": {}}
     for label, epsilon, untie in ROWS:
         gan = _our_gan(args.lr, args.beta1, epsilon)
@@ -356,14 +358,14 @@ def equivalence_section(args):
             floor = row["theirs_vs_nudged_max_abs_difference"]
             print(f"  their loop against itself from a start 1 ulp away: d_loss "
                   f"{floor['d_loss']:.2e}, g_loss {floor['g_loss']:.2e}", flush=True)
-    out["load_end"] = _load()
+    out["load_end"] = load_average()
     return out
 
 
 def escape_section(args):
     out = {"lr": args.lr, "beta1": args.beta1, "max_steps": args.max_steps,
            "rule": f"mean d_loss over {WINDOW} updates below {COLLAPSED}, later above {ESCAPED}",
-           "theirs": {}, "ours": {}, "load_start": _load()}
+           "theirs": {}, "ours": {}, "load_start": load_average()}
     for seed in args.seeds:
         exchange = Path(tempfile.mkdtemp(prefix="lucic_escape_"))
         (exchange / "task.json").write_text(json.dumps(
@@ -375,14 +377,14 @@ def escape_section(args):
                                     "min_window_d_loss": min(m for _, m in result["windows"]),
                                     "seconds": result["seconds"]}
         print(f"their loop seed {seed}: escape at {out['theirs'][str(seed)]['escape']} "
-              f"(load {_load()})", flush=True)
+              f"(load {load_average()})", flush=True)
     for run_dir in args.our_runs:
         windows = csv_windows(run_dir)
         out["ours"][run_dir] = {"escape": escape_step(windows),
                                 "min_window_d_loss": min(m for _, m in windows),
                                 "updates_logged": windows[-1][0]}
         print(f"our run {run_dir}: escape at {out['ours'][run_dir]['escape']}", flush=True)
-    out["load_end"] = _load()
+    out["load_end"] = load_average()
     return out
 
 

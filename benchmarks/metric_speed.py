@@ -30,6 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tfgan_suite.utils.machine import load_average
+
 
 def _shared_data():
     return Path(os.environ.get("TFGAN_SUITE_SHARED_DATA")
@@ -60,10 +62,6 @@ def _compare(contenders, images, batch_size, repeats):
     return best
 
 
-def _load():
-    return os.getloadavg()
-
-
 def _peak_rss_mib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -77,14 +75,14 @@ def bench_prdc(n, dim=2048):
     base = _peak_rss_mib()
     results = {}
     for dtype in ("float32", "float64"):
-        load = _load()
+        load = load_average()
         start, cpu = time.perf_counter(), time.process_time()
         values = precision_recall_density_coverage(real, fake, nearest_k=5, dtype=dtype)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         results[dtype] = {"seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1),
                           "peak_rss_mib": round(_peak_rss_mib()),
                           "peak_above_features_mib": round(_peak_rss_mib() - base),
-                          "load_before": [round(x, 2) for x in load], "values": values}
+                          "load_before": load, "values": values}
         print(f"prdc {n} x {n} x {dim} ({dtype}): {seconds:.1f} s ({cpu:.1f} CPU-s), "
               f"peak RSS {_peak_rss_mib():.0f} MiB "
               f"({_peak_rss_mib() - base:.0f} MiB above the {2 * real.nbytes / 2**20:.0f} MiB of features), "
@@ -97,7 +95,7 @@ def bench_swd(num_images):
 
     with np.load(_shared_data() / "cifar10.npz") as d:
         real, fake = d["x_test"][:num_images], d["x_train"][:num_images]
-    load = _load()
+    load = load_average()
     start, cpu = time.perf_counter(), time.process_time()
     values = sliced_wasserstein_from_images(real, fake, seed=0)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
@@ -106,7 +104,7 @@ def bench_swd(num_images):
           f"{2e4 / rate:.0f} s per 10k vs 10k), load {load[0]:.1f}; {values}")
     return {"images_per_side": num_images, "seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1),
             "images_per_s": round(rate, 1),
-            "load_before": [round(x, 2) for x in load], "values": {str(k): v for k, v in values.items()}}
+            "load_before": load, "values": {str(k): v for k, v in values.items()}}
 
 
 def bench_ms_ssim(num_pairs):
@@ -115,14 +113,14 @@ def bench_ms_ssim(num_pairs):
     with np.load(_shared_data() / "cifar10.npz") as d:
         a, b = d["x_test"][:num_pairs], d["x_test"][num_pairs:2 * num_pairs]
     ms_ssim(a[:32], b[:32])  # tracing
-    load = _load()
+    load = load_average()
     start, cpu = time.perf_counter(), time.process_time()
     ms_ssim(a, b)
     rate, cpu_rate = num_pairs / (time.perf_counter() - start), num_pairs / (time.process_time() - cpu)
     print(f"ms_ssim (32x32 -> 256x256): {rate:.1f} pairs/s wall, {cpu_rate:.1f} pairs per CPU-second, "
           f"load {load[0]:.1f}")
     return {"pairs": num_pairs, "pairs_per_s": round(rate, 1), "pairs_per_cpu_s": round(cpu_rate, 1),
-            "load_before": [round(x, 2) for x in load]}
+            "load_before": load}
 
 
 def bench_inception(args):
@@ -153,9 +151,9 @@ def bench_inception(args):
         contenders[f"reference (PyTorch {torch.__version__} TorchScript)"] = ref
     best_ours, results = 0.0, {}
     for bs in batch_sizes:
-        load = _load()
+        load = load_average()
         rates = _compare(contenders, images, bs, args.repeats)
-        results[bs] = {"load_before": [round(x, 2) for x in load],
+        results[bs] = {"load_before": load,
                        "rates": {name: {"wall": round(w, 2), "cpu": round(c, 2)} for name, (w, c) in rates.items()}}
         for name, (wall, cpu) in rates.items():
             print(f"batch {bs:3d} {name}: {wall:.2f} images/s wall, {cpu:.2f} images per CPU-second")
@@ -194,9 +192,9 @@ def main():
     known = ("prdc", "swd", "ms_ssim", "inception")
     if set(sections) - set(known):
         parser.error(f"unknown section(s) {sorted(set(sections) - set(known))}; valid choices: {', '.join(known)}")
-    print(f"load average {_load()}, {os.cpu_count()} CPU cores")
+    print(f"load average {load_average()}, {os.cpu_count()} CPU cores")
     report = {"command": " ".join(["python", "benchmarks/metric_speed.py", *sys.argv[1:]]),
-              "cpu_count": os.cpu_count(), "load_average_before": [round(x, 2) for x in _load()]}
+              "cpu_count": os.cpu_count(), "load_average_before": load_average()}
     for section in sections:
         if section == "prdc":
             report["prdc"] = bench_prdc(args.prdc_n)
@@ -206,7 +204,7 @@ def main():
             report["ms_ssim"] = bench_ms_ssim(args.ms_ssim_pairs)
         else:
             report["inception"] = bench_inception(args)
-    report["load_average_after"] = [round(x, 2) for x in _load()]
+    report["load_average_after"] = load_average()
     if args.output:
         with open(args.output, "w") as f:
             json.dump(report, f, indent=2)

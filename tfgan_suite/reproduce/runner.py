@@ -345,13 +345,6 @@ def _precision_recall(reference, features):
     return {key: float(value) for key, value in measure(reference, features, nearest_k=5).items()}
 
 
-def _load_average():
-    try:
-        return [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        return None
-
-
 def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
     """Trains and scores one run; returns its record (a JSON-ready dict, never raises)."""
     import keras
@@ -359,8 +352,9 @@ def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
     from tfgan_suite.bogonet import sweep
     from tfgan_suite.training import experiment
     from tfgan_suite.training.divergence import TrainingDiverged
+    from tfgan_suite.utils.machine import load_average
 
-    start, load_start = time.perf_counter(), _load_average()
+    start, load_start = time.perf_counter(), load_average()
     # the execution path (XLA, steps per call) resolved for this machine: the record says which ran
     config = experiment.with_execution(train_config(suite, objective, seed, steps, workdir))
     threads = tensorflow_threads()
@@ -388,7 +382,7 @@ def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
             result = experiment.train(config)
             sweep.write_json_atomic(timing_path, {
                 "train_time_s": round(time.perf_counter() - train_start, 1),
-                "load_average": {"start": load_start, "end": _load_average()},
+                "load_average": {"start": load_start, "end": load_average()},
                 # the path the train step really ran (Keras may refuse XLA)
                 "jit_compile": bool(getattr(result["gan"], "jit_compile", False))})
         if os.path.exists(timing_path):
@@ -432,5 +426,5 @@ def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
     record["metrics"] = {k: (v if math.isfinite(v) else None) for k, v in record["metrics"].items()}
     record["score"] = record["metrics"].get(primary_metric(suite.protocol))
     record["wall_time_s"] = round(time.perf_counter() - start, 1)
-    record["load_average"] = {"start": load_start, "end": _load_average()}
+    record["load_average"] = {"start": load_start, "end": load_average()}
     return record
