@@ -51,6 +51,7 @@ def test_runs_write_complete_records_and_resume_without_training_again(tiny_suit
     assert set(record["metrics"]) == {"domain_fd", "domain_score", "precision", "recall", "density",
                                       "coverage"}
     assert record["wall_time_s"] >= record["train_time_s"] > 0
+    assert 0 < record["train_cpu_s"] and record["train_resumed_from_step"] == 0
     assert "--loss=wgan_gp" in record["train_command"] and "--seed=0" in record["train_command"]
     assert record["command"].endswith("--objectives=wgan_gp --seeds=0 --steps=2")
     assert record["threads"] == 0 and record["threads_source"].startswith("runner")

@@ -170,6 +170,25 @@ def test_the_peer_table_puts_ours_beside_theirs_and_lists_every_scored_point():
         "| wgan_gp | 0 | 30.00 (3,905) | 21.00 (7,810) | 19.50 (11,715) | 20.00 (15,625) | 19.50 |"]
 
 
+def test_a_run_resumed_after_a_kill_is_timed_to_the_whole_run():
+    from tfgan_suite.reproduce import report
+
+    suite = suites.SUITES["lucic_mnist"]
+    whole, resumed = _lucic_record("nsgan", 0, [9.0, 8.0, 7.0, 6.0]), \
+        _lucic_record("nsgan", 1, [9.0, 8.0, 7.0, 6.0])
+    for record in (whole, resumed):
+        record["generator_steps"] = 15625
+    resumed.update(train_time_s=1500.0, train_resumed_from_step=12500)  # timed over a fifth
+    assert report.whole_run_train_time(whole) == 3000.0
+    assert report.whole_run_train_time(resumed) == 7500.0
+    text = report.markdown_table(report.results(suite, 15625, [whole, resumed], "python -m x"))
+    nsgan = next(line for line in text.splitlines() if line.startswith("| nsgan |"))
+    assert "| 2/2 | 87.5 |" in nsgan  # (3000 + 7500) / 2 s
+    assert "timed from where it resumed, and that time is scaled to the whole run" in text
+    text = report.markdown_table(report.results(suite, 15625, [whole], "python -m x"))
+    assert "| 1/1 | 50.0 |" in text and "resumed" not in text
+
+
 def test_published_lucic_results_show_the_fid_curves_and_the_seed0_samples(tmp_path):
     from tfgan_suite.reproduce import plots, report
 

@@ -93,6 +93,7 @@ def test_resume_is_bit_exact_and_a_corrupt_checkpoint_falls_back(tmp_path, capsy
     resumed = experiment.train(TrainConfig(workdir=workdir, steps=20, **options))
     warnings = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
     assert len(warnings) == 1 and "ckpt-15 is unreadable" in warnings[0], warnings
+    assert straight["resumed_from"] == 0 and resumed["resumed_from"] == 10  # the good one
     _assert_bit_exact(_state(resumed["gan"]), expected)
     # the CSV holds each step once although steps 15 and 20 were trained after the fallback
     with open(os.path.join(workdir, "losses.csv")) as f:

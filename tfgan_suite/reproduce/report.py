@@ -95,10 +95,27 @@ def summarize(records, objectives, baseline=DEFAULT_BASELINE):
             "metrics": {m: _mean_std([r["metrics"][m] for r in ok if r["metrics"].get(m) is not None])
                         for m in names},
             "mean_wall_time_s": statistics.fmean(r["wall_time_s"] for r in rows),
-            "mean_train_time_s": _mean_or_none([r.get("train_time_s") for r in rows]),
+            "mean_train_time_s": _mean_or_none([whole_run_train_time(r) for r in rows]),
             "mean_train_load": _mean_or_none([_one_minute_load(r) for r in rows]),
         }
     return summary
+
+
+def whole_run_train_time(record):
+    """A run's training seconds; a run resumed after a kill (``train_resumed_from_step`` > 0) was
+    timed only from that step, so its time is scaled to all its generator steps."""
+    seconds, start = record.get("train_time_s"), record.get("train_resumed_from_step") or 0
+    if seconds is None or not start:
+        return seconds
+    return seconds * record["generator_steps"] / (record["generator_steps"] - start)
+
+
+def _resumed_note(document):
+    """What the minutes column means for resumed runs, when the table has one."""
+    if any(r.get("train_resumed_from_step") for r in document.get("records", ())):
+        return ("; a run resumed after a kill is timed from where it resumed, and that time is "
+                "scaled to the whole run")
+    return ""
 
 
 def _one_minute_load(record):
@@ -182,7 +199,7 @@ def peer_table(document, image_dir=None):
              f"scored at {protocol.get('checkpoints', 1)} points of each run. Ours: mean ± std over "
              f"the seeds that finished; training minutes per run on "
              f"{document.get('cpu_count') or '?'} CPU cores under the 1-minute load average in "
-             f"the last column (shared machine).", "",
+             f"the last column (shared machine){_resumed_note(document)}.", "",
              "| objective | published FID (Lucic et al.) | "
              + " | ".join(f"ours: {METRICS[m][0]}" for m in metrics)
              + " | runs ok | train min/run | load |",
@@ -291,7 +308,8 @@ def markdown_table(document, image_dir=None):
              + f"; features: {protocol['feature_network']}. Mean ± std over the seeds that "
                f"finished" + (f" and did not collapse ({collapse_rule(baseline)})" if "domain_fd" in metrics
                               else "") + f". Training minutes per run on {document.get('cpu_count') or '?'} CPU "
-               f"cores under the 1-minute load average in the last column (shared machine).",
+               f"cores under the 1-minute load average in the last column (shared machine)"
+               f"{_resumed_note(document)}.",
              "",
              "| objective | model | " + " | ".join(METRICS[m][0] for m in metrics)
              + " | runs ok | train min/run | load |",

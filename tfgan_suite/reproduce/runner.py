@@ -378,16 +378,22 @@ def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
         experiment.set_global_determinism(seed, deterministic_ops=not config.jit_compile)
         timing_path = os.path.join(config.workdir, "train_time.json")
         if not os.path.isdir(generator_path):  # else trained before a kill: only score it
-            train_start = time.perf_counter()
+            train_start, train_cpu_start = time.perf_counter(), time.process_time()
             result = experiment.train(config)
             sweep.write_json_atomic(timing_path, {
                 "train_time_s": round(time.perf_counter() - train_start, 1),
+                # CPU time, which a pause (SIGSTOP) or other work on the machine does not inflate
+                "train_cpu_s": round(time.process_time() - train_cpu_start, 1),
+                # a run killed part-way and resumed: the times above cover only the steps from here
+                "resumed_from_step": int(result.get("resumed_from", 0)),
                 "load_average": {"start": load_start, "end": load_average()},
                 # the path the train step really ran (Keras may refuse XLA)
                 "jit_compile": bool(getattr(result["gan"], "jit_compile", False))})
         if os.path.exists(timing_path):
             timing = sweep.read_json(timing_path)
             record["train_time_s"] = timing["train_time_s"]
+            record["train_cpu_s"] = timing.get("train_cpu_s")
+            record["train_resumed_from_step"] = timing.get("resumed_from_step", 0)
             record["train_load_average"] = timing.get("load_average")
             record["jit_compile"] = timing.get("jit_compile")
         if config.export_at:

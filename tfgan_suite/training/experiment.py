@@ -412,6 +412,7 @@ class Run:
         self.out_dir = config.workdir if self.chief else tempfile.mkdtemp(prefix="tfgan_worker_")
         self.gan = self.arch = self.checkpoints = None
         self.start_step = 0
+        self.resumed_from = 0  # the step this process started at (a roll-back moves start_step)
         self.history = {}
         self.generator_path = None
 
@@ -434,6 +435,7 @@ class Run:
             self.gan, os.path.join(config.workdir, "checkpoints"), config.keep_checkpoints,
             write=self.chief)
         self.start_step = self.checkpoints.restore_latest() if self.mode != "new" else 0
+        self.resumed_from = self.start_step
         if self.mode == "new" or self.chief:
             with open(os.path.join(self.out_dir, "config.json"), "w") as f:
                 json.dump(dataclasses.asdict(config), f, indent=2, default=str)
@@ -561,9 +563,10 @@ class Run:
         return self
 
     def result(self):
-        """``{"gan", "history", "workdir", "generator_path"}``."""
+        """``{"gan", "history", "workdir", "generator_path", "resumed_from"}`` (``resumed_from``:
+        the step this process restored and trained from, 0 for a run started here)."""
         return {"gan": self.gan, "history": self.history, "workdir": self.config.workdir,
-                "generator_path": self.generator_path}
+                "generator_path": self.generator_path, "resumed_from": self.resumed_from}
 
     def execute(self):
         """build, fit, export; returns :meth:`result`."""
@@ -572,7 +575,7 @@ class Run:
 
 def train(config):
     """Runs (or resumes) ``config`` (:class:`Run`); returns ``{"gan", "history", "workdir",
-    "generator_path"}``."""
+    "generator_path", "resumed_from"}``."""
     return Run(config).execute()
 
 
