@@ -68,11 +68,17 @@ def test_runs_write_complete_records_and_resume_without_training_again(tiny_suit
     assert report_["metrics"]["fid"] > 0
     # resume: finished runs are skipped; a run trained before a kill is only scored
     os.remove(tmp_path / "runs" / "seed0__nsgan.json")
+    # as an older runner wrote it: without the step its timed part started at
+    timing_path = tmp_path / "train" / "nsgan__seed0" / "train_time.json"
+    timing = sweep.read_json(timing_path)
+    assert timing.pop("resumed_from_step") == 0
+    sweep.write_json_atomic(str(timing_path), timing)
     ran = []
     counts = _run_all(tiny_suite, tmp_path, ["nsgan", "wgan_gp"], [0], ran)
     assert ran == [("nsgan", 0)] and counts["skipped"] == 1
     rescored = sweep.read_json(tmp_path / "runs" / "seed0__nsgan.json")
     assert rescored["status"] == "ok" and rescored["train_time_s"] > 0  # kept from the training
+    assert rescored["train_resumed_from_step"] is None  # unknown, not "from the start"
     assert rescored["wall_time_s"] < record["wall_time_s"] + rescored["train_time_s"]
     other = dataclasses.replace(tiny_suite, steps=3)
     with pytest.raises(ValueError, match="other settings"):

@@ -393,7 +393,8 @@ def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
             timing = sweep.read_json(timing_path)
             record["train_time_s"] = timing["train_time_s"]
             record["train_cpu_s"] = timing.get("train_cpu_s")
-            record["train_resumed_from_step"] = timing.get("resumed_from_step", 0)
+            # None: timed by a runner that did not record it (such a run may have been resumed)
+            record["train_resumed_from_step"] = timing.get("resumed_from_step")
             record["train_load_average"] = timing.get("load_average")
             record["jit_compile"] = timing.get("jit_compile")
         if config.export_at:
