@@ -32,6 +32,14 @@ def primary_metric(protocol):
     return PRIMARY_METRIC[protocol.kind]
 
 
+def measured_with(suite):
+    """What a suite's scores depend on besides the generator: its metric protocol and its data
+    source, as read back from JSON (tuples become lists), so equal settings compare equal. It keys
+    the cached reference features and each kept checkpoint score."""
+    return json.loads(json.dumps({"protocol": suite.protocol.describe(),
+                                  "data": suite.data_source()}))
+
+
 def score_checkpoints(suite, config, scorer):
     """FID and KID of each generator snapshot of a run (``config.export_at``), in step order;
     a snapshot with non-finite samples gets ``None``.
@@ -44,9 +52,7 @@ def score_checkpoints(suite, config, scorer):
     from tfgan_suite.training.callbacks import snapshot_path
 
     n_critic = suite.n_critic(config.loss)
-    # as read back from JSON (tuples become lists), so equal settings compare equal
-    measured_with = json.loads(json.dumps({"protocol": suite.protocol.describe(),
-                                           "data": suite.data_source()}))
+    identity = measured_with(suite)
     scored = []
     for step in sorted(config.export_at):
         path = snapshot_path(os.path.join(config.workdir, "generators"), step)
@@ -55,7 +61,7 @@ def score_checkpoints(suite, config, scorer):
         if os.path.isdir(path):
             kept_path = f"{path}.scores.json"
             kept = sweep.read_json(kept_path) if os.path.exists(kept_path) else {}
-            if kept.get("measured_with") == measured_with:
+            if kept.get("measured_with") == identity:
                 entry.update(kept["scores"])
             else:
                 images = load_generated(path, suite.protocol.num_generated,
@@ -63,7 +69,7 @@ def score_checkpoints(suite, config, scorer):
                 if np.isfinite(images).all():
                     entry.update(scorer.fid_kid(images)[0])
                 sweep.write_json_atomic(kept_path, {
-                    "measured_with": measured_with,
+                    "measured_with": identity,
                     "scores": {"fid": entry["fid"], "kid": entry["kid"]}})
         scored.append(entry)
     return scored
@@ -256,7 +262,9 @@ class Scorer:
         if self.cache_dir:
             import hashlib
 
-            key = hashlib.sha256(json.dumps([self.suite.data_source(), self.protocol.describe()],
+            identity = measured_with(self.suite)
+            # the same text as before the helper, so the features cached in workdirs stay valid
+            key = hashlib.sha256(json.dumps([identity["data"], identity["protocol"]],
                                             sort_keys=True).encode()).hexdigest()[:16]
             path = os.path.join(self.cache_dir, f"reference_features_{key}.npy")
             if os.path.exists(path):
