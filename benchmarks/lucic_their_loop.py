@@ -42,6 +42,7 @@ import numpy as np
 from tfgan_suite.utils.machine import load_average
 
 BATCH, Z_DIM = 64, 64
+SAMPLE_BATCH = 500  # images per forward pass of the inference-mode generator
 COLLAPSED, ESCAPED, WINDOW = 0.05, 0.3, 125
 # their variable names, in the order of our generator's then discriminator's ``weights``
 _LAYERS = ("generator/g_fc1", "generator/g_bn1", "generator/g_fc2", "generator/g_bn2",
@@ -97,7 +98,7 @@ def their_graph(lr, beta1, epsilon=1e-8):
 
     tf1 = tf.compat.v1
 
-    def batch_norm(x, scope):  # training mode: the loop never evaluates
+    def batch_norm(x, scope, training=True):
         with tf1.variable_scope(scope, reuse=tf1.AUTO_REUSE):
             n = x.shape[-1]
             gamma = tf1.get_variable("gamma", [n], initializer=tf1.ones_initializer())
@@ -106,6 +107,8 @@ def their_graph(lr, beta1, epsilon=1e-8):
                                         trainable=False)
             var_avg = tf1.get_variable("moving_variance", [n], initializer=tf1.ones_initializer(),
                                        trainable=False)
+            if not training:  # their fake_images (is_training=False): the moving averages
+                return tf.nn.batch_normalization(x, mean_avg, var_avg, beta, gamma, 1e-3)
             mean, var = tf.nn.moments(x, list(range(len(x.shape) - 1)))
             updates = [tf1.assign_sub(mean_avg, (mean_avg - mean) * (1 - 0.999)),
                        tf1.assign_sub(var_avg, (var_avg - var) * (1 - 0.999))]
@@ -142,13 +145,13 @@ def their_graph(lr, beta1, epsilon=1e-8):
             h = lrelu(batch_norm(h, "d_bn3"))
             return linear(h, 1, "d_fc4")
 
-    def generator(z):
+    def generator(z, training=True, batch=BATCH):
         with tf1.variable_scope("generator", reuse=tf1.AUTO_REUSE):
-            h = lrelu(batch_norm(linear(z, 1024, "g_fc1"), "g_bn1"))
-            h = lrelu(batch_norm(linear(h, 7 * 7 * 128, "g_fc2"), "g_bn2"))
-            h = tf.reshape(h, [BATCH, 7, 7, 128])
-            h = lrelu(batch_norm(deconv(h, [BATCH, 14, 14, 64], "g_dc3"), "g_bn3"))
-            return tf.nn.sigmoid(deconv(h, [BATCH, 28, 28, 1], "g_dc4"))
+            h = lrelu(batch_norm(linear(z, 1024, "g_fc1"), "g_bn1", training))
+            h = lrelu(batch_norm(linear(h, 7 * 7 * 128, "g_fc2"), "g_bn2", training))
+            h = tf.reshape(h, [batch, 7, 7, 128])
+            h = lrelu(batch_norm(deconv(h, [batch, 14, 14, 64], "g_dc3"), "g_bn3", training))
+            return tf.nn.sigmoid(deconv(h, [batch, 28, 28, 1], "g_dc4"))
 
     images = tf1.placeholder(tf.float32, [BATCH, 28, 28, 1])
     normal = tf1.placeholder(tf.float32, [BATCH, Z_DIM])
@@ -172,7 +175,37 @@ def their_graph(lr, beta1, epsilon=1e-8):
                                                  if n.startswith("generator")])
     graph["d_gradients"] = tf.gradients(d_loss, [graph["variables"][n] for n in names
                                                  if n.startswith("discriminator")])
+    # built last, so the training ops above (and their random seeds) are those of the loop alone
+    graph["sample_normal"] = tf1.placeholder(tf.float32, [SAMPLE_BATCH, Z_DIM])
+    graph["samples"] = generator(tf.math.erf(graph["sample_normal"] / np.sqrt(2.0)),
+                                 training=False, batch=SAMPLE_BATCH)
     return graph
+
+
+class TheirFeed:
+    """Their data order and latent draws for one seed: shuffled epochs of the training images and a
+    fresh N(0, I) batch per update, from one ``np.random.RandomState``. ``state()`` and
+    ``TheirFeed(seed, n, state)`` continue the same stream after a restart."""
+
+    def __init__(self, seed, num_images, state=None):
+        self.rng = np.random.RandomState(seed)
+        self.num_images = num_images
+        if state is None:
+            self.order, self.position = self.rng.permutation(num_images), 0
+        else:
+            self.rng.set_state(state["rng"])
+            self.order, self.position = np.asarray(state["order"]), state["position"]
+
+    def next(self):
+        """``(image indices, normal z)`` of the next update."""
+        if self.position + BATCH > self.num_images:
+            self.order, self.position = self.rng.permutation(self.num_images), 0
+        indices = self.order[self.position:self.position + BATCH]
+        self.position += BATCH
+        return indices, self.rng.normal(size=(BATCH, Z_DIM)).astype(np.float32)
+
+    def state(self):
+        return {"rng": self.rng.get_state(), "order": self.order, "position": self.position}
 
 
 def run_theirs(args):
@@ -208,16 +241,12 @@ def run_theirs(args):
             (exchange / "their_losses.json").write_text(json.dumps(losses))
             return
         # escape: their own start, their shuffled epochs, fresh z each update
-        rng = np.random.RandomState(args.seed)
         images = _mnist_train()
-        order, position, window, windows, start_time = rng.permutation(len(images)), 0, [], [], \
+        feed_stream, window, windows, start_time = TheirFeed(args.seed, len(images)), [], [], \
             time.time()
         for update in range(1, task["max_steps"] + 1):
-            if position + BATCH > len(order):
-                order, position = rng.permutation(len(images)), 0
-            feed = {graph["images"]: images[order[position:position + BATCH]],
-                    graph["normal"]: rng.normal(size=(BATCH, Z_DIM)).astype(np.float32)}
-            position += BATCH
+            indices, normal = feed_stream.next()
+            feed = {graph["images"]: images[indices], graph["normal"]: normal}
             _, d_loss = sess.run([graph["d_step"], graph["d_loss"]], feed)
             sess.run(graph["g_step"], {graph["normal"]: feed[graph["normal"]]})
             window.append(float(d_loss))

@@ -55,3 +55,52 @@ def test_first_update_is_theirs_from_the_same_start(shared_data, monkeypatch,
     for i in kernels:
         scale = np.abs(their_gradients[i]).max()
         assert np.abs(our_gradients[i] - their_gradients[i]).max() < 0.02 * scale, i
+
+
+def test_their_feed_continues_the_same_stream_after_a_restart(benchmark_module):
+    feed_type = benchmark_module("lucic_their_loop").TheirFeed
+    whole = feed_type(3, 200)
+    expected = [whole.next() for _ in range(7)]  # crosses an epoch boundary (3 batches of 64)
+    first = feed_type(3, 200)
+    got = [first.next() for _ in range(2)]
+    resumed = feed_type(3, 200, first.state())
+    got += [resumed.next() for _ in range(5)]
+    for (indices, normal), (want_indices, want_normal) in zip(got, expected):
+        np.testing.assert_array_equal(indices, want_indices)
+        np.testing.assert_array_equal(normal, want_normal)
+
+
+def _their_run(script, run_dir, task, z):
+    import json
+    import subprocess
+    import sys
+
+    run_dir.mkdir(exist_ok=True)
+    (run_dir / "task.json").write_text(json.dumps(task))
+    np.save(run_dir / "z.npy", z)
+    subprocess.run([sys.executable, script, f"--train_theirs={run_dir}", "--threads=1"],
+                   check=True, capture_output=True)
+    return json.loads((run_dir / "windows.json").read_text())
+
+
+def test_their_loop_killed_after_a_checkpoint_resumes_to_the_same_samples(
+        tmp_path, shared_data, monkeypatch, benchmark_module):
+    monkeypatch.setenv("TFGAN_SUITE_SHARED_DATA", str(shared_data))
+    module = benchmark_module("lucic_their_loop_fid")
+    z = np.random.RandomState(0).normal(size=(module.loop.SAMPLE_BATCH, 64)).astype(np.float32)
+    task = {"seed": 1, "lr": 1e-3, "beta1": 0.5, "budget": 4, "points": [2, 4],
+            "checkpoint_every": 2}
+
+    whole = _their_run(module.__file__, tmp_path / "whole", task, z)
+    _their_run(module.__file__, tmp_path / "killed", {**task, "stop_at": 3}, z)  # killed at 3
+    resumed = _their_run(module.__file__, tmp_path / "killed", task, z)
+
+    assert whole["update"] == resumed["update"] == 4
+    assert whole["window"] == resumed["window"]  # the d_loss of every update, 1 to 4
+    for step in (2, 4):
+        images = np.load(tmp_path / "whole" / "points" / f"step_{step}.npy")
+        assert images.shape == (len(z), 28, 28, 1) and 0 <= images.min() < images.max() <= 1
+        np.testing.assert_array_equal(
+            images, np.load(tmp_path / "killed" / "points" / f"step_{step}.npy"))
+    early = np.load(tmp_path / "whole" / "points" / "step_2.npy")
+    assert np.abs(early - images).max() > 1e-3  # the generator moved between the points
