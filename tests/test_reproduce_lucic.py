@@ -189,6 +189,23 @@ def test_a_run_resumed_after_a_kill_is_timed_to_the_whole_run():
     assert "| 1/1 | 50.0 |" in text and "resumed" not in text
 
 
+def test_a_run_whose_timing_start_is_unknown_is_left_out_of_the_minutes():
+    from tfgan_suite.reproduce import report
+
+    suite = suites.SUITES["lucic_mnist"]
+    whole, unknown = _lucic_record("nsgan", 0, [9.0, 8.0, 7.0, 6.0]), \
+        _lucic_record("nsgan", 1, [9.0, 8.0, 7.0, 6.0])
+    unknown.update(train_time_s=1500.0, train_resumed_from_step=None,  # an older runner's record
+                   train_load_average={"start": [9.0], "end": [9.0]})
+    assert report.whole_run_train_time(unknown) is None
+    text = report.markdown_table(report.results(suite, 15625, [whole, unknown], "python -m x"))
+    nsgan = next(line for line in text.splitlines() if line.startswith("| nsgan |"))
+    assert nsgan.endswith("| 2/2 | 50.0 | 2.1 |")  # seed 0's 3000 s and load alone
+    assert "left out of the minutes: nsgan seed 1" in text
+    del unknown["train_resumed_from_step"]  # written before the field existed: timed whole
+    assert report.whole_run_train_time(unknown) == 1500.0
+
+
 def test_published_lucic_results_show_the_fid_curves_and_the_seed0_samples(tmp_path):
     from tfgan_suite.reproduce import plots, report
 

@@ -96,26 +96,44 @@ def summarize(records, objectives, baseline=DEFAULT_BASELINE):
                         for m in names},
             "mean_wall_time_s": statistics.fmean(r["wall_time_s"] for r in rows),
             "mean_train_time_s": _mean_or_none([whole_run_train_time(r) for r in rows]),
-            "mean_train_load": _mean_or_none([_one_minute_load(r) for r in rows]),
+            # the load of the runs the minutes are of
+            "mean_train_load": _mean_or_none([_one_minute_load(r) for r in rows
+                                              if whole_run_train_time(r) is not None]),
         }
     return summary
 
 
 def whole_run_train_time(record):
     """A run's training seconds; a run resumed after a kill (``train_resumed_from_step`` > 0) was
-    timed only from that step, so its time is scaled to all its generator steps."""
+    timed only from that step, so its time is scaled to all its generator steps. ``None`` when the
+    step timing started from is unknown (the field is there but null: an older runner's
+    ``train_time.json``, which may cover only the part after a resume). Records written before the
+    field existed do not have it and count as timed whole."""
     seconds, start = record.get("train_time_s"), record.get("train_resumed_from_step") or 0
+    if _timing_start_unknown(record):
+        return None
     if seconds is None or not start:
         return seconds
     return seconds * record["generator_steps"] / (record["generator_steps"] - start)
 
 
+def _timing_start_unknown(record):
+    return "train_resumed_from_step" in record and record["train_resumed_from_step"] is None
+
+
 def _resumed_note(document):
     """What the minutes column means for resumed runs, when the table has one."""
-    if any(r.get("train_resumed_from_step") for r in document.get("records", ())):
-        return ("; a run resumed after a kill is timed from where it resumed, and that time is "
-                "scaled to the whole run")
-    return ""
+    records = document.get("records", ())
+    note = ""
+    if any(r.get("train_resumed_from_step") for r in records):
+        note += ("; a run resumed after a kill is timed from where it resumed, and that time is "
+                 "scaled to the whole run")
+    unknown = sorted(f"{r['objective']} seed {r['seed']}" for r in records
+                     if _timing_start_unknown(r) and r.get("train_time_s") is not None)
+    if unknown:
+        note += (f"; left out of the minutes: {', '.join(unknown)} (timed by an older runner that "
+                 "did not record where its timing started, so possibly only after a resume)")
+    return note
 
 
 def _one_minute_load(record):
