@@ -206,8 +206,9 @@ SUITES = {
 # (the PacGAN / VEEGAN protocol). Adam(1e-3, 0.5) for both rows, as benchmarks/sgan_modes.py: with
 # DCGAN's 2e-4 the single GAN covers 6 of grid25's modes with 9% high-quality samples after 10,000
 # updates (still moving). The budget is where the single GAN's covered modes stop changing much:
-# ring8 3-5 modes from 2,500 to 20,000 updates; grid25 7, 11 and 13 modes at 10k, 20k and 40k
-# (docs/results/grid25.notes.md shows the probe and its command).
+# ring8 covers 3-6 modes from 2,500 to 20,000 updates; grid25 7-10 at 10k, 10-11 at 20k and
+# 9-13 at 40k (two random streams: with and without XLA; benchmarks/toy_budget_probe.py, its
+# record and the table in docs/results/grid25.notes.md).
 for _toy, _steps in (("ring8", 10_000), ("grid25", 20_000)):
     SUITES[_toy] = Suite(
         _toy, _toy, None, ("nsgan", "sgan"), _steps,
