@@ -259,6 +259,13 @@ def test_recheck_compares_a_rerun_with_the_published_seeds_spread(monkeypatch):
     args = recheck.rerun_command(command, "new", threads=2)
     assert args[0] == sys.executable and "--workdir=old" not in args and "--workdir=new" in args
     assert "--threads=1" not in args and args[-1] == "--threads=2"
+    # an execution path asked for is in the command; a re-run takes the record's path
+    command = runner.reproduce_command("mnist", "old", "nsgan", 0, 2000, threads=1,
+                                       jit_compile="true")
+    assert command.endswith("--threads=1 --jit_compile=true")
+    args = recheck.rerun_command(command, "new", threads=1, jit_compile=False)
+    assert "--jit_compile=true" not in args and args[-1] == "--jit_compile=false"
+    assert recheck.run_path({}) == (False, 1)  # before the field: no XLA, one step per call
     assert recheck.record_threads({"threads": 0}) == 0
     assert recheck.record_threads({}) is None  # written before the runner stored it: unknown
     table = report.recheck_table({"rule": "r", "command": "c", "checks": [
@@ -380,3 +387,12 @@ def test_from_published_continues_a_suite_from_its_committed_records(tiny_suite,
     with pytest.raises(ValueError, match=r"other settings: steps=2 \(now 3\); .*--from_published"):
         runner.published_records(tiny_suite, 3, str(docs))
     assert runner.published_records(dataclasses.replace(tiny_suite, name="absent"), 2, str(docs)) == []
+
+
+def test_a_path_asked_for_is_the_path_run_and_its_command_says_so(tiny_suite, tmp_path):
+    """``--jit_compile=true`` is obeyed and kept in the record's command, so a re-run by that
+    command takes the same path."""
+    record = runner.run_one(tiny_suite, "nsgan", 0, tiny_suite.steps, str(tmp_path),
+                            runner.Scorer(tiny_suite), jit_compile="true")
+    assert record["status"] == "ok", record["error"]
+    assert record["jit_compile"] is True and record["command"].endswith("--jit_compile=true")

@@ -39,6 +39,10 @@ _define.DEFINE_integer("num_shards", 1, "Number of shards.", lower_bound=1)
 _define.DEFINE_integer("threads", 0, "TensorFlow intra-op threads per process (0: TF's default; "
                        "with --num_workers, cores / workers).", lower_bound=0)
 _define.DEFINE_bool("retry_errors", False, "Run again the runs whose record is an error.")
+_define.DEFINE_enum("jit_compile", "auto", ["auto", "true", "false"], "Execution path of every "
+                   "run's train step: auto (the faster path for this machine and network), true "
+                   "(XLA) or false. XLA draws another random stream from the same seed, so a record "
+                   "re-runs to its digits only on its own path (its `jit_compile`; recheck passes it).")
 _define.DEFINE_bool("report_only", False, "Only rewrite results.json/results.md from DIR's records.")
 _define.DEFINE_bool("summarize", True, "Write results.json/results.md when this process is done.")
 _define.DEFINE_bool("publish", False, "Copy the results to --docs_dir/results/ and regenerate "
@@ -51,7 +55,7 @@ _define.DEFINE_bool("from_published", False, "First copy the suite's published r
                     "(--docs_dir/results/<suite>.json) into --workdir where it has none: a suite "
                     "that outlives one machine continues from its committed runs.")
 
-_FORWARDED = ("suite", "workdir", "objectives", "seeds", "steps", "retry_errors")
+_FORWARDED = ("suite", "workdir", "objectives", "seeds", "steps", "retry_errors", "jit_compile")
 
 
 def _settings():
@@ -122,7 +126,7 @@ def _main():
 
             def run(spec, objective, context, samples_path=None):
                 return runner.run_one(suite, objective, spec["seed"], steps, workdir, context,
-                                      samples_path)
+                                      samples_path, jit_compile=FLAGS.jit_compile)
 
             counts = sweep.run_jobs(workdir, specs, objectives, scorer, FLAGS.shard_index,
                                     FLAGS.num_shards, runner=run, retry_errors=FLAGS.retry_errors,

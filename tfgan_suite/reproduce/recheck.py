@@ -7,7 +7,9 @@ For each ``objective:seed``, reads the record in ``docs/results/<suite>.json``, 
 (``python -m tfgan_suite.reproduce ...``) with ``--workdir`` replaced by
 ``DIR/<objective>__seed<k>__threads<t>`` (resumed when run again) and TensorFlow's intra-op threads
 set to the record's own (``--threads``: another count changes the order of floating-point sums, so
-the re-run then measures run-to-run noise as well as the command), and compares the new primary
+the re-run then measures run-to-run noise as well as the command) and on the record's own
+execution path (``--jit_compile`` of its ``jit_compile``; without XLA for records made before the
+field), and compares the new primary
 metric with the published one and with the spread of the objective's published seeds:
 ``[min - std, max + std]`` over the seeds that finished.
 Writes ``docs/results/<suite>.recheck.json``; ``docs/results.md`` shows it under the suite's table.
@@ -77,12 +79,17 @@ def seed_spread(records, objective):
     return min(values) - std, max(values) + std, values
 
 
-def rerun_command(command, workdir, threads):
-    """The record's command as an argument list, with its ``--workdir`` and ``--threads`` replaced."""
-    args = [a for a in shlex.split(command) if not a.startswith(("--workdir=", "--threads="))]
+def rerun_command(command, workdir, threads, jit_compile=None):
+    """The record's command as an argument list, with its ``--workdir`` and ``--threads`` replaced,
+    and its execution path fixed when ``jit_compile`` (the record's, :func:`run_path`) is given: the
+    default path of a network may have changed since the record was made, and XLA draws another
+    random stream."""
+    args = [a for a in shlex.split(command)
+            if not a.startswith(("--workdir=", "--threads=", "--jit_compile="))]
     if args[:1] == ["python"]:
         args[0] = sys.executable
-    return args + [f"--workdir={workdir}", "--progress=false", f"--threads={threads}"]
+    path = [] if jit_compile is None else [f"--jit_compile={str(bool(jit_compile)).lower()}"]
+    return args + [f"--workdir={workdir}", "--progress=false", f"--threads={threads}"] + path
 
 
 def record_threads(record):
@@ -165,7 +172,7 @@ def check(document, objective, seed, workdir, threads=None):
                              f"(0: TensorFlow's default)")
     threads = published_threads if threads is None else threads
     run_dir = os.path.join(workdir, f"{objective}__seed{seed}__threads{threads}")
-    args = rerun_command(published["command"], run_dir, threads)
+    args = rerun_command(published["command"], run_dir, threads, run_path(published)[0])
     result = subprocess.run(args, capture_output=True, text=True, check=False)
     record_path = os.path.join(run_dir, "runs", f"seed{seed}__{objective}.json")
     if result.returncode != 0 or not os.path.exists(record_path):

@@ -194,14 +194,16 @@ def train_command(config):
     return " ".join(shlex.quote(a) for a in args)
 
 
-def reproduce_command(suite_name, workdir, objective, seed, steps, threads=0):
+def reproduce_command(suite_name, workdir, objective, seed, steps, threads=0, jit_compile="auto"):
     """The ``python -m tfgan_suite.reproduce`` command that trains and scores only this run (give it
     a new ``--workdir`` to train it again: in ``workdir`` the finished run is skipped). ``threads``
     (TensorFlow's intra-op threads, 0: its default) is repeated because the order of a CPU kernel's
-    floating-point sums depends on it: equal thread counts give equal numbers, others do not."""
+    floating-point sums depends on it: equal thread counts give equal numbers, others do not; so is
+    an execution path that was asked for (``jit_compile`` other than ``"auto"``)."""
     return (f"python -m tfgan_suite.reproduce --suite={suite_name} --workdir={shlex.quote(workdir)} "
             f"--objectives={objective} --seeds={seed} --steps={steps}"
-            + (f" --threads={threads}" if threads else ""))
+            + (f" --threads={threads}" if threads else "")
+            + (f" --jit_compile={jit_compile}" if jit_compile != "auto" else ""))
 
 
 RUNNER_THREADS = "runner: this process's TF_NUM_INTRAOP_THREADS (set by --threads; 0: TensorFlow's default)"
@@ -353,8 +355,9 @@ def _precision_recall(reference, features):
     return {key: float(value) for key, value in measure(reference, features, nearest_k=5).items()}
 
 
-def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
-    """Trains and scores one run; returns its record (a JSON-ready dict, never raises)."""
+def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None, jit_compile="auto"):
+    """Trains and scores one run; returns its record (a JSON-ready dict, never raises).
+    ``jit_compile``: ``"auto"`` (the machine's faster path), ``"true"`` (XLA) or ``"false"``."""
     import keras
 
     from tfgan_suite.bogonet import sweep
@@ -364,7 +367,10 @@ def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
 
     start, load_start = time.perf_counter(), load_average()
     # the execution path (XLA, steps per call) resolved for this machine: the record says which ran
-    config = experiment.with_execution(train_config(suite, objective, seed, steps, workdir))
+    config = train_config(suite, objective, seed, steps, workdir)
+    if jit_compile != "auto":
+        config = dataclasses.replace(config, jit_compile=jit_compile == "true")
+    config = experiment.with_execution(config)
     threads = tensorflow_threads()
     n_critic = suite.n_critic(objective)
     record = {"suite": suite.name, "objective": objective, "dataset": suite.dataset, "seed": seed,
@@ -374,7 +380,8 @@ def run_one(suite, objective, seed, steps, workdir, scorer, samples_path=None):
               "loss_options": config.loss_options, "settings": None,
               "protocol": suite.protocol.describe(),
               "metrics": {}, "status": None, "error": None, "train_time_s": None,
-              "command": reproduce_command(suite.name, workdir, objective, seed, steps, threads),
+              "command": reproduce_command(suite.name, workdir, objective, seed, steps, threads,
+                                           jit_compile),
               "train_command": train_command(config), "cpu_count": os.cpu_count(),
               "threads": threads, "threads_source": RUNNER_THREADS,
               "steps_per_execution": config.steps_per_execution}
