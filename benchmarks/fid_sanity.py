@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tfgan_suite.utils.cli import bounded_int
+
 
 def _shared_data():
     return Path(os.environ.get("TFGAN_SUITE_SHARED_DATA")
@@ -80,7 +82,8 @@ def main():
     parser.add_argument("--num_test", type=int, default=10000)
     parser.add_argument("--features_dir", default="runs/fid_sanity")
     parser.add_argument("--weights", default=str(_shared_data() / "inception_2015-12-05_fid_torchscript.pt"))
-    parser.add_argument("--threads", type=int, default=0, help="TensorFlow threads (0: its default)")
+    parser.add_argument("--threads", type=bounded_int(0), default=0,
+                        help="TensorFlow threads (0: its default)")
     parser.add_argument("--output", help="write the figures as a JSON record here")
     parser.add_argument("--markdown", help="only print this saved record as the Markdown table")
     args = parser.parse_args()

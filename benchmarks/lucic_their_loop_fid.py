@@ -31,6 +31,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lucic_their_loop as loop  # noqa: E402  (a script beside this one)
 
+from tfgan_suite.utils.cli import bounded_int  # noqa: E402
+
 SUITE = "lucic_mnist"
 OBJECTIVE = "nsgan"  # the objective whose loop lucic_their_loop.py transcribes
 
@@ -43,17 +45,6 @@ def suite_points(suite):
     return suite.steps, sorted(config.export_at)
 
 
-def latent_draw(n, seed):
-    """The N(0, I) draw ``runner.load_generated`` feeds our generators (which map it to U[-1, 1]
-    with ``erf(z / sqrt 2)``, as their graph does)."""
-    import tensorflow as tf
-
-    from tfgan_suite.utils import randomness
-
-    return tf.random.stateless_normal([int(n), loop.Z_DIM], seed=[int(seed), 0],
-                                      alg=randomness.ALG).numpy()
-
-
 def _write_atomic(path, save):
     staging = f"{path}.tmp{os.getpid()}"
     with open(staging, "wb") as f:
@@ -62,7 +53,7 @@ def _write_atomic(path, save):
 
 
 # ------------------------------------------------------------ their side (a TF1 subprocess)
-def train_theirs(run_dir, threads):
+def train_theirs(run_dir, threads, stop_at=None):
     """Their loop on ``run_dir/task.json``: trains to ``stop_at`` (default the budget), resuming from
     ``run_dir/ckpt`` when present; writes ``points/step_<k>.npy`` (images in [0, 1]) at each point
     and ``windows.json`` (mean d_loss per ``loop.WINDOW`` updates, training seconds)."""
@@ -99,7 +90,7 @@ def train_theirs(run_dir, threads):
             _write_atomic(windows_path, lambda f: f.write(json.dumps(progress).encode()))
 
         start = time.time() - progress["seconds"]
-        for update in range(progress["update"] + 1, task.get("stop_at", task["budget"]) + 1):
+        for update in range(progress["update"] + 1, (stop_at or task["budget"]) + 1):
             indices, normal = feed.next()
             _, d_loss = sess.run([graph["d_step"], graph["d_loss"]],
                                  {graph["images"]: images[indices], graph["normal"]: normal})
@@ -122,7 +113,6 @@ def train_theirs(run_dir, threads):
 # ------------------------------------------------------------ our side: orchestration and scores
 def run_seed(seed, args, suite, scorer):
     """Trains (or resumes) their loop for ``seed`` and scores its points; returns the seed's record."""
-    from tfgan_suite.bogonet import sweep
     from tfgan_suite.reproduce import runner
 
     budget, points = suite_points(suite)
@@ -130,36 +120,28 @@ def run_seed(seed, args, suite, scorer):
     run_dir.mkdir(parents=True, exist_ok=True)
     task = {"seed": seed, "lr": args.lr, "beta1": args.beta1, "budget": budget, "points": points,
             "checkpoint_every": args.checkpoint_every}
-    if args.stop_at:
-        task["stop_at"] = args.stop_at
     task_path = run_dir / "task.json"
-    if task_path.exists():
-        kept = json.loads(task_path.read_text())
-        kept.pop("stop_at", None)
-        if kept != {k: v for k, v in task.items() if k != "stop_at"}:
-            raise SystemExit(f"{run_dir} holds a run of another task ({kept}); "
-                             "use another --workdir")
+    if task_path.exists() and json.loads(task_path.read_text()) != task:
+        raise SystemExit(f"{run_dir} holds a run of another task ({task_path.read_text()}); "
+                         "use another --workdir")
     task_path.write_text(json.dumps(task))
-    if not (run_dir / "z.npy").exists():
-        np.save(run_dir / "z.npy", latent_draw(suite.protocol.num_generated,
-                                               suite.protocol.sample_seed))
+    if not (run_dir / "z.npy").exists():  # the draw our runs' snapshots are scored on
+        np.save(run_dir / "z.npy", runner.latent_draw(suite.protocol.num_generated, loop.Z_DIM,
+                                                      suite.protocol.sample_seed).numpy())
     subprocess.run([sys.executable, __file__, f"--train_theirs={run_dir}",
-                    f"--threads={args.threads}"], check=True)
+                    f"--threads={args.threads}"]
+                   + ([f"--stop_at={args.stop_at}"] if args.stop_at else []), check=True)
     progress = json.loads((run_dir / "windows.json").read_text())
-    identity = runner.measured_with(suite)
     scored = []
     for step in points:
         images_path = run_dir / "points" / f"step_{step}.npy"
         if not images_path.exists():
             continue  # not trained that far (--stop_at)
-        kept_path = run_dir / "points" / f"step_{step}.scores.json"
-        kept = sweep.read_json(str(kept_path)) if kept_path.exists() else {}
-        if kept.get("measured_with") != identity:
-            scores, _ = scorer.fid_kid(np.load(images_path) * 2.0 - 1.0)  # [0, 1] -> ours
-            kept = {"measured_with": identity, "scores": scores}
-            sweep.write_json_atomic(str(kept_path), kept)
-        scored.append({"discriminator_updates": step, **kept["scores"]})
-        print(f"seed {seed} at {step} updates: FID {kept['scores']['fid']:.2f}", flush=True)
+        scores = runner.kept_scores(  # images in [0, 1] -> ours in [-1, 1]
+            str(run_dir / "points" / f"step_{step}.scores.json"), suite,
+            lambda path=images_path: scorer.fid_kid(np.load(path) * 2.0 - 1.0)[0])
+        scored.append({"discriminator_updates": step, **scores})
+        print(f"seed {seed} at {step} updates: FID {scores['fid']:.2f}", flush=True)
     windows = [tuple(w) for w in progress["windows"]]
     fids = [p["fid"] for p in scored if p["fid"] is not None]
     return {"trained_updates": progress["update"], "train_seconds": round(progress["seconds"], 1),
@@ -178,15 +160,16 @@ def main():
                              "workdir shares them); default --workdir")
     parser.add_argument("--lr", type=float, default=5e-5)
     parser.add_argument("--beta1", type=float, default=0.0)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--checkpoint_every", type=int, default=1000)
-    parser.add_argument("--stop_at", type=int, default=None,
+    parser.add_argument("--threads", type=bounded_int(0), default=1,
+                        help="TensorFlow threads (0: its default)")
+    parser.add_argument("--checkpoint_every", type=bounded_int(1), default=1000)
+    parser.add_argument("--stop_at", type=bounded_int(1), default=None,
                         help="stop training after this many updates (resume later without it)")
     parser.add_argument("--output", default=None)
     parser.add_argument("--train_theirs", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.train_theirs:
-        return train_theirs(args.train_theirs, args.threads)
+        return train_theirs(args.train_theirs, args.threads, args.stop_at)
     os.environ["TF_NUM_INTRAOP_THREADS"] = str(args.threads)
     import tensorflow as tf
 

@@ -19,6 +19,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tfgan_suite.utils.cli import bounded_int
+
 DEFAULT_BUDGETS = ("ring8:2500,5000,10000,20000", "grid25:2500,5000,10000,20000,40000")
 
 
@@ -27,9 +29,11 @@ def parse_budgets(values):
     pairs = []
     for value in values:
         suite, _, budgets = value.partition(":")
-        if not budgets:
-            raise SystemExit(f"--budgets={value!r}: expected SUITE:N[,N...], e.g. ring8:2500,5000")
-        pairs += [(suite, int(n)) for n in budgets.split(",") if n]
+        steps = [n.strip() for n in budgets.split(",") if n.strip()]
+        if not steps or not all(n.isdigit() and int(n) > 0 for n in steps):
+            raise SystemExit(f"--budgets={value!r}: expected SUITE:N[,N...] with positive whole "
+                             "numbers N, e.g. ring8:2500,5000")
+        pairs += [(suite, int(n)) for n in steps]
     return pairs
 
 
@@ -62,19 +66,28 @@ def main():
     parser.add_argument("--budgets", action="append", default=None,
                         help="SUITE:N[,N...] (repeatable)")
     parser.add_argument("--workdir", default="runs/toy_budget_probe")
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=bounded_int(0), default=1,
+                        help="TensorFlow threads per run (0: its default)")
     parser.add_argument("--output", default=None)
     parser.add_argument("--markdown", default=None, help="only print this record's table")
     args = parser.parse_args()
     if args.markdown:
         print(markdown(json.loads(Path(args.markdown).read_text())))
         return
+    from tfgan_suite.errors import UserInputError
+    from tfgan_suite.reproduce import suites
     from tfgan_suite.utils.machine import load_average
 
+    budgets = parse_budgets(args.budgets or DEFAULT_BUDGETS)
+    for suite in {suite for suite, _ in budgets}:  # before any run: one line naming the choices
+        try:
+            suites.get(suite)
+        except UserInputError as error:
+            raise SystemExit(f"--budgets: {error}") from None
     result = {"command": "python " + " ".join(
         [os.path.relpath(__file__, Path(__file__).resolve().parents[1])] + sys.argv[1:]),
         "load_start": load_average(), "probes": []}
-    for suite, steps in parse_budgets(args.budgets or DEFAULT_BUDGETS):
+    for suite, steps in budgets:
         record = probe(suite, steps, args.workdir, args.threads)
         keep = ("suite", "objective", "seed", "steps", "metrics", "status", "command",
                 "train_time_s", "wall_time_s", "threads", "load_average", "jit_compile")

@@ -70,7 +70,7 @@ def test_their_feed_continues_the_same_stream_after_a_restart(benchmark_module):
         np.testing.assert_array_equal(normal, want_normal)
 
 
-def _their_run(script, run_dir, task, z):
+def _their_run(script, run_dir, task, z, stop_at=None):
     import json
     import subprocess
     import sys
@@ -78,8 +78,8 @@ def _their_run(script, run_dir, task, z):
     run_dir.mkdir(exist_ok=True)
     (run_dir / "task.json").write_text(json.dumps(task))
     np.save(run_dir / "z.npy", z)
-    subprocess.run([sys.executable, script, f"--train_theirs={run_dir}", "--threads=1"],
-                   check=True, capture_output=True)
+    subprocess.run([sys.executable, script, f"--train_theirs={run_dir}", "--threads=1"]
+                   + ([f"--stop_at={stop_at}"] if stop_at else []), check=True, capture_output=True)
     return json.loads((run_dir / "windows.json").read_text())
 
 
@@ -92,7 +92,7 @@ def test_their_loop_killed_after_a_checkpoint_resumes_to_the_same_samples(
             "checkpoint_every": 2}
 
     whole = _their_run(module.__file__, tmp_path / "whole", task, z)
-    _their_run(module.__file__, tmp_path / "killed", {**task, "stop_at": 3}, z)  # killed at 3
+    _their_run(module.__file__, tmp_path / "killed", task, z, stop_at=3)  # killed at 3
     resumed = _their_run(module.__file__, tmp_path / "killed", task, z)
 
     assert whole["update"] == resumed["update"] == 4

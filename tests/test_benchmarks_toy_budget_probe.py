@@ -14,6 +14,8 @@ def test_budgets_are_read_per_suite_and_a_malformed_one_is_refused(benchmark_mod
         ("ring8", 2500), ("ring8", 5000), ("grid25", 40000)]
     with pytest.raises(SystemExit, match="ring8:2500,5000"):
         module.parse_budgets(["ring8"])
+    with pytest.raises(SystemExit, match="'ring8:25x0'.*positive whole numbers"):
+        module.parse_budgets(["ring8:25x0"])
 
 
 def test_the_grid25_notes_show_the_committed_records_table(benchmark_module):

@@ -40,37 +40,43 @@ def measured_with(suite):
                                   "data": suite.data_source()}))
 
 
+def kept_scores(kept_path, suite, measure):
+    """The scores kept in ``kept_path`` when they were measured under ``suite``'s protocol and data
+    (:func:`measured_with`); otherwise ``measure()`` (a dict of scores), kept there first. A point
+    scored once is not scored again when a killed run resumes."""
+    from tfgan_suite.bogonet import sweep
+
+    identity = measured_with(suite)
+    kept = sweep.read_json(kept_path) if os.path.exists(kept_path) else {}
+    if kept.get("measured_with") != identity:
+        kept = {"measured_with": identity, "scores": measure()}
+        sweep.write_json_atomic(kept_path, kept)
+    return kept["scores"]
+
+
 def score_checkpoints(suite, config, scorer):
     """FID and KID of each generator snapshot of a run (``config.export_at``), in step order;
     a snapshot with non-finite samples gets ``None``.
 
     Each point's scores are kept beside its snapshot (``step_<k>.scores.json``, with the protocol
-    and data they were measured with), so a run killed while scoring resumes at the first point not
-    yet scored: one point costs minutes of Inception on a CPU. Scores of another protocol are
-    measured again."""
-    from tfgan_suite.bogonet import sweep
+    and data they were measured with, :func:`kept_scores`), so a run killed while scoring resumes at
+    the first point not yet scored: one point costs minutes of Inception on a CPU. Scores of another
+    protocol are measured again."""
     from tfgan_suite.training.callbacks import snapshot_path
 
+    def measure(path):
+        images = load_generated(path, suite.protocol.num_generated, suite.protocol.sample_seed)
+        return scorer.fid_kid(images)[0] if np.isfinite(images).all() else \
+            {"fid": None, "kid": None}
+
     n_critic = suite.n_critic(config.loss)
-    identity = measured_with(suite)
     scored = []
     for step in sorted(config.export_at):
         path = snapshot_path(os.path.join(config.workdir, "generators"), step)
         entry = {"generator_step": step, "critic_updates": step * n_critic, "fid": None,
                  "kid": None}
         if os.path.isdir(path):
-            kept_path = f"{path}.scores.json"
-            kept = sweep.read_json(kept_path) if os.path.exists(kept_path) else {}
-            if kept.get("measured_with") == identity:
-                entry.update(kept["scores"])
-            else:
-                images = load_generated(path, suite.protocol.num_generated,
-                                        suite.protocol.sample_seed)
-                if np.isfinite(images).all():
-                    entry.update(scorer.fid_kid(images)[0])
-                sweep.write_json_atomic(kept_path, {
-                    "measured_with": identity,
-                    "scores": {"fid": entry["fid"], "kid": entry["kid"]}})
+            entry.update(kept_scores(f"{path}.scores.json", suite, lambda path=path: measure(path)))
         scored.append(entry)
     return scored
 
@@ -215,16 +221,23 @@ def tensorflow_threads():
     return int(value) if value.isdigit() else 0
 
 
+def latent_draw(n, latent_dim, seed):
+    """The ``[n, latent_dim]`` N(0, I) draw every scored sample set of a suite comes from."""
+    import tensorflow as tf
+
+    from tfgan_suite.utils import randomness
+
+    return tf.random.stateless_normal([int(n), int(latent_dim)], seed=[int(seed), 0],
+                                      alg=randomness.ALG)
+
+
 def load_generated(generator_path, n, seed, batch_size=EVAL_BATCH):
     """``n`` samples from an exported generator: the latent draw of ``GAN.generate(n, seed)``;
     images are clipped to [-1, 1], 2-D points (toy mixtures) are returned as they are."""
     import tensorflow as tf
 
-    from tfgan_suite.utils import randomness
-
     serve = tf.saved_model.load(generator_path).signatures["serving_default"]
-    latent_dim = int(serve.structured_input_signature[1]["z"].shape[-1])
-    z = tf.random.stateless_normal([int(n), latent_dim], seed=[int(seed), 0], alg=randomness.ALG)
+    z = latent_draw(n, int(serve.structured_input_signature[1]["z"].shape[-1]), seed)
     chunks = [serve(z=z[i:i + batch_size])["images"].numpy() for i in range(0, int(n), batch_size)]
     samples = np.concatenate(chunks)
     return samples if samples.ndim == 2 else np.clip(samples, -1.0, 1.0)
