@@ -159,6 +159,18 @@ def test_report_writes_tables_and_plots(tmp_path):
         report.write_report(workdir, ["wgan"])
 
 
+def test_a_report_without_objectives_keeps_the_order_the_commands_asked_for(tmp_path):
+    workdir = str(tmp_path / "sweep")
+    sweep.prepare_workdir(workdir, SETTINGS, SPECS)
+    sweep.note_objectives(workdir, ["nsgan", "lsgan"])  # not alphabetical: the records' file order
+    sweep.run_jobs(workdir, SPECS, ["nsgan", "lsgan"], Context(), runner=CountingRunner(), progress=False)
+    sweep.note_objectives(workdir, ["lsgan", "nsgan"])  # a later command adds nothing, reorders nothing
+    assert sweep.objective_order(workdir) == ["nsgan", "lsgan"]
+    assert report.write_report(workdir)[0]["objectives"] == ["nsgan", "lsgan"]
+    os.remove(sweep.objectives_path(workdir))  # a sweep made before objectives.json existed
+    assert report.write_report(workdir)[0]["objectives"] == ["lsgan", "nsgan"]
+
+
 def _cli(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "tfgan_suite.bogonet", *args],
                           capture_output=True, text=True, timeout=120, cwd=cwd)

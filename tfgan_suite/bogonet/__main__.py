@@ -188,6 +188,7 @@ def _main():
     specs = sampler.sample_specs(FLAGS.num_architectures, FLAGS.arch_seed, context.image_shape,
                                  FLAGS.width_multiplier)
     sweep.prepare_workdir(workdir, settings, specs)
+    sweep.note_objectives(workdir, objectives)
     if context.reference_note:  # after every check: a bad input still gets exactly one line
         print(context.reference_note, file=sys.stderr)
     total = len(specs) * len(objectives)

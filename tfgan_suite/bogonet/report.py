@@ -9,8 +9,9 @@ def write_report(workdir, objectives=None, metric=None, tie_tolerance=0.0):
     """Aggregates the run records in ``workdir`` and writes the report files there.
 
     Args:
-      objectives: the objectives to report, in this order (``None``: all found, in order of first
-        appearance).
+      objectives: the objectives to report, in this order (``None``: all found, in the order the
+        sweep's commands asked for them, ``objectives.json``; objectives it does not list follow in
+        order of first appearance).
       metric: the score's name in the tables; ``None``: the one in ``sweep.json`` (else "score").
 
     Returns:
@@ -25,7 +26,9 @@ def write_report(workdir, objectives=None, metric=None, tie_tolerance=0.0):
         metric = (sweep.read_json(settings_file).get("metric", "score")
                   if os.path.exists(settings_file) else "score")
     if objectives is None:
-        objectives = summary_lib.objectives_of(records)
+        found = summary_lib.objectives_of(records)
+        asked = [name for name in sweep.objective_order(workdir) if name in found]
+        objectives = asked + [name for name in found if name not in asked]
     records = [r for r in records if r["objective"] in objectives]
     if not records:
         raise UserInputError(f"no run records for {', '.join(objectives) or 'any objective'} under "

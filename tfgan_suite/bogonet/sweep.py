@@ -126,6 +126,27 @@ def prepare_workdir(workdir, settings, specs):
             write_json_atomic(path, spec)
 
 
+def objectives_path(workdir):
+    return os.path.join(workdir, "objectives.json")
+
+
+def note_objectives(workdir, objectives):
+    """Appends to ``workdir/objectives.json`` the objectives it does not list yet, in the order given:
+    the order the sweep's commands asked for, which its report keeps (not part of the sweep's
+    identity: a later command may add objectives to the same sweep)."""
+    known = objective_order(workdir)
+    added = [name for name in objectives if name not in known]
+    if added or not os.path.exists(objectives_path(workdir)):
+        write_json_atomic(objectives_path(workdir), known + added)
+
+
+def objective_order(workdir):
+    """The objectives in the order the sweep's commands asked for them (``[]`` for a sweep made
+    before ``objectives.json`` existed)."""
+    path = objectives_path(workdir)
+    return list(read_json(path)) if os.path.exists(path) else []
+
+
 def pending_jobs(workdir, jobs, retry_errors=False):
     """The jobs without a record (and, with ``retry_errors``, those whose record is a harness error)."""
     out = []
