@@ -210,13 +210,8 @@ def _main():
                   f"re-run the same command to retry them", file=sys.stderr)
             return 1
     elif FLAGS.num_workers > 1:
-        threads = FLAGS.threads or max(1, (os.cpu_count() or 1) // FLAGS.num_workers)
-        codes = sweep.launch_workers(forwarded_args(FLAGS, _FORWARDED), FLAGS.num_workers,
-                                     workdir, total, threads_per_worker=threads,
-                                     progress=FLAGS.progress)
-        if any(codes):
-            print(f"error: worker exit codes {codes}; see {os.path.join(workdir, 'logs')}",
-                  file=sys.stderr)
+        if sweep.run_local_workers(forwarded_args(FLAGS, _FORWARDED), FLAGS.num_workers, workdir,
+                                   total, FLAGS.threads, progress=FLAGS.progress):
             return 1
     else:
         counts = sweep.run_jobs(workdir, specs, objectives, context, FLAGS.shard_index,

@@ -237,3 +237,18 @@ def launch_workers(args, num_workers, workdir, total_jobs, threads_per_worker=No
     for _, log in processes:
         log.close()
     return [p.returncode for p, _ in processes]
+
+
+def run_local_workers(args, num_workers, workdir, total_jobs, threads=0,
+                      module="tfgan_suite.bogonet", progress=True):
+    """:func:`launch_workers` with the machine's cores split between the workers (``threads``: each
+    worker's TensorFlow threads, 0 for cores // workers); returns 0, or 1 after one line on stderr
+    naming the exit codes and the logs."""
+    threads = threads or max(1, (os.cpu_count() or 1) // num_workers)
+    codes = launch_workers(args, num_workers, workdir, total_jobs, threads_per_worker=threads,
+                           module=module, progress=progress)
+    if any(codes):
+        print(f"error: worker exit codes {codes}; see {os.path.join(workdir, 'logs')}",
+              file=sys.stderr)
+        return 1
+    return 0

@@ -112,14 +112,9 @@ def _main():
         sweep.shard_jobs([], FLAGS.shard_index, FLAGS.num_shards)  # validates the shard flags
         specs = [{"arch_id": f"seed{seed}", "seed": seed} for seed in seeds]
         if FLAGS.num_workers > 1:
-            threads = FLAGS.threads or max(1, (os.cpu_count() or 1) // FLAGS.num_workers)
-            codes = sweep.launch_workers(forwarded_args(FLAGS, _FORWARDED), FLAGS.num_workers,
-                                         workdir, len(specs) * len(objectives),
-                                         threads_per_worker=threads, module="tfgan_suite.reproduce",
-                                         progress=FLAGS.progress)
-            if any(codes):
-                print(f"error: worker exit codes {codes}; see {os.path.join(workdir, 'logs')}",
-                      file=sys.stderr)
+            if sweep.run_local_workers(forwarded_args(FLAGS, _FORWARDED), FLAGS.num_workers,
+                                       workdir, len(specs) * len(objectives), FLAGS.threads,
+                                       module="tfgan_suite.reproduce", progress=FLAGS.progress):
                 return 1
         else:
             scorer = runner.Scorer(suite, cache_dir=workdir)
