@@ -38,11 +38,12 @@ OBJECTIVE = "nsgan"  # the objective whose loop lucic_their_loop.py transcribes
 
 
 def suite_points(suite):
-    """The suite's budget (discriminator updates) and scoring points for nsgan (1 D per G update)."""
+    """The suite's budget (discriminator updates) and scoring points for nsgan (1 D per G update):
+    the snapshots before the end (``config.export_at``) and the end, which our runs score too."""
     from tfgan_suite.reproduce import runner
 
     config = runner.train_config(suite, OBJECTIVE, 0, suite.steps, "/nonexistent")
-    return suite.steps, sorted(config.export_at)
+    return suite.steps, sorted(set(config.export_at) | {suite.steps})
 
 
 def _write_atomic(path, save):

@@ -104,3 +104,13 @@ def test_their_loop_killed_after_a_checkpoint_resumes_to_the_same_samples(
             images, np.load(tmp_path / "killed" / "points" / f"step_{step}.npy"))
     early = np.load(tmp_path / "whole" / "points" / "step_2.npy")
     assert np.abs(early - images).max() > 1e-3  # the generator moved between the points
+
+
+def test_their_loop_is_scored_at_the_suites_points_and_at_the_end(benchmark_module):
+    """The same points as our runs' records: the snapshots before the end and the end itself
+    (``export_at`` holds only the former: a run scores its final generator separately)."""
+    from tfgan_suite.reproduce import suites
+
+    suite = suites.get("lucic_mnist")
+    budget, points = benchmark_module("lucic_their_loop_fid").suite_points(suite)
+    assert budget == 15_625 and points == [3906, 7812, 11718, 15625]
