@@ -4,7 +4,7 @@ precision/recall/density/coverage, sliced Wasserstein distance and MS-SSIM.
     python benchmarks/metric_speed.py [--num_images=128] [--batch_sizes=16,32] [--jit]
         [--weights=../shared/data/inception_2015-12-05_fid_torchscript.pt]
         [--sections=prdc,swd,ms_ssim,inception] [--prdc_n=10000] [--swd_images=1000] [--ms_ssim_pairs=64]
-        [--output=speed.json]
+        [--threads=1] [--output=speed.json]
 
 ``inception``: both sides get the same CIFAR-10 test images (uint8 32x32), resize them bilinearly to
 299 (align_corners=False), scale ``(x - 128) / 128`` and return pool_3 features; each is warmed up
@@ -18,9 +18,11 @@ peak RSS (``resource.getrusage``) above the features themselves, per distance dt
 directions). ``ms_ssim``: ``--ms_ssim_pairs`` CIFAR-10 pairs resized to 256 (the MMD-GAN convention)
 after a warm-up call. Sections run in the given order; ``prdc`` and ``swd`` are numpy only, so run
 them before TensorFlow is loaded for a clean memory figure. The load average (``uptime``) is printed
-first and with every figure in ``--output``.
+first and with every figure in ``--output``, which also keeps the command, the date and ``--threads``
+(TensorFlow's and torch's thread count; 0, the default, leaves TensorFlow's and gives torch one per core).
 """
 import argparse
+import datetime
 import json
 import os
 import resource
@@ -30,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tfgan_suite.utils.cli import bounded_int
 from tfgan_suite.utils.machine import load_average
 
 
@@ -139,7 +142,7 @@ def bench_inception(args):
     except ImportError:
         print("torch not installed: reference not timed (pip install torch==2.13.0)")
     else:
-        torch.set_num_threads(os.cpu_count())
+        torch.set_num_threads(args.threads or os.cpu_count())
         net = torch.jit.load(args.weights).eval()
 
         def ref(batch):
@@ -149,29 +152,37 @@ def bench_inception(args):
                 return net((x - 128.0) / 128.0).numpy()
 
         contenders[f"reference (PyTorch {torch.__version__} TorchScript)"] = ref
-    best_ours, results = 0.0, {}
+    best_ours, results = 0.0, {"images": len(images), "batch_sizes": {}}
     for bs in batch_sizes:
         load = load_average()
         rates = _compare(contenders, images, bs, args.repeats)
-        results[bs] = {"load_before": load,
-                       "rates": {name: {"wall": round(w, 2), "cpu": round(c, 2)} for name, (w, c) in rates.items()}}
+        row = results["batch_sizes"][bs] = {
+            "load_before": load,
+            "rates": {name: {"wall": round(w, 2), "cpu": round(c, 2)} for name, (w, c) in rates.items()}}
         for name, (wall, cpu) in rates.items():
             print(f"batch {bs:3d} {name}: {wall:.2f} images/s wall, {cpu:.2f} images per CPU-second")
         ours = max(v for k, v in rates.items() if k.startswith("ours"))
         best_ours = max(best_ours, ours[0])
         refs = [v for k, v in rates.items() if k.startswith("reference")]
         if refs:
+            row["ratio_ours_to_reference"] = {"wall": round(ours[0] / refs[0][0], 2),
+                                              "cpu": round(ours[1] / refs[0][1], 2)}
             print(f"batch {bs:3d} ratio ours/reference: {ours[0] / refs[0][0]:.2f}x wall, "
                   f"{ours[1] / refs[0][1]:.2f}x CPU (load before {load[0]:.1f})")
+        row["load_after"] = load_average()
 
     from tfgan_suite.metrics.domain import DomainClassifier
 
     digits = np.random.default_rng(0).uniform(-1, 1, size=(10000, 28, 28, 1)).astype(np.float32)
     clf = DomainClassifier("mnist")
     clf.features(digits[:1000])
-    rate = _one_pass(clf.features, digits, 10000)[0]
-    print(f"domain classifier (mnist, 28x28): {rate:.0f} images/s "
+    load = load_average()
+    rate, cpu_rate = _one_pass(clf.features, digits, 10000)
+    print(f"domain classifier (mnist, 28x28): {rate:.0f} images/s, {cpu_rate:.0f} per CPU-second "
           f"({rate / best_ours:.0f}x the Inception rate)")
+    results["domain_classifier_mnist"] = {"images": len(digits), "load_before": load,
+                                          "wall": round(rate), "cpu": round(cpu_rate),
+                                          "times_best_inception_wall": round(rate / best_ours)}
     return results
 
 
@@ -186,6 +197,8 @@ def main():
     parser.add_argument("--prdc_n", type=int, default=10000)
     parser.add_argument("--swd_images", type=int, default=1000)
     parser.add_argument("--ms_ssim_pairs", type=int, default=64)
+    parser.add_argument("--threads", type=bounded_int(0), default=0,
+                        help="TensorFlow and torch threads (0: TensorFlow's default, torch one per core)")
     parser.add_argument("--output", default=None, help="JSON file for the figures")
     args = parser.parse_args()
     sections = args.sections.split(",")
@@ -194,8 +207,17 @@ def main():
         parser.error(f"unknown section(s) {sorted(set(sections) - set(known))}; valid choices: {', '.join(known)}")
     print(f"load average {load_average()}, {os.cpu_count()} CPU cores")
     report = {"command": " ".join(["python", "benchmarks/metric_speed.py", *sys.argv[1:]]),
+              "date": datetime.date.today().isoformat(), "threads": args.threads or None,
               "cpu_count": os.cpu_count(), "load_average_before": load_average()}
+    tf_threads_set = False
     for section in sections:
+        if args.threads and section in ("ms_ssim", "inception") and not tf_threads_set:
+            # Loaded only now, before its first op: prdc and swd measure memory without TensorFlow.
+            import tensorflow as tf
+
+            tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+            tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+            tf_threads_set = True
         if section == "prdc":
             report["prdc"] = bench_prdc(args.prdc_n)
         elif section == "swd":
