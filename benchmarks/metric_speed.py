@@ -3,7 +3,7 @@ precision/recall/density/coverage, sliced Wasserstein distance and MS-SSIM.
 
     python benchmarks/metric_speed.py [--num_images=128] [--batch_sizes=16,32] [--jit]
         [--weights=../shared/data/inception_2015-12-05_fid_torchscript.pt]
-        [--sections=prdc,swd,ms_ssim,inception] [--prdc_n=10000] [--swd_images=1000] [--ms_ssim_pairs=64]
+        [--sections=prdc,swd,ms_ssim,inception,frechet] [--prdc_n=10000] [--swd_images=1000] [--ms_ssim_pairs=64]
         [--threads=1] [--output=speed.json]
 
 ``inception``: both sides get the same CIFAR-10 test images (uint8 32x32), resize them bilinearly to
@@ -16,7 +16,11 @@ times the domain (MNIST) classifier for scale.
 peak RSS (``resource.getrusage``) above the features themselves, per distance dtype. ``swd``:
 ``--swd_images`` CIFAR-10 test vs train images (levels 32 and 16; the reference's 128 patches, 4 x 128
 directions). ``ms_ssim``: ``--ms_ssim_pairs`` CIFAR-10 pairs resized to 256 (the MMD-GAN convention)
-after a warm-up call. Sections run in the given order; ``prdc`` and ``swd`` are numpy only, so run
+after a warm-up call. ``frechet``: the matrix square-root term ``Tr((C_1 C_2)^(1/2))`` of the Fréchet
+distance for two 2048 x 2048 covariances (of 4,096 ReLU'd random projections each), ours
+(``distances.trace_sqrt_product``, symmetric eigendecompositions) against ``scipy.linalg.sqrtm`` of the
+product, with both values (``OMP_NUM_THREADS`` sets numpy's threads; the record keeps it). Sections run
+in the given order; ``prdc``, ``swd`` and ``frechet`` are numpy only, so run
 them before TensorFlow is loaded for a clean memory figure. The load average (``uptime``) is printed
 first and with every figure in ``--output``, which also keeps the command, the date and ``--threads``
 (TensorFlow's and torch's thread count; 0, the default, leaves TensorFlow's and gives torch one per core).
@@ -126,6 +130,34 @@ def bench_ms_ssim(num_pairs):
             "load_before": load}
 
 
+def bench_frechet(dim=2048, n=4096):
+    import scipy.linalg
+
+    from tfgan_suite.metrics.distances import activation_statistics, trace_sqrt_product
+
+    rng = np.random.default_rng(0)
+    covariances = []
+    for scale in (1.0, 1.5):  # two different non-negative feature sets, like pool_3 features
+        projection = rng.standard_normal((dim, dim)) / np.sqrt(dim)
+        features = np.maximum(scale * rng.standard_normal((n, dim)) @ projection, 0.0)
+        covariances.append(activation_statistics(features)[1])
+    load = load_average()
+    timed = {}
+    for name, fn in (("ours_eigh", lambda: trace_sqrt_product(*covariances)),
+                     ("scipy_sqrtm", lambda: float(np.trace(scipy.linalg.sqrtm(covariances[0] @ covariances[1])).real))):
+        start, cpu = time.perf_counter(), time.process_time()
+        value = fn()
+        timed[name] = {"seconds": round(time.perf_counter() - start, 2),
+                       "cpu_seconds": round(time.process_time() - cpu, 2), "trace_sqrt": value}
+    ratio = timed["scipy_sqrtm"]["cpu_seconds"] / timed["ours_eigh"]["cpu_seconds"]
+    print(f"frechet Tr((C1 C2)^1/2), {dim} x {dim}: ours {timed['ours_eigh']['seconds']:.2f} s "
+          f"({timed['ours_eigh']['cpu_seconds']:.2f} CPU-s), scipy sqrtm {timed['scipy_sqrtm']['seconds']:.2f} s "
+          f"({timed['scipy_sqrtm']['cpu_seconds']:.2f} CPU-s): {ratio:.1f}x per CPU-second; values "
+          f"{timed['ours_eigh']['trace_sqrt']:.6f} vs {timed['scipy_sqrtm']['trace_sqrt']:.6f}, load {load[0]:.1f}")
+    return {"dim": dim, "samples_per_covariance": n, "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
+            "load_before": load, **timed, "sqrtm_over_ours_cpu": round(ratio, 1)}
+
+
 def bench_inception(args):
     batch_sizes = [int(b) for b in args.batch_sizes.split(",")]
     with np.load(_shared_data() / "cifar10.npz") as d:
@@ -202,7 +234,7 @@ def main():
     parser.add_argument("--output", default=None, help="JSON file for the figures")
     args = parser.parse_args()
     sections = args.sections.split(",")
-    known = ("prdc", "swd", "ms_ssim", "inception")
+    known = ("prdc", "swd", "ms_ssim", "inception", "frechet")
     if set(sections) - set(known):
         parser.error(f"unknown section(s) {sorted(set(sections) - set(known))}; valid choices: {', '.join(known)}")
     print(f"load average {load_average()}, {os.cpu_count()} CPU cores")
@@ -224,6 +256,8 @@ def main():
             report["swd"] = bench_swd(args.swd_images)
         elif section == "ms_ssim":
             report["ms_ssim"] = bench_ms_ssim(args.ms_ssim_pairs)
+        elif section == "frechet":
+            report["frechet"] = bench_frechet()
         else:
             report["inception"] = bench_inception(args)
     report["load_average_after"] = load_average()

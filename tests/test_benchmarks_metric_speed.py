@@ -32,3 +32,19 @@ def test_the_docs_quote_the_inception_speed_record():
     assert (f"ran {ratio['wall']:.2f}x faster than the PyTorch reference on the same images in the same run "
             f"({ours['wall']:.2f} vs {ref['wall']:.2f} images/s wall, {ratio['cpu']:.2f}x per CPU-second") in readme, stale
     assert f"`{record['command']}`" in readme and f"{domain['wall']:,} images/s" in readme, stale
+
+
+def test_the_metrics_doc_quotes_the_ms_ssim_and_frechet_records():
+    doc = _flat("docs/metrics.md")
+    ms_ssim = json.loads((RECORD.parent / "metric_speed_ms_ssim.json").read_text())
+    assert f"`{ms_ssim['command']}`" in doc
+    assert (f"{ms_ssim['ms_ssim']['pairs_per_s']} pairs/s wall, {ms_ssim['ms_ssim']['pairs_per_cpu_s']} pairs per "
+            f"CPU-second — about {1000 / ms_ssim['ms_ssim']['pairs_per_s']:.0f} s") in doc
+
+    frechet = json.loads((RECORD.parent / "metric_speed_frechet.json").read_text())
+    ours, scipy_ = frechet["frechet"]["ours_eigh"], frechet["frechet"]["scipy_sqrtm"]
+    assert abs(ours["trace_sqrt"] - scipy_["trace_sqrt"]) < 1e-9 * ours["trace_sqrt"]
+    assert f"`{frechet['command']}`" in doc
+    assert (f"took {ours['cpu_seconds']} CPU-seconds against {scipy_['cpu_seconds']} for `scipy.linalg.sqrtm` of "
+            f"the product, {frechet['frechet']['sqrtm_over_ours_cpu']}× fewer, with the same value to the printed "
+            f"digits ({ours['trace_sqrt']:.6f};") in doc
