@@ -10,18 +10,25 @@ All in one process, in this order:
 2. pipeline alone: images/s of ``data.load(path, batch_size=64)`` (shuffled, float32 [-1, 1]);
 3. train-step consumption: images/s of ``GAN.train_step`` (through ``fit``) for the SNGAN standard CNN
    32x32 pair (``models.get("sngan_cnn")``, Miyato et al. 2018, Table 3) with the non-saturating loss
-   at batch 64, fed a fixed in-memory batch;
+   at batch 64, fed a fixed in-memory batch (with the pipeline's tf.data options: autotuner off);
 4. the same training fed by ``data.load`` (does the pipeline slow the step down? ratio ~1 = no).
 
     TFGAN_SUITE_SHARED_DATA=../shared/data python benchmarks/input_pipeline.py \
-        [--batches 3000 --train_steps 10 --rounds 3]
+        [--batches 3000 --train_steps 10 --rounds 3] [--threads 1] [--output benchmarks/results/input_pipeline.json]
 
-Prints the ratio pipeline / train step (target >= 10) and the peak RSS over the uint8 copy.
+Prints the ratio pipeline / train step (target >= 10) and the peak RSS over the uint8 copy. ``--output``
+keeps every figure as a JSON record with the command, the date, ``--threads`` (TensorFlow's intra- and
+inter-op threads, in the memory processes too; tf.data's own threads are not limited) and the load
+average before and after.
 """
 import argparse
+import datetime
+import json
 import os
 import resource
+import shlex
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -110,23 +117,39 @@ def main():
     parser.add_argument("--train_steps", type=int, default=10, help="train steps per timed block")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--synthetic", action="store_true", help="random pixels instead of shared CIFAR-10")
+    parser.add_argument("--threads", type=int, default=0, help="TensorFlow threads (0: its default)")
+    parser.add_argument("--output", help="write the figures as a JSON record here")
     parser.add_argument("--memory_child", choices=("ours", "naive"), help=argparse.SUPPRESS)
     parser.add_argument("path", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.threads:  # before TensorFlow's first op; the memory processes inherit the variables
+        os.environ["TF_NUM_INTRAOP_THREADS"] = os.environ["TF_NUM_INTEROP_THREADS"] = str(args.threads)
     if args.memory_child:
         memory_child(args.memory_child, args.path, args.batch_size, args.batches)
         return
 
     from tfgan_suite import data  # pylint: disable=import-outside-toplevel
+    from tfgan_suite.utils.machine import load_average  # pylint: disable=import-outside-toplevel
 
+    record = {"command": "python " + " ".join(shlex.quote(a) for a in sys.argv),
+              "date": datetime.date.today().isoformat(), "threads": args.threads or None,
+              "load_average_before": load_average(), "examples": args.examples,
+              "batch_size": args.batch_size, "batches": args.batches, "train_steps": args.train_steps,
+              "rounds": args.rounds, "memory": {}}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "cifar10_sized.npz"
         copy_mib, source = write_cifar_sized(path, args.examples, args.synthetic)
+        record.update(data=source.replace(str(Path(tmp)), "<tmp>"), copy_mib=round(copy_mib, 1))
         print(f"data: {args.examples} x 32x32x3 uint8 = {copy_mib:.1f} MiB per copy ({source})")
         # 1. Memory, each pipeline in a fresh process (clean peak RSS).
         for variant, text in (("ours", "data.load"),
                               ("naive", "naive from_tensor_slices + shuffle(50000) + map + batch")):
             base, loaded, peak, rate = measure_memory(variant, path, args.batch_size, args.batches)
+            record["memory"][variant] = {
+                "rss_before_loading_mib": round(base), "rss_after_loading_mib": round(loaded),
+                "peak_rss_mib": round(peak), "loaded_above_before_mib": round(loaded - base),
+                "peak_above_before_mib": round(peak - base),
+                "uint8_copies_at_peak": round((peak - base) / copy_mib, 2), "images_per_s": round(rate)}
             print(f"memory, {text}: RSS before loading {base:.0f} MiB, after loading {loaded:.0f} MiB "
                   f"(+{loaded - base:.0f}), peak over {args.batches} batches {peak:.0f} MiB "
                   f"(+{peak - base:.0f} MiB = {(peak - base) / copy_mib:.2f} uint8 copies; "
@@ -149,12 +172,16 @@ def main():
         import keras  # pylint: disable=import-outside-toplevel
         import tfgan_suite  # pylint: disable=import-outside-toplevel
         from tfgan_suite import models  # pylint: disable=import-outside-toplevel
+        from tfgan_suite.data.pipeline import pipeline_options  # pylint: disable=import-outside-toplevel
 
         keras.utils.set_random_seed(0)
         generator, discriminator = models.get("sngan_cnn")
         gan = tfgan_suite.GAN(generator, discriminator, models.specs("sngan_cnn").latent_dim)
         gan.compile(loss="nsgan")
-        fixed = tf.data.Dataset.from_tensors(next(iter(dataset))).repeat()
+        # The fixed batch gets the pipeline's options too: with tf.data's autotuner on (the default),
+        # fit often stalls after its last step (benchmarks/fit_stall.py), which would be timed as
+        # a slower fixed-batch step.
+        fixed = tf.data.Dataset.from_tensors(next(iter(dataset))).repeat().with_options(pipeline_options())
 
         def train(source_dataset):
             start = time.perf_counter()
@@ -176,6 +203,18 @@ def main():
           f"consumes {step:,.1f} images/s")
     print(f"ratio pipeline / train step = {pipe / step:,.0f}x (target >= 10)")
     print(f"train step fed by the pipeline / fed a fixed batch = {fed / step:.3f} (1.0 = never starved)")
+    record.update(
+        pipeline_images_per_s=[round(r) for r in pipeline_rates],
+        train_fixed_batch_images_per_s=[round(r, 1) for r in fixed_rates],
+        train_fed_images_per_s=[round(r, 1) for r in fed_rates],
+        median_pipeline_images_per_s=round(pipe), median_train_step_images_per_s=round(step, 1),
+        median_train_fed_images_per_s=round(fed, 1), ratio_pipeline_to_train_step=round(pipe / step),
+        ratio_fed_to_fixed=round(fed / step, 3), load_average_after=load_average())
+    if args.output:
+        with open(args.output, "w") as f:
+            json.dump(record, f, indent=2)
+            f.write("\n")
+        print(f"wrote {args.output}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """MNIST: is SGAN's global generator G_0 at least as good as the median local G_i at equal steps?
 
-    python benchmarks/sgan_mnist.py [--steps=600] [--num_pairs=3] [--width=16] [--sync=100]
+    python benchmarks/sgan_mnist.py [--steps=600] [--num_pairs=3] [--width=16] [--sync=100] [--threads=1] \
+        [--output=docs/measurements/sgan_mnist.json]
 
 Trains one SGAN (``dcgan28`` pairs, non-saturating loss, DCGAN Adam) on the bundled real MNIST
 subset and, every ``--eval_every`` steps, measures the domain Fréchet distance
@@ -8,10 +9,16 @@ subset and, every ``--eval_every`` steps, measures the domain Fréchet distance
 between ``--num_samples`` real MNIST test images (``shared/data/mnist.npz``; env
 ``TFGAN_SUITE_SHARED_DATA`` overrides the folder) and samples of G_0 and of every local G_i. All generators
 have made the same number of updates when measured. Prints one row per evaluation and the verdict
-``G_0 <= median(G_i)``; writes the side-by-side grid of the last step.
+``G_0 <= median(G_i)``; writes the side-by-side grid of the last step. ``--output`` keeps every row as
+a JSON record with the command, the date, ``--threads`` (TensorFlow's intra- and inter-op threads) and
+the load average before and after.
 """
 import argparse
+import datetime
+import json
 import os
+import shlex
+import sys
 import time
 from pathlib import Path
 
@@ -25,6 +32,8 @@ import tfgan_suite  # noqa: E402
 from tfgan_suite import data, models  # noqa: E402
 from tfgan_suite.metrics import domain_frechet_distance  # noqa: E402
 from tfgan_suite.training.callbacks import save_ensemble_grid  # noqa: E402
+from tfgan_suite.utils.cli import bounded_int  # noqa: E402
+from tfgan_suite.utils.machine import load_average  # noqa: E402
 
 tf.get_logger().setLevel("ERROR")
 
@@ -40,8 +49,17 @@ def main():
     parser.add_argument("--num_samples", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="runs/sgan_mnist")
+    parser.add_argument("--threads", type=bounded_int(0), default=0,
+                        help="TensorFlow threads (0: its default)")
+    parser.add_argument("--output", help="write the rows and the verdict as a JSON record here")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
+    if args.threads:
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    record = {"command": "python " + " ".join(shlex.quote(a) for a in sys.argv),
+              "date": datetime.date.today().isoformat(), "threads": args.threads or None,
+              "load_average_before": load_average(), "rows": []}
 
     keras.utils.set_random_seed(args.seed)
     sgan = tfgan_suite.SGAN(lambda: models.get("dcgan28", width=args.width),
@@ -69,11 +87,19 @@ def main():
         g0, local = float(scores[0]), [float(s) for s in scores[1:]]
         median = float(np.median(local))
         verdicts.append(g0 <= median)
+        record["rows"].append({"step": done, "g0": g0, "median_local": median, "local": local,
+                               "train_seconds": round(seconds, 1), "g0_not_worse": g0 <= median})
         print(f"{done:6d} {g0:8.2f} {median:11.2f}  " + " ".join(f"{s:.2f}" for s in local)
               + f"   ({'G_0 not worse' if g0 <= median else 'G_0 WORSE'}; {seconds:.0f}s)",
               flush=True)
     save_ensemble_grid(sgan, os.path.join(args.out, f"ensemble_sync{args.sync}.png"), 8)
     print(f"G_0 <= median G_i at {sum(verdicts)}/{len(verdicts)} evaluations; grid in {args.out}")
+    if args.output:
+        record.update(real_test_images=len(real), load_average_after=load_average())
+        with open(args.output, "w") as f:
+            json.dump(record, f, indent=2)
+            f.write("\n")
+        print(f"wrote {args.output}")
 
 
 if __name__ == "__main__":

@@ -3,16 +3,19 @@ trained and scored like the suite's table at several budgets.
 
     python benchmarks/toy_budget_probe.py [--budgets=ring8:2500,5000,10000,20000]
         [--budgets=grid25:2500,5000,10000,20000,40000] [--workdir=runs/toy_budget_probe]
-        [--threads=1] [--output=docs/measurements/toy_budget_probe.json]
+        [--threads=1] [--jit_compile=auto|true|false] [--output=docs/measurements/toy_budget_probe.json]
     python benchmarks/toy_budget_probe.py --markdown=docs/measurements/toy_budget_probe.json
 
 Each (suite, budget) is one ``python -m tfgan_suite.reproduce --suite=S --objectives=nsgan
 --seeds=0 --steps=N`` in its own workdir (a killed probe resumes); the record keeps each run's
 record (command, scores, times, load, and the execution path the default ``auto`` chose: XLA for
 these dense networks from 10,000 updates, ``training.execution.DENSE_XLA_MIN_STEPS``) and
-``--markdown`` prints the table of docs/results/grid25.notes.md from it.
+``--markdown`` prints the table of docs/results/grid25.notes.md from it. ``--jit_compile`` other than
+``auto`` asks every run for that path (``false``: the path of the suites' records at every budget;
+such runs get their own workdirs, ``<suite>_<N>_jit<value>``).
 """
 import argparse
+import datetime
 import json
 import os
 import subprocess
@@ -37,15 +40,17 @@ def parse_budgets(values):
     return pairs
 
 
-def probe(suite, steps, workdir, threads):
+def probe(suite, steps, workdir, threads, jit_compile="auto"):
     """The nsgan seed-0 record of ``suite`` at ``steps`` updates (trained unless already there)."""
-    run_dir = Path(workdir) / f"{suite}_{steps}"
+    path_asked = "" if jit_compile == "auto" else f"_jit{jit_compile}"
+    run_dir = Path(workdir) / f"{suite}_{steps}{path_asked}"
     record_path = run_dir / "runs" / "seed0__nsgan.json"
     if not record_path.exists():
         subprocess.run([sys.executable, "-m", "tfgan_suite.reproduce", f"--suite={suite}",
                         f"--workdir={run_dir}", "--objectives=nsgan", "--seeds=0",
                         f"--steps={steps}", f"--threads={threads}", "--noprogress",
-                        "--nosummarize"], check=True)
+                        "--nosummarize"] + ([f"--jit_compile={jit_compile}"] if path_asked else []),
+                       check=True)
     return json.loads(record_path.read_text())
 
 
@@ -68,6 +73,8 @@ def main():
     parser.add_argument("--workdir", default="runs/toy_budget_probe")
     parser.add_argument("--threads", type=bounded_int(0), default=1,
                         help="TensorFlow threads per run (0: its default)")
+    parser.add_argument("--jit_compile", choices=("auto", "true", "false"), default="auto",
+                        help="execution path asked of every run (auto: the default's choice)")
     parser.add_argument("--output", default=None)
     parser.add_argument("--markdown", default=None, help="only print this record's table")
     args = parser.parse_args()
@@ -86,9 +93,9 @@ def main():
             raise SystemExit(f"--budgets: {error}") from None
     result = {"command": "python " + " ".join(
         [os.path.relpath(__file__, Path(__file__).resolve().parents[1])] + sys.argv[1:]),
-        "load_start": load_average(), "probes": []}
+        "date": datetime.date.today().isoformat(), "load_start": load_average(), "probes": []}
     for suite, steps in budgets:
-        record = probe(suite, steps, args.workdir, args.threads)
+        record = probe(suite, steps, args.workdir, args.threads, args.jit_compile)
         keep = ("suite", "objective", "seed", "steps", "metrics", "status", "command",
                 "train_time_s", "wall_time_s", "threads", "load_average", "jit_compile")
         result["probes"].append({k: record.get(k) for k in keep})

@@ -28,3 +28,14 @@ def test_the_grid25_notes_show_the_committed_records_table(benchmark_module):
     for row in record["probes"]:  # each row is its suite's nsgan seed 0 at that budget
         assert row["objective"] == "nsgan" and row["seed"] == 0 and row["status"] == "ok"
         assert f"--steps={row['steps']}" in row["command"]
+
+
+def test_the_grid25_notes_show_the_no_xla_records_table(benchmark_module):
+    record = json.loads((RECORD.parent / "toy_budget_probe_no_xla.json").read_text())
+    table = benchmark_module("toy_budget_probe").markdown(record)
+    assert table in (ROOT / "docs" / "results" / "grid25.notes.md").read_text(), (
+        "grid25.notes.md is stale: paste `python benchmarks/toy_budget_probe.py "
+        "--markdown=docs/measurements/toy_budget_probe_no_xla.json`")
+    for row in record["probes"]:  # each run asked for the suites' records' path, without XLA
+        assert row["jit_compile"] is False and "--jit_compile=false" in row["command"]
+        assert row["objective"] == "nsgan" and row["seed"] == 0 and row["status"] == "ok"

@@ -10,7 +10,8 @@ global TF seed), batches them and gathers each uint8 batch from the one array, c
 per batch. The "cache" is the uint8 array itself; the shuffle buffer is N int64 indices. The array is
 wrapped as a tensor through DLPack (no copy) and tf.data's graph rewrites are off for this pipeline
 (they would serialize the captured array into a second copy). Measured on a 50,000x32x32x3 array
-(146 MiB): peak RSS grows by 156 MiB from before loading through 3,000 batches (benchmarks/input_pipeline.py).
+(146.5 MiB): RSS grows by 149 MiB on loading and peak RSS by 247 MiB from before loading through 3,000
+batches (benchmarks/input_pipeline.py, record benchmarks/results/input_pipeline.json).
 
 Streamed datasets (``tf.data.Dataset``, e.g. LSUN) go through ``cache`` (optional, uint8),
 ``shuffle(buffer, seed)``, ``repeat``, ``batch``, the same per-batch conversion, and prefetch.
