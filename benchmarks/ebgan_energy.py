@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from tfgan_suite.utils.cli import bounded_int
-from tfgan_suite.utils.machine import load_average
+from tfgan_suite.utils.machine import load_average, write_record
 
 # name -> (energy, margin, the run's extra options); margin 0.1276 = 10^2 / 784: the paper's MNIST
 # margin 10 on the L2 energy, moved to the per-pixel mean of squares of a 28x28 image.
@@ -115,10 +115,7 @@ def main():
     record["load_average_after"] = load_average()
     print(markdown(record))
     if args.output:
-        with open(args.output, "w") as f:
-            json.dump(record, f, indent=2)
-            f.write("\n")
-        print(f"wrote {args.output}")
+        write_record(args.output, record)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ count and the machine's load before and after. The tests assert < 1e-5 (``FEATUR
 """
 import argparse
 import datetime
-import json
 import os
 import shlex
 import sys
@@ -74,7 +73,7 @@ def main():
         tf.config.threading.set_inter_op_parallelism_threads(args.threads)
         torch.set_num_threads(args.threads)
     from tfgan_suite.metrics.inception import InceptionExtractor  # pylint: disable=import-outside-toplevel
-    from tfgan_suite.utils.machine import load_average  # pylint: disable=import-outside-toplevel
+    from tfgan_suite.utils.machine import load_average, write_record  # pylint: disable=import-outside-toplevel
 
     load_before = load_average()
     extractor = InceptionExtractor(args.weights, batch_size=50)
@@ -96,10 +95,7 @@ def main():
               "load_average_before": load_before, "load_average_after": load_average(),
               "sets": sets, "both": both}
     if args.output:
-        with open(args.output, "w") as f:
-            json.dump(record, f, indent=2)
-            f.write("\n")
-        print(f"wrote {args.output}")
+        write_record(args.output, record)
 
 
 if __name__ == "__main__":

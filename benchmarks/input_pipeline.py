@@ -23,7 +23,6 @@ average before and after.
 """
 import argparse
 import datetime
-import json
 import os
 import resource
 import shlex
@@ -129,7 +128,7 @@ def main():
         return
 
     from tfgan_suite import data  # pylint: disable=import-outside-toplevel
-    from tfgan_suite.utils.machine import load_average  # pylint: disable=import-outside-toplevel
+    from tfgan_suite.utils.machine import load_average, write_record  # pylint: disable=import-outside-toplevel
 
     record = {"command": "python " + " ".join(shlex.quote(a) for a in sys.argv),
               "date": datetime.date.today().isoformat(), "threads": args.threads or None,
@@ -211,10 +210,7 @@ def main():
         median_train_fed_images_per_s=round(fed, 1), ratio_pipeline_to_train_step=round(pipe / step),
         ratio_fed_to_fixed=round(fed / step, 3), load_average_after=load_average())
     if args.output:
-        with open(args.output, "w") as f:
-            json.dump(record, f, indent=2)
-            f.write("\n")
-        print(f"wrote {args.output}")
+        write_record(args.output, record)
 
 
 if __name__ == "__main__":

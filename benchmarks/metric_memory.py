@@ -14,7 +14,6 @@ inter-op threads; set ``OMP_NUM_THREADS`` for numpy's) and the load average befo
 """
 import argparse
 import datetime
-import json
 import os
 import resource
 import shlex
@@ -25,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from tfgan_suite.utils.cli import bounded_int
-from tfgan_suite.utils.machine import load_average
+from tfgan_suite.utils.machine import load_average, write_record
 
 
 def peak_rss_mib():
@@ -82,10 +81,7 @@ def main():
               f"peak RSS {peak_rss_mib():.0f} MiB")
     record["load_average_after"] = load_average()
     if args.output:
-        with open(args.output, "w") as f:
-            json.dump(record, f, indent=2)
-            f.write("\n")
-        print(f"wrote {args.output}")
+        write_record(args.output, record)
 
 
 if __name__ == "__main__":

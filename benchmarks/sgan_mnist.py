@@ -15,7 +15,6 @@ the load average before and after.
 """
 import argparse
 import datetime
-import json
 import os
 import shlex
 import sys
@@ -33,7 +32,7 @@ from tfgan_suite import data, models  # noqa: E402
 from tfgan_suite.metrics import domain_frechet_distance  # noqa: E402
 from tfgan_suite.training.callbacks import save_ensemble_grid  # noqa: E402
 from tfgan_suite.utils.cli import bounded_int  # noqa: E402
-from tfgan_suite.utils.machine import load_average  # noqa: E402
+from tfgan_suite.utils.machine import load_average, write_record  # noqa: E402
 
 tf.get_logger().setLevel("ERROR")
 
@@ -96,10 +95,7 @@ def main():
     print(f"G_0 <= median G_i at {sum(verdicts)}/{len(verdicts)} evaluations; grid in {args.out}")
     if args.output:
         record.update(real_test_images=len(real), load_average_after=load_average())
-        with open(args.output, "w") as f:
-            json.dump(record, f, indent=2)
-            f.write("\n")
-        print(f"wrote {args.output}")
+        write_record(args.output, record)
 
 
 if __name__ == "__main__":

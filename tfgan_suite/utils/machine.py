@@ -1,4 +1,5 @@
 """What the machine was doing while something was measured: records carry it beside their times."""
+import json
 import os
 
 
@@ -9,3 +10,12 @@ def load_average():
         return [round(x, 2) for x in os.getloadavg()]
     except OSError:
         return None
+
+
+def write_record(path, record):
+    """Writes a measurement record as indented JSON (one trailing newline, so a re-run that measured
+    the same figures leaves the committed file unchanged) and says where."""
+    with open(path, "w") as f:
+        json.dump(record, f, indent=2)
+        f.write("\n")
+    print(f"wrote {path}")
