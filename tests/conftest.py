@@ -131,3 +131,13 @@ def benchmark_module():
         return module
 
     return load
+
+
+@pytest.fixture(scope="session")
+def doc_text():
+    """``doc_text("docs/metrics.md")``: a committed doc with its whitespace collapsed to single spaces,
+    so that a test can look for a sentence however the doc wraps it."""
+    def read(relative_path):
+        return " ".join((Path(__file__).resolve().parents[1] / relative_path).read_text().split())
+
+    return read

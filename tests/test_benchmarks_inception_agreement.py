@@ -23,9 +23,9 @@ def test_relative_difference_is_per_image_over_the_feature_norm(benchmark_module
     json.dumps(figures)  # a record: plain numbers
 
 
-def test_the_metrics_doc_quotes_the_committed_record():
+def test_the_metrics_doc_quotes_the_committed_record(doc_text):
     record = json.loads(RECORD.read_text())
-    doc = " ".join((ROOT / "docs" / "metrics.md").read_text().split())
+    doc = doc_text("docs/metrics.md")
     assert record["command"] == COMMAND and record["threads"] == 1
     assert record["both"]["max"] < 1e-5  # tests/test_metrics_inception.py's FEATURE_RTOL
     quoted = (f"at most {record['both']['max']:.1e} relative (median {record['both']['median']:.1e}) on the "

@@ -6,17 +6,13 @@ ROOT = Path(__file__).resolve().parents[1]
 RECORD = ROOT / "benchmarks" / "results" / "input_pipeline.json"
 
 
-def _flat(path):
-    return " ".join((ROOT / path).read_text().split())
-
-
-def test_the_readmes_quote_the_input_pipeline_record():
+def test_the_readmes_quote_the_input_pipeline_record(doc_text):
     record = json.loads(RECORD.read_text())
     ours, naive = record["memory"]["ours"], record["memory"]["naive"]
     stale = f"stale: quote {RECORD.relative_to(ROOT)}"
     assert record["threads"] == 1 and record["rounds"] == 3 and record["examples"] == 50000
 
-    readme = _flat("README.md")
+    readme = doc_text("README.md")
     assert (f"({record['examples']:,} CIFAR-sized images, {record['copy_mib']} MiB: "
             f"+{ours['loaded_above_before_mib']} MiB for the data, +{ours['peak_above_before_mib']} MiB peak "
             f"in all, against +{naive['peak_above_before_mib']} MiB for the textbook") in readme, stale

@@ -6,9 +6,9 @@ ROOT = Path(__file__).resolve().parents[1]
 RECORD = ROOT / "docs" / "measurements" / "metric_memory.json"
 
 
-def test_the_metrics_doc_quotes_the_memory_record():
+def test_the_metrics_doc_quotes_the_memory_record(doc_text):
     record = json.loads(RECORD.read_text())
-    doc = " ".join((ROOT / "docs" / "metrics.md").read_text().split())
+    doc = doc_text("docs/metrics.md")
     stand_in, inception = record["stand_in"], record["inception"]
     stale = f"docs/metrics.md is stale: quote {RECORD.relative_to(ROOT)}"
     assert record["threads"] == 1 and stand_in["images"] == 50000 and inception["images"] == 100

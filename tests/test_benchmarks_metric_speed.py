@@ -6,11 +6,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RECORD = ROOT / "docs" / "measurements" / "metric_speed_inception.json"
 
 
-def _flat(path):
-    return " ".join((ROOT / path).read_text().split())
-
-
-def test_the_docs_quote_the_inception_speed_record():
+def test_the_docs_quote_the_inception_speed_record(doc_text):
     record = json.loads(RECORD.read_text())
     row = record["inception"]["batch_sizes"]["32"]
     rates = {name.split(" ")[0] + ("_xla" if "jit_compile=True" in name else ""): value
@@ -20,7 +16,7 @@ def test_the_docs_quote_the_inception_speed_record():
     assert record["threads"] == 1 and ratio["wall"] == round(ours["wall"] / ref["wall"], 2)
     stale = f"stale: quote {RECORD.relative_to(ROOT)}"
 
-    metrics_md = _flat("docs/metrics.md")
+    metrics_md = doc_text("docs/metrics.md")
     assert f"`{record['command']}`" in metrics_md, stale
     assert (f"ours {ours['wall']:.2f} images/s wall ({ours['cpu']:.2f} per CPU-second), the PyTorch 2.13 "
             f"TorchScript reference {ref['wall']:.2f} images/s ({ref['cpu']:.2f} per CPU-second): "
@@ -28,14 +24,14 @@ def test_the_docs_quote_the_inception_speed_record():
     assert f"(XLA), in the same run: {xla['wall']:.2f} images/s wall ({xla['cpu']:.2f} per CPU-second)" in metrics_md
     assert f"classifier: {domain['wall']:,} images/s wall, {domain['cpu']:,} per CPU-second" in metrics_md, stale
 
-    readme = _flat("README.md")
+    readme = doc_text("README.md")
     assert (f"ran {ratio['wall']:.2f}x faster than the PyTorch reference on the same images in the same run "
             f"({ours['wall']:.2f} vs {ref['wall']:.2f} images/s wall, {ratio['cpu']:.2f}x per CPU-second") in readme, stale
     assert f"`{record['command']}`" in readme and f"{domain['wall']:,} images/s" in readme, stale
 
 
-def test_the_metrics_doc_quotes_the_ms_ssim_and_frechet_records():
-    doc = _flat("docs/metrics.md")
+def test_the_metrics_doc_quotes_the_ms_ssim_and_frechet_records(doc_text):
+    doc = doc_text("docs/metrics.md")
     ms_ssim = json.loads((RECORD.parent / "metric_speed_ms_ssim.json").read_text())
     assert f"`{ms_ssim['command']}`" in doc
     assert (f"{ms_ssim['ms_ssim']['pairs_per_s']} pairs/s wall, {ms_ssim['ms_ssim']['pairs_per_cpu_s']} pairs per "

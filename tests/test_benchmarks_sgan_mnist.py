@@ -6,9 +6,9 @@ ROOT = Path(__file__).resolve().parents[1]
 RECORD = ROOT / "docs" / "measurements" / "sgan_mnist.json"
 
 
-def test_the_readme_quotes_the_sgan_mnist_record():
+def test_the_readme_quotes_the_sgan_mnist_record(doc_text):
     record = json.loads(RECORD.read_text())
-    readme = " ".join((ROOT / "README.md").read_text().split())
+    readme = doc_text("README.md")
     last = record["rows"][-1]
     stale = f"README.md is stale: quote {RECORD.relative_to(ROOT)}"
     assert last["step"] == 600 and len(last["local"]) == 3 and record["real_test_images"] == 1000

@@ -13,8 +13,8 @@ stand only on the files they cite by path: there a suite's name is mostly a data
 unrelated record happens to hold does not count.
 
 Not checked: whole numbers (mode counts, step counts, dates), numbers within 80 characters after
-"load", "UTC", "section", "Sec." or a paper's "Table" or "(20xx" (clock times, machine load,
-published results, paper sections), numbers inside inline code or code blocks (between backticks:
+"UTC", "section", "Sec." or a paper's "Table" or "(20xx" (clock times, published results, paper
+sections), machine loads (a number within 30 characters after "load", in the same clause), numbers inside inline code or code blocks (between backticks:
 commands, flag values, code constants such as `x / 127.5 - 1`), and dotted version numbers or
 addresses (0.1.3, 127.0.0.1).
 A value followed by "%" also matches a recorded fraction (x100), one followed by "min" a recorded
@@ -38,7 +38,10 @@ CITED_FILE = re.compile(
 SUITES = sorted(Path(p).name[:-len(".json")]
                 for p in glob.glob(str(ROOT / "docs" / "results" / "*.json"))
                 if Path(p).name.count(".") == 1)
-EXEMPT_CONTEXT = re.compile(r"load|UTC|section|Sec\.|Table|\(20\d\d")
+EXEMPT_CONTEXT = re.compile(r"UTC|section|Sec\.|Table|\(20\d\d")
+# a load is quoted right after the word, in the same clause ("at a load average of 9.7-13",
+# "loads between 0.44 and 6.36"); a dot before a digit is a decimal point, not a clause's end
+LOAD_BEFORE = re.compile(r"load(?:[^.,;:()]|\.(?=\d)){0,30}$")
 MARK = "not regenerable"
 
 
@@ -103,7 +106,9 @@ def unrecorded_numbers(text, values):
                 continue
             context = paragraph[max(0, match.start() - 80):match.end() + 10]
             unit = paragraph[match.end():match.end() + 8].lstrip(" -")
-            if not EXEMPT_CONTEXT.search(context) and not recorded(match.group(1), unit):
+            if EXEMPT_CONTEXT.search(context) or LOAD_BEFORE.search(paragraph[:match.start()]):
+                continue
+            if not recorded(match.group(1), unit):
                 missing.append((match.group(1), context))
     return missing
 
@@ -126,6 +131,13 @@ def test_an_unrecorded_number_is_found_unless_marked():
     found = unrecorded_numbers("two seeds give 6.69 ± 0.02", values)
     assert [n for n, _ in found] == ["6.69", "0.02"]
     assert unrecorded_numbers("two seeds give 6.69 ± 0.02 (not regenerable)", values) == []
+
+
+def test_only_the_load_itself_is_exempt_not_a_figure_near_the_word():
+    assert unrecorded_numbers("measured at a load average of 9.7-13", set()) == []
+    assert unrecorded_numbers("1-minute loads between 0.44 and 6.36", set()) == []
+    found = unrecorded_numbers("at load 2, FID 12.5 and speed 3.25 images/s", set())
+    assert [n for n, _ in found] == ["12.5", "3.25"]
 
 
 def test_scientific_notation_is_compared_at_its_significant_digits():
