@@ -14,9 +14,9 @@ unrelated record happens to hold does not count.
 
 Not checked: whole numbers (mode counts, step counts, dates), numbers within 80 characters after
 "UTC", "section", "Sec." or a paper's "Table" or "(20xx" (clock times, published results, paper
-sections), machine loads (a number within 30 characters after "load", in the same clause), numbers inside inline code or code blocks (between backticks:
-commands, flag values, code constants such as `x / 127.5 - 1`), and dotted version numbers or
-addresses (0.1.3, 127.0.0.1).
+sections), machine loads (a number within 30 characters after "load", in the same clause),
+numbers inside inline code or code blocks (between backticks: commands, flag values, code constants
+such as `x / 127.5 - 1`), and dotted version numbers or addresses (0.1.3, 127.0.0.1).
 A value followed by "%" also matches a recorded fraction (x100), one followed by "min" a recorded
 number of seconds (/60).
 """
