@@ -170,6 +170,18 @@ def test_the_peer_table_puts_ours_beside_theirs_and_lists_every_scored_point():
         "| wgan_gp | 0 | 30.00 (3,905) | 21.00 (7,810) | 19.50 (11,715) | 20.00 (15,625) | 19.50 |"]
 
 
+def test_the_peer_table_names_the_runs_cores_and_says_so_before_any_run_has_finished():
+    from tfgan_suite.reproduce import report
+
+    suite = suites.SUITES["lucic_fashion_mnist"]
+    empty = report.markdown_table(report.results(suite, 15625, [], "python -m x"))
+    assert "training minutes per run on the CPU cores of the machine (no run has finished yet)" in empty
+    assert "?" not in empty.split("| objective |")[0]
+    record = dict(_lucic_record("nsgan", 0, [9.0, 8.0, 7.0, 6.0]), cpu_count=2)
+    one = report.markdown_table(report.results(suite, 15625, [record], "python -m x"))
+    assert "training minutes per run on 2 CPU cores under" in one
+
+
 def test_a_run_resumed_after_a_kill_is_timed_to_the_whole_run():
     from tfgan_suite.reproduce import report
 

@@ -200,6 +200,13 @@ def _peer_cell(anchor):
     return f"{anchor['fid']:.1f} ± {anchor['std']:.1f}"
 
 
+def _cores(document):
+    """The runs' CPU cores as the tables name them: "2 CPU cores", or what stands in before a run has
+    finished (the count comes from the records)."""
+    count = document.get("cpu_count")
+    return f"{count} CPU cores" if count else "the CPU cores of the machine (no run has finished yet)"
+
+
 def peer_table(document, image_dir=None):
     """Markdown of a suite whose anchors are a peer's per-objective FIDs (Lucic et al. 2018):
     their number beside ours for every objective, "running" where no run has finished; then each
@@ -215,9 +222,9 @@ def peer_table(document, image_dir=None):
              f"{protocol['num_reference']} real `{protocol['reference_split']}` images; features: "
              f"{protocol['feature_network']}, resize `{protocol.get('resize', 'half_pixel')}`; "
              f"scored at {protocol.get('checkpoints', 1)} points of each run. Ours: mean ± std over "
-             f"the seeds that finished; training minutes per run on "
-             f"{document.get('cpu_count') or '?'} CPU cores under the 1-minute load average in "
-             f"the last column (shared machine){_resumed_note(document)}.", "",
+             f"the seeds that finished; training minutes per run on {_cores(document)} under the "
+             f"1-minute load average in the last column (shared machine){_resumed_note(document)}.",
+             "",
              "| objective | published FID (Lucic et al.) | "
              + " | ".join(f"ours: {METRICS[m][0]}" for m in metrics)
              + " | runs ok | train min/run | load |",
@@ -325,8 +332,8 @@ def markdown_table(document, image_dir=None):
                 if protocol.get("num_reference") else "")
              + f"; features: {protocol['feature_network']}. Mean ± std over the seeds that "
                f"finished" + (f" and did not collapse ({collapse_rule(baseline)})" if "domain_fd" in metrics
-                              else "") + f". Training minutes per run on {document.get('cpu_count') or '?'} CPU "
-               f"cores under the 1-minute load average in the last column (shared machine)"
+                              else "") + f". Training minutes per run on {_cores(document)} under the 1-minute load "
+               f"average in the last column (shared machine)"
                f"{_resumed_note(document)}.",
              "",
              "| objective | model | " + " | ".join(METRICS[m][0] for m in metrics)
