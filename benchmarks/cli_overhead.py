@@ -161,6 +161,8 @@ def main():
     if args.json:
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
         from speed_table import run_record  # pylint: disable=import-outside-toplevel
+        # imported only now: whatever this process imports before the run counts in its import phase
+        from tfgan_suite.utils.machine import write_record  # pylint: disable=import-outside-toplevel
 
         record = run_record("cli_overhead", cli_command=" ".join(["python -m tfgan_suite.run"]
                                                                  + cli_args),
@@ -168,8 +170,7 @@ def main():
                             steps_per_execution=config["steps_per_execution"],
                             tensorflow=tf.__version__, load_average_before=list(load_before),
                             total_wall_s=total_wall, total_cpu_s=total_cpu, rows=rows)
-        with open(args.json, "w") as f:
-            json.dump(record, f, indent=2)
+        write_record(args.json, record)
 
 
 if __name__ == "__main__":

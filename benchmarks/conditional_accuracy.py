@@ -23,6 +23,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from tfgan_suite import metrics  # noqa: E402
+from tfgan_suite.utils.machine import write_record  # noqa: E402
 
 
 def saved_model_sampler(path):
@@ -88,8 +89,7 @@ def main():
               "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
               "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, load {os.getloadavg()[0]:.1f}"}
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with open(args.out, "w") as f:
-        json.dump(record, f, indent=2)
+    write_record(args.out, record)
     update_readme(record, args.readme)
     print(readme_line(record))
 

@@ -19,6 +19,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 
 from tfgan_suite import data, metrics  # noqa: E402
+from tfgan_suite.utils.machine import write_record  # noqa: E402
 from conditional_accuracy import saved_model_sampler, update_readme  # noqa: E402  (benchmarks/ is on sys.path)
 
 MARKER = "<!-- conditional-cifar10 -->"
@@ -57,8 +58,7 @@ def main():
               "fid_per_class": [round(v, 2) for v in per_class],
               "seconds": round(time.time() - start), "load": round(os.getloadavg()[0], 1),
               "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "out": args.out}
-    with open(args.out, "w") as f:
-        json.dump(record, f, indent=2)
+    write_record(args.out, record)
     update_readme(record, args.readme, MARKER, readme_line(record))
     print(readme_line(record))
 

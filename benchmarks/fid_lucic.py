@@ -14,14 +14,13 @@ difference from the default path (batch 50, no XLA). The load average (``uptime`
 stored with every figure.
 """
 import argparse
-import json
 import os
 import time
 from pathlib import Path
 
 import numpy as np
 
-from tfgan_suite.utils.machine import load_average
+from tfgan_suite.utils.machine import load_average, write_record
 
 
 # the data beside a clone (CI's layout); $TFGAN_SUITE_SHARED_DATA where it is not there
@@ -114,7 +113,7 @@ def main():
             result["speed"] = speed_section(args.speed_n,
                                             [int(b) for b in args.batch_sizes.split(",")])
     if args.output:
-        Path(args.output).write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
+        write_record(args.output, result, sort_keys=True)
 
 
 if __name__ == "__main__":

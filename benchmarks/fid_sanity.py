@@ -100,7 +100,7 @@ def main():
         tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     from tfgan_suite import metrics
     from tfgan_suite.metrics.inception import InceptionExtractor
-    from tfgan_suite.utils.machine import load_average
+    from tfgan_suite.utils.machine import load_average, write_record
 
     with np.load(_shared_data() / "cifar10.npz") as d:
         test, train = d["x_test"][:args.num_test], d["x_train"][:args.num_train]
@@ -124,9 +124,7 @@ def main():
     print(markdown(record))
     print(f"peak RSS {record['peak_rss_mib']} MiB")
     if args.output:
-        with open(args.output, "w") as f:
-            json.dump(record, f, indent=2)
-            f.write("\n")
+        write_record(args.output, record)
 
 
 if __name__ == "__main__":

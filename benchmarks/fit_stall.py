@@ -171,8 +171,10 @@ def main():
     print(f"(1-minute load average at the end: {result['load_average_1min']:.1f} on "
           f"{os.cpu_count()} cores)")
     if args.output:
-        with open(args.output, "w") as f:
-            json.dump(result, f, indent=2)
+        # here, not at the top: the plain-Keras measurement imports no tfgan_suite code
+        from tfgan_suite.utils.machine import write_record  # pylint: disable=import-outside-toplevel
+
+        write_record(args.output, result)
 
 
 if __name__ == "__main__":

@@ -51,6 +51,7 @@ from tfgan_suite import models  # noqa: E402
 from tfgan_suite.data.pipeline import pipeline_options  # noqa: E402
 from tfgan_suite.training import distribute, precision  # noqa: E402
 from tfgan_suite.utils.cli import child_environment  # noqa: E402
+from tfgan_suite.utils.machine import write_record  # noqa: E402
 
 MODELS = ("dcgan32", "sngan_cnn")
 MODES = {  # name: (strategy name, mixed precision policy, jit_compile)
@@ -242,10 +243,10 @@ def main(argv=None):
     total = time.perf_counter() - started
     print(f"total {total:.0f} s")
     if args.output:
-        with open(args.output, "w") as f:
-            json.dump({"device": device, "gpu": on_gpu, "tensorflow": tf.__version__,
-                       "keras": keras.__version__, "settings": vars(args), "total_s": total,
-                       "load_average_1min": os.getloadavg()[0], "rows": rows}, f, indent=2)
+        write_record(args.output, {"device": device, "gpu": on_gpu, "tensorflow": tf.__version__,
+                                   "keras": keras.__version__, "settings": vars(args),
+                                   "total_s": total, "load_average_1min": os.getloadavg()[0],
+                                   "rows": rows})
     return rows
 
 

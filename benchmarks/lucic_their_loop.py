@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tfgan_suite.utils.machine import load_average
+from tfgan_suite.utils.machine import load_average, write_record
 
 BATCH, Z_DIM = 64, 64
 SAMPLE_BATCH = 500  # images per forward pass of the inference-mode generator
@@ -446,7 +446,7 @@ def main():
     for name in args.sections.split(","):
         result[name] = sections[name](args)
     if args.output:
-        Path(args.output).write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
+        write_record(args.output, result, sort_keys=True)
 
 
 if __name__ == "__main__":

@@ -176,7 +176,7 @@ def main():
 
     tf.config.threading.set_intra_op_parallelism_threads(args.threads)
     from tfgan_suite.reproduce import runner, suites
-    from tfgan_suite.utils.machine import load_average
+    from tfgan_suite.utils.machine import load_average, write_record
 
     suite = suites.get(SUITE)
     scorer = runner.Scorer(suite, cache_dir=args.reference_dir or args.workdir)
@@ -189,7 +189,7 @@ def main():
         result["seeds"][str(seed)] = run_seed(seed, args, suite, scorer)
     result["load_end"] = load_average()
     if args.output:
-        Path(args.output).write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
+        write_record(args.output, result, sort_keys=True)
     return None
 
 

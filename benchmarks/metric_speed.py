@@ -27,7 +27,6 @@ first and with every figure in ``--output``, which also keeps the command, the d
 """
 import argparse
 import datetime
-import json
 import os
 import resource
 import sys
@@ -37,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from tfgan_suite.utils.cli import bounded_int
-from tfgan_suite.utils.machine import load_average
+from tfgan_suite.utils.machine import load_average, write_record
 
 
 def _shared_data():
@@ -262,9 +261,7 @@ def main():
             report["inception"] = bench_inception(args)
     report["load_average_after"] = load_average()
     if args.output:
-        with open(args.output, "w") as f:
-            json.dump(report, f, indent=2)
-        print(f"wrote {args.output}")
+        write_record(args.output, report)
 
 
 if __name__ == "__main__":

@@ -377,14 +377,14 @@ def main():
     def save():  # after every model, so a long run that is stopped keeps what it measured
         if args.json:
             from speed_table import run_record  # pylint: disable=import-outside-toplevel
+            from tfgan_suite.utils.machine import write_record  # pylint: disable=import-outside-toplevel
 
             record = run_record("roofline", cpu=cpu_name(), threads=args.threads,
                                 tensorflow=tf.__version__, keras=keras.__version__,
                                 load_average_before=list(load_before), matmul_gflops=limit[0],
                                 matmul_gflops_cpu=limit[1], rows=rows, cli=cli,
                                 inception=inception_rows, cli_command=cli_command)
-            with open(args.json, "w") as f:
-                json.dump(record, f, indent=2)
+            write_record(args.json, record)
 
     if args.cli:
         cli += measure_cli(args)

@@ -10,7 +10,6 @@ so it does slightly *more* arithmetic than N + 1 GAN steps, plus copying the mes
 ``SGAN step / (N + 1) GAN steps`` (below 1: SGAN is faster).
 """
 import argparse
-import json
 import os
 import statistics
 import time
@@ -26,6 +25,7 @@ from tqdm import tqdm  # noqa: E402
 
 import tfgan_suite  # noqa: E402
 from tfgan_suite import models  # noqa: E402
+from tfgan_suite.utils.machine import write_record  # noqa: E402
 
 CONFIGS = {  # model -> (architecture options, data shape)
     "toy_mlp": ({}, (2,)),
@@ -93,9 +93,8 @@ def main():
     if args.json:
         from speed_table import run_record  # pylint: disable=import-outside-toplevel
 
-        with open(args.json, "w") as f:
-            json.dump(run_record("sgan_speed", num_pairs=args.num_pairs,
-                                 load_average_before=list(load_before), rows=rows), f, indent=2)
+        write_record(args.json, run_record("sgan_speed", num_pairs=args.num_pairs,
+                                           load_average_before=list(load_before), rows=rows))
 
 
 if __name__ == "__main__":

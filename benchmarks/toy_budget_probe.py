@@ -83,7 +83,7 @@ def main():
         return
     from tfgan_suite.errors import UserInputError
     from tfgan_suite.reproduce import suites
-    from tfgan_suite.utils.machine import load_average
+    from tfgan_suite.utils.machine import load_average, write_record
 
     budgets = parse_budgets(args.budgets or DEFAULT_BUDGETS)
     for suite in {suite for suite, _ in budgets}:  # before any run: one line naming the choices
@@ -103,7 +103,7 @@ def main():
     result["load_end"] = load_average()
     print(markdown(result))
     if args.output:
-        Path(args.output).write_text(json.dumps(result, indent=2) + "\n")
+        write_record(args.output, result)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ also writes them, with the command and the machine's load average before and aft
 ``benchmarks/speed_table.py`` (the README's table).
 """
 import argparse
-import json
 import os
 import statistics
 import time
@@ -30,6 +29,7 @@ import tensorflow as tf  # noqa: E402
 
 import tfgan_suite  # noqa: E402
 from tfgan_suite import losses, models  # noqa: E402
+from tfgan_suite.utils.machine import write_record  # noqa: E402
 
 
 def minimal_step_fn(generator, discriminator, latent_dim, batch_size):
@@ -148,8 +148,7 @@ def main():
                             rows=[{"name": name, "steps_per_s": 1 / median[name],
                                    "vs_minimal": median["minimal loop"] / median[name]}
                                   for name in contestants])
-        with open(args.json, "w") as f:
-            json.dump(record, f, indent=2)
+        write_record(args.json, record)
 
 
 if __name__ == "__main__":

@@ -12,10 +12,11 @@ def load_average():
         return None
 
 
-def write_record(path, record):
+def write_record(path, record, sort_keys=False):
     """Writes a measurement record as indented JSON (one trailing newline, so a re-run that measured
-    the same figures leaves the committed file unchanged) and says where."""
+    the same figures leaves the committed file unchanged) and says where; ``sort_keys`` orders the
+    keys alphabetically, for the benchmarks whose committed records were written that way."""
     with open(path, "w") as f:
-        json.dump(record, f, indent=2)
+        json.dump(record, f, indent=2, sort_keys=sort_keys)
         f.write("\n")
     print(f"wrote {path}")
