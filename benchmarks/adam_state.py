@@ -10,10 +10,11 @@ sqrt(v) is near or below 1e-7; this prints the fraction of parameters below 1e-7
 A second-moment slot is told from a first-moment one by being non-negative and larger than a scalar.
 """
 import argparse
-import json
 import os
 
 import numpy as np
+
+from tfgan_suite.utils.machine import write_record
 
 
 def slot_statistics(checkpoint):
@@ -47,11 +48,11 @@ def main():
         print(f"{optimizer}: {row['parameters']:,} parameters, median sqrt(v) "
               f"{row['median_sqrt_v']:.2e}; fraction with sqrt(v) {below}")
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump({"benchmark": "adam_state", "checkpoint": os.path.abspath(args.checkpoint),
-                       "command": "python benchmarks/adam_state.py --checkpoint="
-                                  f"{args.checkpoint} --json={args.json}",
-                       "optimizers": stats}, f, indent=1, sort_keys=True)
+        write_record(args.json, {"benchmark": "adam_state",
+                                 "checkpoint": os.path.abspath(args.checkpoint),
+                                 "command": "python benchmarks/adam_state.py --checkpoint="
+                                            f"{args.checkpoint} --json={args.json}",
+                                 "optimizers": stats}, sort_keys=True)
 
 
 if __name__ == "__main__":

@@ -98,8 +98,10 @@ def train_step_speed(model_name, mode, batch_size, warmup, steps, device):
         gan = tfgan_suite.GAN(generator, discriminator, models.specs(model_name).latent_dim)
         d_opt, g_opt = (precision.wrap_optimizer(keras.optimizers.Adam(2e-4, beta_1=0.0, beta_2=0.9),
                                                  policy) for _ in range(2))
+        # one step per call: StepEnds times each step's end, and with the "auto" default Keras
+        # would call it once per several steps (for short fits, once in all)
         gan.compile(d_optimizer=d_opt, g_optimizer=g_opt, loss="hinge", n_critic=1,
-                    jit_compile=jit_compile)
+                    jit_compile=jit_compile, steps_per_execution=1)
     shape = models.specs(model_name).image_shape
     images = tf.random.stateless_uniform([batch_size, *shape], [0, 1], -1.0, 1.0)
     dataset = tf.data.Dataset.from_tensors(images).repeat().with_options(pipeline_options())

@@ -10,11 +10,8 @@ import pytest
 from tfgan_suite.utils.machine import write_record
 
 ROOT = Path(__file__).resolve().parents[1]
-# adam_state.py writes its record itself (indent=1), not through write_record
-NOT_WRITTEN_BY_WRITE_RECORD = {"lucic_nsgan_adam_state.json"}
 RECORDS = sorted(
-    [p for p in (ROOT / "docs" / "measurements").glob("*.json")
-     if p.name not in NOT_WRITTEN_BY_WRITE_RECORD]
+    list((ROOT / "docs" / "measurements").glob("*.json"))
     + list((ROOT / "benchmarks" / "results").glob("*.json"))
     + list((ROOT / "docs" / "results").glob("conditional_*.json")))
 
